@@ -1,0 +1,17 @@
+# tai_add_test(<name> SOURCES <files...> [LIBS <targets...>] [GUI] [LABELS <labels...>])
+# One helper for every test: builds the executable, links the core, registers it with ctest.
+# GUI tests run on the offscreen platform so they need no display.
+function(tai_add_test name)
+  cmake_parse_arguments(ARG "GUI" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  tai_apply_defaults(${name})
+  target_link_libraries(${name} PRIVATE tai::core Qt6::Test ${ARG_LIBS})
+  add_test(NAME ${name} COMMAND ${name})
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 120)
+  endif()
+  set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}")
+  if(ARG_GUI)
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+  endif()
+endfunction()
