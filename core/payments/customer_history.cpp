@@ -1,0 +1,66 @@
+#include "payments/customer_history.h"
+
+#include <algorithm>
+
+namespace tai {
+
+namespace {
+std::uint32_t packCurrency(const QString& code) {
+    std::uint32_t packed = 0;
+    for (const QChar c : code) {
+        packed = (packed << 8) | (c.unicode() & 0xff);
+    }
+    return packed;
+}
+}  // namespace
+
+void CustomerHistory::configure(int velocityMax, Duration velocityWindow, int currencyMax,
+                                Duration currencyWindow) {
+    velocityMax_ = velocityMax;
+    velocityWindow_ = velocityWindow;
+    currencyMax_ = currencyMax;
+    currencyWindow_ = currencyWindow;
+}
+
+CustomerHistory::Counts CustomerHistory::record(const QString& customer, const QString& currency, TimePoint at) {
+    if (at - lastSweep_ >= std::max(velocityWindow_, currencyWindow_)) {
+        evictIdle(at);
+    }
+    Activity& activity = customers_[customer];
+    activity.lastSeen = std::max(activity.lastSeen, at);
+
+    // Velocity: times in (at - window, at].
+    activity.recent.push_back(at);
+    while (!activity.recent.empty() && activity.recent.front() <= at - velocityWindow_) {
+        activity.recent.pop_front();
+    }
+    while (static_cast<int>(activity.recent.size()) > velocityMax_ + 1) {
+        activity.recent.pop_front();
+    }
+
+    // Currency: distinct codes seen in (at - window, at].
+    auto& seen = activity.currencies;
+    const std::uint32_t code = packCurrency(currency);
+    auto found = std::find_if(seen.begin(), seen.end(), [code](const auto& entry) { return entry.first == code; });
+    if (found != seen.end()) {
+        found->second = at;
+    } else {
+        seen.emplace_back(code, at);
+    }
+    std::erase_if(seen, [&](const auto& entry) { return entry.second <= at - currencyWindow_; });
+    if (static_cast<int>(seen.size()) > currencyMax_ + 1) {
+        std::sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        seen.resize(static_cast<std::size_t>(currencyMax_ + 1));
+    }
+    return {static_cast<int>(activity.recent.size()), static_cast<int>(seen.size())};
+}
+
+void CustomerHistory::evictIdle(TimePoint now) {
+    const TimePoint horizon = now - std::max(velocityWindow_, currencyWindow_);
+    for (auto it = customers_.begin(); it != customers_.end();) {
+        it = it->lastSeen <= horizon ? customers_.erase(it) : std::next(it);
+    }
+    lastSweep_ = now;
+}
+
+}  // namespace tai

@@ -1,0 +1,229 @@
+#include "payments/payment_pipeline.h"
+
+namespace tai {
+
+using namespace std::chrono_literals;
+
+namespace {
+constexpr std::size_t kGatewayWipLimit = 1 << 20;  // in-flight calls; the bucket and breaker bound them first
+
+QStringList outcomeNames() {
+    QStringList names;
+    for (int i = 0; i < kPaymentOutcomeCount; ++i) {
+        names << toString(static_cast<PaymentOutcome>(i));
+    }
+    return names;
+}
+}  // namespace
+
+PaymentPipeline::PaymentPipeline(const PaymentsConfig& config, Clock& clock, GatewaySimulator& gateway,
+                                 IdempotencyStore& idempotency)
+    : config_(config),
+      clock_(clock),
+      gateway_(gateway),
+      idempotency_(idempotency),
+      policy_(config),
+      breaker_(QStringLiteral("payment-gateway"), config.breaker, clock),
+      admission_(static_cast<std::size_t>(config.admissionQueueCapacity), kGatewayWipLimit),
+      confirmations_(static_cast<std::size_t>(config.confirmationQueueCapacity), 64),
+      bucket_(config.gatewayRatePerS, config.gatewayBurst, clock.now()),
+      lanes_(kGatewayLanes),
+      metrics_(outcomeNames()),
+      lastPurge_(clock.now()) {}
+
+PaymentPipeline::~PaymentPipeline() {
+    if (dispatchTimer_ != 0) {
+        clock_.cancel(dispatchTimer_);
+    }
+}
+
+void PaymentPipeline::reconfigure(const PaymentsConfig& config) {
+    config_ = config;
+    policy_.reconfigure(config);
+    breaker_.setConfig(config.breaker);
+    admission_.setCapacity(static_cast<std::size_t>(config.admissionQueueCapacity));
+    confirmations_.setCapacity(static_cast<std::size_t>(config.confirmationQueueCapacity));
+    bucket_.reconfigure(config.gatewayRatePerS, config.gatewayBurst);
+}
+
+PaymentResponse PaymentPipeline::baseResponse(const Pending& pending) const {
+    PaymentResponse response;
+    response.id = pending.signal.id;
+    response.traceId = pending.traceId;
+    response.policyRan = true;
+    response.score = pending.decision.score;
+    response.reasons = policy_.reasonsOf(pending.decision);
+    return response;
+}
+
+void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& error, Reply reply) {
+    PaymentResponse response;
+    response.outcome = PaymentOutcome::Invalid;
+    response.id = std::move(id);
+    response.traceId = std::move(traceId);
+    response.error = error;
+    response.breakerAfter = breaker_.state();
+    metrics_.record(static_cast<int>(PaymentOutcome::Invalid), clock_.now());
+    reply(response);
+}
+
+void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply) {
+    const TimePoint now = clock_.now();
+    if (now - lastPurge_ >= 1h) {
+        idempotency_.purgeExpired(now);
+        lastPurge_ = now;
+    }
+    Pending pending{std::move(signal), std::move(traceId), now, {}, {}, std::move(reply)};
+
+    if (const auto& key = pending.signal.idempotencyKey) {
+        pending.canonicalHash = canonicalPaymentHash(pending.signal);
+        PaymentResponse response;
+        response.id = pending.signal.id;
+        response.traceId = pending.traceId;
+        if (keysInFlight_.contains(*key)) {
+            // Nothing is stored yet; evaluating it again could charge twice.
+            response.outcome = PaymentOutcome::IdempotencyConflict;
+            response.error = QStringLiteral("idempotency_key: a request with this key is still being processed");
+            finish(pending, std::move(response));
+            return;
+        }
+        if (auto stored = idempotency_.find(*key, now)) {
+            if (stored->canonicalHash == pending.canonicalHash) {
+                response = stored->response;
+                response.original = stored->response.outcome;
+                response.outcome = PaymentOutcome::Duplicate;
+                response.id = pending.signal.id;
+            } else {
+                response.outcome = PaymentOutcome::IdempotencyConflict;
+                response.error = QStringLiteral("idempotency_key: already used with a different request body");
+            }
+            finish(pending, std::move(response));
+            return;
+        }
+    }
+
+    pending.decision = policy_.evaluate(pending.signal, now);
+    if (pending.decision.rejected) {
+        PaymentResponse response = baseResponse(pending);
+        response.outcome = PaymentOutcome::Rejected;
+        finish(pending, std::move(response));
+        return;
+    }
+
+    const QString key = pending.signal.idempotencyKey.value_or(QString());
+    if (!admission_.tryPush(std::move(pending))) {
+        PaymentResponse response = baseResponse(pending);
+        response.outcome = PaymentOutcome::QueueFull;
+        response.retryAfter = 1s;
+        finish(pending, std::move(response));
+        return;
+    }
+    if (!key.isEmpty()) {
+        keysInFlight_.insert(key);
+    }
+    pump();
+}
+
+void PaymentPipeline::pump() {
+    // Heijunka: one token per gateway call. Excess waits in the admission queue (never dropped)
+    // until a timer at the next token's time resumes dispatch.
+    while (admission_.canPull()) {
+        const TimePoint now = clock_.now();
+        if (!bucket_.tryTake(now)) {
+            if (dispatchTimer_ == 0) {
+                dispatchTimer_ = clock_.schedule(now + bucket_.timeUntilToken(now), [this] {
+                    dispatchTimer_ = 0;
+                    pump();
+                });
+            }
+            return;
+        }
+        auto next = admission_.tryPull();
+        if (!next) {
+            return;
+        }
+        dispatch(std::move(*next));
+    }
+}
+
+void PaymentPipeline::dispatch(Pending pending) {
+    const int lane = lanes_.acquire();
+    const BreakerPermit permit = breaker_.tryAcquire();
+    if (!permit.allowed) {
+        lanes_.release(lane);
+        admission_.done();
+        PaymentResponse response = baseResponse(pending);
+        response.outcome = PaymentOutcome::CircuitOpen;
+        response.retryAfter = permit.retryAfter;
+        response.breakerAfter = breaker_.state();
+        finish(pending, std::move(response));
+        return;
+    }
+
+    const GatewayCallResult call = gateway_.call(pending.signal);
+    const Duration timeout = std::chrono::seconds(config_.actionTimeoutS);
+    const bool timedOut = call.kind == GatewayCallKind::Timeout || call.latency > timeout;
+    const Duration delay = timedOut ? timeout : call.latency;
+    if (delay <= Duration{0}) {
+        complete(pending, permit, lane, call, timedOut, std::nullopt);
+        return;
+    }
+    // The call is in flight: the breaker's state now is the state "after this signal".
+    const BreakerState breakerNow = breaker_.state();
+    clock_.scheduleAfter(delay, [this, pending = std::move(pending), permit, lane, call, timedOut,
+                                 breakerNow]() mutable {
+        complete(pending, permit, lane, call, timedOut, breakerNow);
+        pump();  // a finished call frees WIP
+    });
+}
+
+void PaymentPipeline::complete(Pending& pending, const BreakerPermit& permit, int lane,
+                               const GatewayCallResult& call, bool timedOut,
+                               std::optional<BreakerState> stateWhileInFlight) {
+    PaymentResponse response = baseResponse(pending);
+    if (timedOut) {
+        breaker_.onFailure(permit);
+        response.outcome = PaymentOutcome::GatewayTimeout;
+        response.error = QStringLiteral("gateway did not answer within %1 s").arg(config_.actionTimeoutS);
+    } else if (call.kind == GatewayCallKind::Error) {
+        breaker_.onFailure(permit);
+        response.outcome = PaymentOutcome::GatewayError;
+        response.error = call.error;
+    } else {
+        breaker_.onSuccess(permit);
+        response.outcome = PaymentOutcome::Charged;
+        response.receiptId = call.receiptId;
+        // Follow-up work is asynchronous; the charge itself is already decided and recorded.
+        Confirmation confirmation{pending.signal.id, call.receiptId, pending.signal.merchantId,
+                                  pending.signal.amountMinor};
+        confirmations_.tryPush(std::move(confirmation));
+    }
+    lanes_.release(lane);
+    admission_.done();
+    response.breakerAfter = stateWhileInFlight.value_or(breaker_.state());
+    finish(pending, std::move(response));
+}
+
+void PaymentPipeline::finish(Pending& pending, PaymentResponse response) {
+    const TimePoint now = clock_.now();
+    response.processing = now - pending.receivedAt;
+    if (response.outcome != PaymentOutcome::CircuitOpen && response.outcome != PaymentOutcome::Charged &&
+        response.outcome != PaymentOutcome::GatewayError && response.outcome != PaymentOutcome::GatewayTimeout) {
+        response.breakerAfter = breaker_.state();
+    }
+    metrics_.record(static_cast<int>(response.outcome), now);
+    metrics_.recordLatency(response.processing);
+    if (const auto& key = pending.signal.idempotencyKey) {
+        if (response.outcome != PaymentOutcome::Duplicate && response.outcome != PaymentOutcome::IdempotencyConflict) {
+            keysInFlight_.remove(*key);
+        }
+        if (isStoredForIdempotency(response.outcome)) {
+            idempotency_.put(*key, IdempotencyRecord{pending.canonicalHash, response, now});
+        }
+    }
+    if (pending.reply) {
+        pending.reply(response);
+    }
+}
+
+}  // namespace tai

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "audit/idempotency_store.h"
+#include "heijunka/least_loaded_dispatcher.h"
+#include "heijunka/token_bucket.h"
+#include "jidoka/circuit_breaker.h"
+#include "kaizen/kaizen_metrics.h"
+#include "kanban/kanban_queue.h"
+#include "payments/fraud_policy.h"
+#include "payments/payment_response.h"
+#include "sim/gateway_simulator.h"
+
+#include <QSet>
+
+#include <functional>
+
+namespace tai {
+
+// Post-charge work for the confirmation workers (§4.3 step 5).
+struct Confirmation {
+    QString paymentId;
+    QString receiptId;
+    QString merchantId;
+    std::int64_t amountMinor = 0;
+};
+
+// Signal → Policy → Action for payments (§4.3), on one thread and one injected clock:
+//   validate → idempotency → fraud policy → admission Kanban → token bucket + least-loaded lane
+//   → payment-gateway breaker → gateway call with timeout → confirmation Kanban → reply.
+// Gateway calls complete on clock timers, so nothing blocks and a VirtualClock replays it exactly.
+class PaymentPipeline {
+public:
+    using Reply = std::function<void(const PaymentResponse&)>;
+    static constexpr int kGatewayLanes = 8;
+
+    PaymentPipeline(const PaymentsConfig& config, Clock& clock, GatewaySimulator& gateway,
+                    IdempotencyStore& idempotency);
+    ~PaymentPipeline();
+
+    // `signal.id` must be set (given or generated). The reply may run before submit() returns.
+    void submit(PaymentSignal signal, QString traceId, Reply reply);
+    void submitInvalid(QString id, QString traceId, const QString& error, Reply reply);
+
+    void reconfigure(const PaymentsConfig& config);  // a new policy version
+    const PaymentsConfig& config() const { return config_; }
+
+    CircuitBreaker& breaker() { return breaker_; }
+    const CircuitBreaker& breaker() const { return breaker_; }
+    KanbanQueue<Confirmation>& confirmations() { return confirmations_; }
+    KanbanCounters admissionCounters() const { return admission_.counters(); }
+    const LeastLoadedDispatcher& lanes() const { return lanes_; }
+    double tokenFill() { return bucket_.fill(clock_.now()); }
+    const KaizenMetrics& metrics() const { return metrics_; }
+    const FraudPolicy& policy() const { return policy_; }
+
+private:
+    struct Pending {
+        PaymentSignal signal;
+        QString traceId;
+        TimePoint receivedAt;
+        PolicyDecision decision;
+        QByteArray canonicalHash;
+        Reply reply;
+    };
+
+    void pump();
+    void dispatch(Pending pending);
+    void complete(Pending& pending, const BreakerPermit& permit, int lane, const GatewayCallResult& call,
+                  bool timedOut, std::optional<BreakerState> stateWhileInFlight);
+    void finish(Pending& pending, PaymentResponse response);
+    PaymentResponse baseResponse(const Pending& pending) const;
+
+    PaymentsConfig config_;
+    Clock& clock_;
+    GatewaySimulator& gateway_;
+    IdempotencyStore& idempotency_;
+    FraudPolicy policy_;
+    CircuitBreaker breaker_;
+    KanbanQueue<Pending> admission_;
+    KanbanQueue<Confirmation> confirmations_;
+    TokenBucket bucket_;
+    LeastLoadedDispatcher lanes_;
+    KaizenMetrics metrics_;
+    QSet<QString> keysInFlight_;
+    TimerId dispatchTimer_ = 0;
+    TimePoint lastPurge_;
+};
+
+}  // namespace tai

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "jidoka/breaker_types.h"
+#include "payments/payment_outcome.h"
+#include "sim/clock.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace tai {
+
+// The answer to one payment signal (§4.3 step 6). A plain value: it crosses threads and is what
+// the idempotency store keeps for replays.
+struct PaymentResponse {
+    PaymentOutcome outcome = PaymentOutcome::Invalid;
+    std::optional<PaymentOutcome> original;  // for duplicate: the stored outcome
+    QString id;
+    QString traceId;
+    bool policyRan = false;
+    int score = 0;
+    std::vector<QString> reasons;
+    QString receiptId;
+    QString error;  // for invalid and conflict
+    Duration processing{0};
+    Duration retryAfter{0};                 // for queue_full and circuit_open
+    BreakerState breakerAfter = BreakerState::Closed;  // payment-gateway state after this signal
+
+    // The HTTP status: a duplicate answers with its original's status (§10.2).
+    int httpStatus() const { return httpStatusFor(outcome == PaymentOutcome::Duplicate && original ? *original : outcome); }
+};
+
+}  // namespace tai
+
+Q_DECLARE_METATYPE(tai::PaymentResponse)

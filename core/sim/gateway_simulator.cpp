@@ -1,0 +1,72 @@
+#include "sim/gateway_simulator.h"
+
+#include "sim/seeded_random.h"
+
+#include <QStringList>
+
+#include <algorithm>
+
+namespace tai {
+
+QString GatewayFault::describe() const {
+    if (!isActive()) {
+        return QStringLiteral("none");
+    }
+    if (down) {
+        return QStringLiteral("outage (gateway down)");
+    }
+    QStringList parts;
+    if (errorRate > 0) {
+        parts << QStringLiteral("errors %1%").arg(errorRate * 100, 0, 'g', 3);
+    }
+    if (timeoutRate > 0) {
+        parts << QStringLiteral("timeouts %1%").arg(timeoutRate * 100, 0, 'g', 3);
+    }
+    if (latencyMs > 0 || jitterMs > 0) {
+        parts << QStringLiteral("latency %1±%2 ms").arg(latencyMs).arg(jitterMs);
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
+QString GatewaySimulator::receiptFor(const QString& signalId) const {
+    SeededRandom random(seed_, signalId, 3);
+    return QStringLiteral("rcpt_") + QString::number(random.next(), 16).rightJustified(16, QLatin1Char('0'));
+}
+
+GatewayCallResult GatewaySimulator::call(const PaymentSignal& signal) const {
+    SeededRandom random(seed_, signal.id, 1);
+    const double timeoutDraw = random.uniform();
+    const double errorDraw = random.uniform();
+    const double jitterDraw = random.uniform();
+
+    GatewayCallResult result;
+    const auto& forced = signal.sim;
+    if (forced && forced->gateway) {
+        result.kind = *forced->gateway == GatewayForcedOutcome::Ok      ? GatewayCallKind::Ok
+                      : *forced->gateway == GatewayForcedOutcome::Error ? GatewayCallKind::Error
+                                                                        : GatewayCallKind::Timeout;
+    } else if (fault_.down) {
+        result.kind = GatewayCallKind::Error;
+        result.error = QStringLiteral("connection refused (gateway down)");
+        return result;  // fails at once
+    } else if (timeoutDraw < fault_.timeoutRate) {
+        result.kind = GatewayCallKind::Timeout;
+    } else if (errorDraw < fault_.errorRate) {
+        result.kind = GatewayCallKind::Error;
+    }
+
+    if (forced && forced->latencyMs) {
+        result.latency = std::chrono::milliseconds(*forced->latencyMs);
+    } else {
+        const double jitter = (jitterDraw * 2.0 - 1.0) * fault_.jitterMs;
+        result.latency = Duration(std::max<std::int64_t>(0, static_cast<std::int64_t>((fault_.latencyMs + jitter) * 1000.0)));
+    }
+    if (result.kind == GatewayCallKind::Ok) {
+        result.receiptId = receiptFor(signal.id);
+    } else if (result.kind == GatewayCallKind::Error && result.error.isEmpty()) {
+        result.error = QStringLiteral("gateway returned an error");
+    }
+    return result;
+}
+
+}  // namespace tai

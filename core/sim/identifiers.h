@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+
+namespace tai {
+
+// W3C trace ids (16 bytes) and UUIDs, either deterministic from (seed, key) for replay and
+// scenarios, or from a caller-provided random source in live mode.
+QString makeTraceId(std::uint64_t seed, QStringView key);
+QString makeSpanId(std::uint64_t seed, QStringView key);
+QString makeUuid(std::uint64_t seed, QStringView key);
+
+}  // namespace tai
