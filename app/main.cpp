@@ -1,1 +1,36 @@
-int main() { return 0; }
+#include "cli.h"
+#include "replay_mode.h"
+
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace tai::app;
+
+int main(int argc, char* argv[]) {
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i) {
+        arguments << QString::fromLocal8Bit(argv[i]);
+    }
+    const CliParse parsed = parseCommandLine(arguments);
+    if (!parsed.options) {
+        std::fprintf(stderr, "tai-console: %s\n", qPrintable(parsed.error));
+        return 2;
+    }
+    const CliOptions& options = *parsed.options;
+    switch (options.mode) {
+        case Mode::Help:
+            std::fputs(qPrintable(helpText()), stdout);
+            return 0;
+        case Mode::Version:
+            std::printf("tai-console %s\n", TAI_VERSION);
+            return 0;
+        case Mode::Replay: {
+            QCoreApplication app(argc, argv);
+            return runReplayMode(options);
+        }
+        default:
+            break;
+    }
+    return 0;
+}

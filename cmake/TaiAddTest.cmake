@@ -4,7 +4,7 @@
 function(tai_add_test name)
   cmake_parse_arguments(ARG "GUI" "TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  tai_apply_defaults(${name})
+  tai_apply_defaults(${name} RELAXED_STRINGS)
   target_link_libraries(${name} PRIVATE tai::core Qt6::Test ${ARG_LIBS})
   add_test(NAME ${name} COMMAND ${name})
   if(NOT ARG_TIMEOUT)

@@ -1,0 +1,136 @@
+#include "cli.h"
+
+namespace tai::app {
+
+namespace {
+
+struct Cursor {
+    const QStringList& args;
+    int index;
+    QString error;
+
+    bool takeValue(const QString& option, QString& out) {
+        if (index + 1 >= args.size() || args.at(index + 1).startsWith(QStringLiteral("--"))) {
+            error = option + QStringLiteral(" needs a value");
+            return false;
+        }
+        out = args.at(++index);
+        return true;
+    }
+};
+
+template <typename Number>
+bool parseNumber(const QString& option, const QString& text, Number& out, QString& error) {
+    bool ok = false;
+    if constexpr (std::is_same_v<Number, double>) {
+        out = text.toDouble(&ok);
+        ok = ok && out >= 0;
+    } else if constexpr (std::is_same_v<Number, quint64>) {
+        out = text.toULongLong(&ok);
+    } else {
+        out = text.toInt(&ok);
+        ok = ok && out > 0;
+    }
+    if (!ok) {
+        error = option + QStringLiteral(": '") + text + QStringLiteral("' is not a valid number");
+    }
+    return ok;
+}
+
+}  // namespace
+
+CliParse parseCommandLine(const QStringList& arguments) {
+    CliOptions options;
+    Cursor cursor{arguments, 1, {}};
+    if (arguments.size() > 1 && arguments.at(1) == u"replay") {
+        options.mode = Mode::Replay;
+        options.ephemeral = true;
+        cursor.index = 2;
+    }
+    for (; cursor.index < arguments.size(); ++cursor.index) {
+        const QString arg = arguments.at(cursor.index);
+        QString value;
+        QString& error = cursor.error;
+        if (arg == u"--help" || arg == u"-h") {
+            options.mode = Mode::Help;
+            return {options, {}};
+        } else if (arg == u"--version") {
+            options.mode = Mode::Version;
+            return {options, {}};
+        } else if (arg == u"--headless" && options.mode != Mode::Replay) {
+            options.mode = Mode::Headless;
+        } else if (arg == u"--ephemeral") {
+            options.ephemeral = true;
+        } else if (arg == u"--data-dir" && cursor.takeValue(arg, value)) {
+            options.dataDir = value;
+        } else if (arg == u"--policy" && cursor.takeValue(arg, value)) {
+            options.policyPath = value;
+        } else if (arg == u"--listen" && cursor.takeValue(arg, value)) {
+            options.listen = value;
+        } else if (arg == u"--input" && options.mode == Mode::Replay && cursor.takeValue(arg, value)) {
+            options.input = value;
+        } else if (arg == u"--output" && options.mode == Mode::Replay && cursor.takeValue(arg, value)) {
+            options.output = value;
+        } else if (arg == u"--seed" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.seed, error)) {
+                return {std::nullopt, error};
+            }
+        } else if (arg == u"--load" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.loadPerSecond, error)) {
+                return {std::nullopt, error};
+            }
+        } else if (arg == u"--summary-every" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.summaryEverySeconds, error)) {
+                return {std::nullopt, error};
+            }
+        } else if (arg == u"--screenshot" && cursor.takeValue(arg, value)) {
+            options.screenshotPath = value;
+        } else if (arg == u"--after" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.screenshotAfterSeconds, error)) {
+                return {std::nullopt, error};
+            }
+        } else {
+            if (error.isEmpty()) {
+                error = QStringLiteral("unknown option or command: ") + arg;
+            }
+            return {std::nullopt, error + QStringLiteral(" (see --help)")};
+        }
+    }
+    if (options.mode == Mode::Replay && (options.input.isEmpty() || options.output.isEmpty())) {
+        return {std::nullopt, QStringLiteral("replay needs --input FILE and --output FILE (see --help)")};
+    }
+    if (options.mode == Mode::Replay && !options.dataDir.isEmpty()) {
+        return {std::nullopt, QStringLiteral("replay always runs in memory; --data-dir does not apply")};
+    }
+    return {options, {}};
+}
+
+QString helpText() {
+    return QStringLiteral(
+        "TAI Console " TAI_VERSION " - resilience engine and operations console\n"
+        "\n"
+        "Usage:\n"
+        "  tai-console [options]                 the console, running the built-in demo load\n"
+        "  tai-console --headless [options]      the engine without a window; logs a KPI line\n"
+        "                                        every few seconds; stops on SIGINT/SIGTERM\n"
+        "  tai-console replay --input F --output F [--policy F] [--seed N] [--ephemeral]\n"
+        "                                        deterministic replay of a signals file (JSONL)\n"
+        "                                        into a decisions file (JSONL), on a virtual clock\n"
+        "\n"
+        "Options:\n"
+        "  --policy F          policy file (JSON, partial files allowed; see README)\n"
+        "  --data-dir DIR      where durable state lives (default: the app data dir)\n"
+        "  --ephemeral         keep everything in memory\n"
+        "  --listen HOST:PORT  HTTP API address (default 127.0.0.1:8080)\n"
+        "  --seed N            seed for the simulators and generated ids (default 1)\n"
+        "  --load N            generated payments per second, headless and demo (default 200)\n"
+        "  --summary-every S   headless: seconds between KPI log lines (default 5)\n"
+        "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"
+        "  --after SECONDS     GUI: when to take the screenshot (default 0)\n"
+        "  --version           print the version\n"
+        "  -h, --help          print this help\n"
+        "\n"
+        "Exit status: 0 success, 1 runtime failure, 2 bad command line or policy file.\n");
+}
+
+}  // namespace tai::app

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace tai::app {
+
+enum class Mode { Gui, Headless, Replay, Help, Version };
+
+// Everything the command line can say (DESIGN.md §10.1). Parsing never exits the process;
+// errors come back as text so main() decides the exit code.
+struct CliOptions {
+    Mode mode = Mode::Gui;
+    QString dataDir;
+    bool ephemeral = false;
+    QString policyPath;
+    QString listen = QStringLiteral("127.0.0.1:8080");
+    QString input;
+    QString output;
+    quint64 seed = 1;
+    int loadPerSecond = 200;
+    int summaryEverySeconds = 5;
+    QString screenshotPath;
+    double screenshotAfterSeconds = 0;
+};
+
+struct CliParse {
+    std::optional<CliOptions> options;
+    QString error;
+};
+
+CliParse parseCommandLine(const QStringList& arguments);
+QString helpText();
+
+}  // namespace tai::app

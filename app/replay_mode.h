@@ -1,0 +1,9 @@
+#pragma once
+
+#include "cli.h"
+
+namespace tai::app {
+
+int runReplayMode(const CliOptions& options);
+
+}  // namespace tai::app
