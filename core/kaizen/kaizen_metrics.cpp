@@ -22,6 +22,12 @@ std::uint64_t KaizenMetrics::total(int outcome) const {
     return totals_[static_cast<std::size_t>(outcome)].load(std::memory_order_relaxed);
 }
 
+LatencySummary KaizenMetrics::takeIntervalLatency() {
+    const LatencySummary summary = interval_.summary();
+    interval_.reset();
+    return summary;
+}
+
 std::uint64_t KaizenMetrics::totalAll() const {
     std::uint64_t sum = 0;
     for (int i = 0; i < names_.size(); ++i) {

@@ -19,7 +19,12 @@ public:
     explicit KaizenMetrics(QStringList outcomeNames, int historySeconds = 3600);
 
     void record(int outcome, TimePoint at);
-    void recordLatency(Duration latency) { latency_.record(static_cast<std::uint64_t>(latency.count())); }
+    void recordLatency(Duration latency) {
+        latency_.record(static_cast<std::uint64_t>(latency.count()));
+        interval_.record(static_cast<std::uint64_t>(latency.count()));
+    }
+    // Latency since the last call (for per-second chart history); resets the interval.
+    LatencySummary takeIntervalLatency();
 
     std::uint64_t total(int outcome) const;
     std::uint64_t totalAll() const;
@@ -33,6 +38,7 @@ private:
     std::unique_ptr<std::atomic<std::uint64_t>[]> totals_;
     RollingWindow window_;
     LatencyHistogram latency_;
+    LatencyHistogram interval_;
 };
 
 }  // namespace tai

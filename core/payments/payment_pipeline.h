@@ -51,6 +51,7 @@ public:
     const LeastLoadedDispatcher& lanes() const { return lanes_; }
     double tokenFill() { return bucket_.fill(clock_.now()); }
     const KaizenMetrics& metrics() const { return metrics_; }
+    KaizenMetrics& metrics() { return metrics_; }
     const FraudPolicy& policy() const { return policy_; }
 
 private:

@@ -1,0 +1,124 @@
+#include "engine/engine.h"
+
+#include "engine/engine_core.h"
+
+#include <QPromise>
+
+#include <memory>
+
+namespace tai {
+
+namespace {
+template <typename T>
+std::shared_ptr<QPromise<T>> startedPromise() {
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    return promise;
+}
+}  // namespace
+
+Engine::Engine(EngineConfig config, QObject* parent) : QObject(parent), core_(new EngineCore(std::move(config), nullptr)) {
+    qRegisterMetaType<SnapshotPtr>();
+    thread_.setObjectName(QStringLiteral("tai-engine"));
+    core_->moveToThread(&thread_);
+    connect(core_, &EngineCore::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
+            Qt::DirectConnection);
+}
+
+Engine::Engine(EngineConfig config, Clock& clock, QObject* parent)
+    : QObject(parent), core_(new EngineCore(std::move(config), &clock)) {
+    qRegisterMetaType<SnapshotPtr>();
+    thread_.setObjectName(QStringLiteral("tai-engine"));
+    core_->moveToThread(&thread_);
+    connect(core_, &EngineCore::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
+            Qt::DirectConnection);
+}
+
+Engine::~Engine() {
+    stop();
+    delete core_;  // the thread has finished: safe to delete from here
+}
+
+void Engine::start() {
+    if (started_) {
+        return;
+    }
+    started_ = true;
+    thread_.start();
+    QMetaObject::invokeMethod(core_, [core = core_] { core->start(); }, Qt::BlockingQueuedConnection);
+}
+
+void Engine::stop() {
+    if (!started_) {
+        return;
+    }
+    started_ = false;
+    QMetaObject::invokeMethod(core_, [core = core_] { core->stop(); }, Qt::BlockingQueuedConnection);
+    thread_.quit();
+    thread_.wait();
+}
+
+void Engine::keepLatest(const SnapshotPtr& snapshot) {
+    {
+        std::lock_guard lock(latestMutex_);
+        latest_ = snapshot;
+    }
+    Q_EMIT snapshotReady(snapshot);
+}
+
+SnapshotPtr Engine::latestSnapshot() const {
+    std::lock_guard lock(latestMutex_);
+    return latest_;
+}
+
+QFuture<PaymentResponse> Engine::submitPayment(const QByteArray& json) {
+    auto promise = startedPromise<PaymentResponse>();
+    QFuture<PaymentResponse> future = promise->future();
+    if (!started_) {
+        promise->finish();  // no result: the caller sees a cancelled-like empty future
+        return future;
+    }
+    QMetaObject::invokeMethod(
+        core_,
+        [core = core_, json, promise] {
+            core->submitPayment(json, [promise](const PaymentResponse& response) {
+                promise->addResult(response);
+                promise->finish();
+            });
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
+QFuture<CommandResult> Engine::execute(const EngineCommand& command) {
+    auto promise = startedPromise<CommandResult>();
+    QFuture<CommandResult> future = promise->future();
+    if (!started_) {
+        promise->addResult(CommandResult{false, QStringLiteral("engine is not running")});
+        promise->finish();
+        return future;
+    }
+    QMetaObject::invokeMethod(
+        core_,
+        [core = core_, command, promise] {
+            promise->addResult(core->execute(command));
+            promise->finish();
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
+QFuture<void> Engine::invoke(std::function<void()> work) {
+    auto promise = startedPromise<void>();
+    QFuture<void> future = promise->future();
+    QMetaObject::invokeMethod(
+        core_,
+        [work = std::move(work), promise] {
+            work();
+            promise->finish();
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
+}  // namespace tai

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "engine/engine_command.h"
+#include "engine/engine_config.h"
+#include "engine/engine_snapshot.h"
+#include "payments/payment_response.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QThread>
+
+#include <functional>
+#include <mutex>
+
+namespace tai {
+
+class Clock;
+class EngineCore;
+
+// The engine's public face, used from any thread (GUI, HTTP, CLI). Work runs on the engine's
+// own thread; results come back as futures, state as immutable snapshots (DESIGN.md §3).
+class Engine : public QObject {
+    Q_OBJECT
+public:
+    // Real time. The engine creates its RealClock on its own thread.
+    explicit Engine(EngineConfig config, QObject* parent = nullptr);
+    // An injected clock (a VirtualClock in tests and scenarios), driven through invoke().
+    Engine(EngineConfig config, Clock& clock, QObject* parent = nullptr);
+    ~Engine() override;
+
+    void start();
+    void stop();  // idempotent; also done by the destructor
+
+    QFuture<PaymentResponse> submitPayment(const QByteArray& json);
+    QFuture<CommandResult> execute(const EngineCommand& command);
+    // Runs `work` on the engine thread, after everything posted before it.
+    QFuture<void> invoke(std::function<void()> work);
+
+    SnapshotPtr latestSnapshot() const;
+
+Q_SIGNALS:
+    // Emitted on the engine thread; connect with a queued (or auto) connection.
+    void snapshotReady(tai::SnapshotPtr snapshot);
+
+private:
+    void keepLatest(const SnapshotPtr& snapshot);
+
+    QThread thread_;
+    EngineCore* core_;  // lives on thread_, deleted there
+    mutable std::mutex latestMutex_;
+    SnapshotPtr latest_;
+    bool started_ = false;
+};
+
+}  // namespace tai

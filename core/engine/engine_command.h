@@ -1,0 +1,52 @@
+#pragma once
+
+#include "jidoka/breaker_types.h"
+#include "sim/gateway_simulator.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <variant>
+
+namespace tai {
+
+// Operator commands are values posted to the engine thread, executed and audited there; their
+// effect shows in the next snapshot (DESIGN.md §3). `actor` and `reason` go to the audit trail.
+struct CommandOrigin {
+    QString actor = QStringLiteral("operator");
+    QString reason;
+};
+
+struct SetGatewayFault {
+    GatewayFault fault;
+    CommandOrigin origin;
+};
+
+enum class BreakerControl { ForceOpen, ForceHalfOpen, ForceClosed, Release };
+QString toString(BreakerControl control);  // force_open, force_half_open, force_closed, release
+
+struct ControlBreaker {
+    QString breaker;
+    BreakerControl control = BreakerControl::Release;
+    CommandOrigin origin;
+};
+
+// Changes the generated demo/headless load.
+struct SetLoad {
+    int paymentsPerSecond = 0;
+    double fraudsterShare = 0.01;
+    int customers = 500;
+    CommandOrigin origin;
+};
+
+using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad>;
+
+struct CommandResult {
+    bool ok = true;
+    QString error;  // names what was wrong, e.g. "breaker: unknown breaker 'x'"
+};
+
+}  // namespace tai
+
+Q_DECLARE_METATYPE(tai::EngineCommand)
+Q_DECLARE_METATYPE(tai::CommandResult)

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "policy/policy_document.h"
+#include "sim/load_generator.h"
+
+#include <chrono>
+#include <cstdint>
+
+namespace tai {
+
+struct EngineConfig {
+    PolicyDocument policy;
+    std::uint64_t seed = 1;
+    LoadProfile load;  // generated traffic; 0 payments/s means none
+    std::chrono::milliseconds snapshotInterval{100};
+    int confirmationWorkers = 2;
+    bool deterministicIds = false;  // replay/scenarios: ids and trace ids from the seed
+};
+
+}  // namespace tai

@@ -1,0 +1,322 @@
+#include "engine/engine_core.h"
+
+#include "kaizen/kpi_rates.h"
+#include "sim/identifiers.h"
+#include "sim/real_clock.h"
+
+#include <QRandomGenerator>
+
+#include <spdlog/spdlog.h>
+
+namespace tai {
+
+using namespace std::chrono_literals;
+
+namespace {
+constexpr std::size_t kHistorySeconds = 3600;
+constexpr std::size_t kSnapshotHistorySeconds = 300;
+constexpr std::size_t kTimelineEvents = 200;
+constexpr std::size_t kTransitionsPerBreaker = 10;
+constexpr auto kLoadTick = 10ms;
+
+OutcomeCounts sumCounts(const std::vector<std::uint64_t>& counts) {
+    OutcomeCounts out{};
+    for (std::size_t i = 0; i < out.size() && i < counts.size(); ++i) {
+        out[i] = counts[i];
+    }
+    return out;
+}
+}  // namespace
+
+EngineCore::EngineCore(EngineConfig config, Clock* injectedClock)
+    : config_(std::move(config)), clock_(injectedClock), gateway_(config_.seed), load_(config_.seed) {}
+
+EngineCore::~EngineCore() { stop(); }
+
+void EngineCore::start() {
+    if (running_) {
+        return;
+    }
+    if (clock_ == nullptr) {
+        ownedClock_ = std::make_unique<RealClock>();  // created here so its timers run on this thread
+        clock_ = ownedClock_.get();
+    }
+    pipeline_ = std::make_unique<PaymentPipeline>(config_.policy.payments, *clock_, gateway_, idempotency_);
+    pipeline_->breaker().setTransitionListener([this](const BreakerTransition& t) { onTransition(t); });
+    confirmationWorkers_ = std::make_unique<KanbanWorkerPool<Confirmation>>(
+        pipeline_->confirmations(), config_.confirmationWorkers, [this](Confirmation&) {
+            // The receipt confirmation record and merchant notification happen here, off the
+            // response path. Audit persistence hooks in at this point.
+            confirmed_.fetch_add(1, std::memory_order_relaxed);
+        });
+    load_.setProfile(config_.load, clock_->now());
+    running_ = true;
+    addTimeline(QStringLiteral("policy"), config_.policy.version, QStringLiteral("policy loaded"));
+    scheduleSnapshots();
+    scheduleSeconds();
+    scheduleLoad();
+    publishSnapshot();
+}
+
+void EngineCore::stop() {
+    if (!running_) {
+        return;
+    }
+    running_ = false;
+    for (TimerId* timer : {&snapshotTimer_, &loadTimer_, &secondTimer_}) {
+        if (*timer != 0) {
+            clock_->cancel(*timer);
+            *timer = 0;
+        }
+    }
+    confirmationWorkers_.reset();  // joins before the queue it pulls from goes away
+    pipeline_.reset();
+    ownedClock_.reset();
+}
+
+QString EngineCore::nextTraceId() {
+    if (config_.deterministicIds) {
+        return makeTraceId(config_.seed, QStringLiteral("trace:%1").arg(++idCounter_));
+    }
+    auto* random = QRandomGenerator::global();
+    return QString::number(random->generate64() | 1, 16).rightJustified(16, QLatin1Char('0')) +
+           QString::number(random->generate64(), 16).rightJustified(16, QLatin1Char('0'));
+}
+
+QString EngineCore::nextPaymentId() {
+    if (config_.deterministicIds) {
+        return makeUuid(config_.seed, QStringLiteral("payment:%1").arg(++idCounter_));
+    }
+    return makeUuid(QRandomGenerator::global()->generate64(), QStringLiteral("live"));
+}
+
+void EngineCore::submitPayment(const QByteArray& json, const Reply& reply) {
+    if (!running_) {
+        return;
+    }
+    ParsedPayment parsed = parsePaymentJson(json);
+    if (auto* error = std::get_if<SignalError>(&parsed)) {
+        pipeline_->submitInvalid(QString(), nextTraceId(), error->text(), reply);
+        return;
+    }
+    PaymentSignal signal = std::get<PaymentSignal>(std::move(parsed));
+    if (signal.id.isEmpty()) {
+        signal.id = nextPaymentId();
+    }
+    pipeline_->submit(std::move(signal), nextTraceId(), reply);
+}
+
+CommandResult EngineCore::execute(const EngineCommand& command) {
+    if (!running_) {
+        return {false, QStringLiteral("engine is not running")};
+    }
+    return std::visit([this](const auto& c) { return apply(c); }, command);
+}
+
+CommandResult EngineCore::apply(const SetGatewayFault& command) {
+    const GatewayFault& f = command.fault;
+    if (f.errorRate < 0 || f.errorRate > 1) {
+        return {false, QStringLiteral("error_rate: must be from 0 to 1")};
+    }
+    if (f.timeoutRate < 0 || f.timeoutRate > 1) {
+        return {false, QStringLiteral("timeout_rate: must be from 0 to 1")};
+    }
+    if (f.latencyMs < 0 || f.jitterMs < 0 || f.latencyMs > 600'000 || f.jitterMs > 600'000) {
+        return {false, QStringLiteral("latency_ms: must be from 0 to 600000 (jitter_ms too)")};
+    }
+    gateway_.setFault(f);
+    addTimeline(QStringLiteral("operator"), QStringLiteral("payment-gateway"),
+                command.origin.actor + QStringLiteral(" set gateway fault: ") + f.describe() +
+                    (command.origin.reason.isEmpty() ? QString() : QStringLiteral(" (") + command.origin.reason + QLatin1Char(')')));
+    requestExtraSnapshot();
+    return {};
+}
+
+CommandResult EngineCore::apply(const ControlBreaker& command) {
+    if (command.breaker != pipeline_->breaker().name()) {
+        return {false, QStringLiteral("breaker: unknown breaker '") + command.breaker + QLatin1Char('\'')};
+    }
+    CircuitBreaker& breaker = pipeline_->breaker();
+    const QString reason = toString(command.control) + QStringLiteral(" by ") + command.origin.actor +
+                           (command.origin.reason.isEmpty() ? QString() : QStringLiteral(": ") + command.origin.reason);
+    addTimeline(QStringLiteral("operator"), command.breaker, reason);
+    switch (command.control) {
+        case BreakerControl::ForceOpen: breaker.forceOpen(reason); break;
+        case BreakerControl::ForceHalfOpen: breaker.forceHalfOpen(reason); break;
+        case BreakerControl::ForceClosed: breaker.forceClosed(reason); break;
+        case BreakerControl::Release: breaker.release(reason); break;
+    }
+    requestExtraSnapshot();
+    return {};
+}
+
+CommandResult EngineCore::apply(const SetLoad& command) {
+    if (command.paymentsPerSecond < 0 || command.paymentsPerSecond > 10'000'000) {
+        return {false, QStringLiteral("payments_per_s: must be from 0 to 10000000")};
+    }
+    if (command.fraudsterShare < 0 || command.fraudsterShare > 1) {
+        return {false, QStringLiteral("fraudster_share: must be from 0 to 1")};
+    }
+    if (command.customers < 1) {
+        return {false, QStringLiteral("customers: must be at least 1")};
+    }
+    config_.load = LoadProfile{command.paymentsPerSecond, command.fraudsterShare, command.customers};
+    load_.setProfile(config_.load, clock_->now());
+    addTimeline(QStringLiteral("operator"), QStringLiteral("load"),
+                command.origin.actor + QStringLiteral(" set generated load to %1/s").arg(command.paymentsPerSecond));
+    scheduleLoad();
+    requestExtraSnapshot();
+    return {};
+}
+
+void EngineCore::onTransition(const BreakerTransition& t) {
+    transitions_.push_back(t);
+    while (transitions_.size() > kTransitionsPerBreaker) {
+        transitions_.pop_front();
+    }
+    addTimeline(QStringLiteral("breaker_transition"), t.breaker,
+                toString(t.from) + QStringLiteral(" → ") + toString(t.to) + (t.forced ? QStringLiteral(" (forced)") : QString()) +
+                    QStringLiteral(": ") + t.reason);
+    spdlog::info("breaker {}: {} -> {}{} ({})", t.breaker.toStdString(), toString(t.from).toStdString(),
+                 toString(t.to).toStdString(), t.forced ? " forced" : "", t.reason.toStdString());
+    requestExtraSnapshot();
+}
+
+void EngineCore::addTimeline(const QString& kind, const QString& subject, const QString& text) {
+    timeline_.push_back(TimelineEvent{++timelineSequence_, clock_->now(), kind, subject, text});
+    while (timeline_.size() > kTimelineEvents) {
+        timeline_.pop_front();
+    }
+}
+
+void EngineCore::requestExtraSnapshot() {
+    // At most one extra snapshot between two regular ones, however many transitions happen.
+    if (extraSnapshotPending_ || !running_) {
+        return;
+    }
+    extraSnapshotPending_ = true;
+    clock_->scheduleAfter(0us, [this] {
+        if (running_ && extraSnapshotPending_) {
+            publishSnapshot();
+        }
+    });
+}
+
+void EngineCore::scheduleSnapshots() {
+    snapshotTimer_ = clock_->scheduleAfter(config_.snapshotInterval, [this] {
+        snapshotTimer_ = 0;
+        publishSnapshot();
+        extraSnapshotPending_ = false;
+        scheduleSnapshots();
+    });
+}
+
+void EngineCore::scheduleLoad() {
+    if (loadTimer_ != 0 || config_.load.paymentsPerSecond <= 0 || !running_) {
+        return;
+    }
+    loadTimer_ = clock_->scheduleAfter(kLoadTick, [this] {
+        loadTimer_ = 0;
+        const Reply ignore;
+        load_.generate(clock_->now(), [this, &ignore](PaymentSignal s) {
+            pipeline_->submit(std::move(s), nextTraceId(), ignore);
+        });
+        scheduleLoad();
+    });
+}
+
+void EngineCore::scheduleSeconds() {
+    const auto now = clock_->now();
+    const auto nextSecond = std::chrono::floor<std::chrono::seconds>(now) + 1s;
+    secondTimer_ = clock_->schedule(nextSecond, [this] {
+        secondTimer_ = 0;
+        closeSecond();
+        scheduleSeconds();
+    });
+}
+
+void EngineCore::closeSecond() {
+    const auto second = std::chrono::floor<std::chrono::seconds>(clock_->now()).time_since_epoch().count() - 1;
+    KpiSample sample;
+    sample.second = second;
+    for (int i = 0; i < kPaymentOutcomeCount; ++i) {
+        sample.counts[static_cast<std::size_t>(i)] = pipeline_->metrics().window().at(second, i);
+    }
+    const LatencySummary latency = pipeline_->metrics().takeIntervalLatency();
+    sample.p50Ms = latency.p50 / 1000.0;
+    sample.p99Ms = latency.p99 / 1000.0;
+    history_.push_back(sample);
+    while (history_.size() > kHistorySeconds) {
+        history_.pop_front();
+    }
+    const std::uint64_t shed = pipeline_->admissionCounters().shed;
+    if (shed > lastShed_) {
+        addTimeline(QStringLiteral("shed"), QStringLiteral("admission"),
+                    QStringLiteral("shed %1 payments: admission queue full").arg(shed - lastShed_));
+        lastShed_ = shed;
+    }
+}
+
+void EngineCore::publishSnapshot() {
+    if (!running_) {
+        return;
+    }
+    auto snapshot = std::make_shared<EngineSnapshot>();
+    const TimePoint now = clock_->now();
+    snapshot->sequence = ++snapshotSequence_;
+    snapshot->at = now;
+    snapshot->virtualTime = ownedClock_ == nullptr;
+    snapshot->policyVersion = config_.policy.version;
+    snapshot->minSamples = config_.policy.andon.minSamples;
+
+    BreakerView breaker;
+    breaker.status = pipeline_->breaker().status();
+    breaker.recent.assign(transitions_.begin(), transitions_.end());
+    snapshot->breakers.push_back(std::move(breaker));
+
+    snapshot->queues.push_back(QueueView{QStringLiteral("admission"), pipeline_->admissionCounters(),
+                                         PaymentPipeline::kGatewayLanes, pipeline_->lanes().totalLoad()});
+    snapshot->queues.push_back(QueueView{QStringLiteral("confirmation"), pipeline_->confirmations().counters(),
+                                         confirmationWorkers_->workerCount(), confirmationWorkers_->busyWorkers()});
+    snapshot->tokenFill = pipeline_->tokenFill();
+    snapshot->tokenBurst = pipeline_->config().gatewayBurst;
+    snapshot->tokenRatePerS = pipeline_->config().gatewayRatePerS;
+    for (int lane = 0; lane < pipeline_->lanes().lanes(); ++lane) {
+        snapshot->laneLoad.push_back(pipeline_->lanes().load(lane));
+    }
+    snapshot->gatewayFault = gateway_.fault();
+    snapshot->loadPerSecond = config_.load.paymentsPerSecond;
+
+    // Rates over the rolling window (§11); throughput over the last 5 complete seconds.
+    const KaizenMetrics& metrics = pipeline_->metrics();
+    KpiView& kpis = snapshot->kpis;
+    const OutcomeCounts window = sumCounts(metrics.windowCounts(now, config_.policy.andon.rateWindowS));
+    const KpiRates rates = computeRates(window, config_.policy.andon.minSamples);
+    kpis.successRate = rates.success;
+    kpis.rejectRate = rates.reject;
+    kpis.errorRate = rates.error;
+    std::uint64_t recent = 0;
+    for (const auto n : metrics.windowCounts(now - 1s, 5)) {
+        recent += n;
+    }
+    kpis.throughputPerS = static_cast<double>(recent) / 5.0;
+    if (!history_.empty()) {
+        kpis.p50Ms = history_.back().p50Ms;
+        kpis.p99Ms = history_.back().p99Ms;
+    }
+    const LatencySummary lifetime = metrics.latencyMicros().summary();
+    kpis.p999Ms = lifetime.p999 / 1000.0;
+    kpis.maxMs = lifetime.max / 1000.0;
+    for (int i = 0; i < kPaymentOutcomeCount; ++i) {
+        kpis.totals[static_cast<std::size_t>(i)] = metrics.total(i);
+        kpis.received += metrics.total(i);
+    }
+    kpis.confirmed = confirmed_.load(std::memory_order_relaxed);
+
+    const std::size_t first = history_.size() > kSnapshotHistorySeconds ? history_.size() - kSnapshotHistorySeconds : 0;
+    snapshot->history.assign(history_.begin() + static_cast<std::ptrdiff_t>(first), history_.end());
+    snapshot->timeline.assign(timeline_.begin(), timeline_.end());
+    Q_EMIT snapshotReady(std::move(snapshot));
+}
+
+}  // namespace tai

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "audit/idempotency_store.h"
+#include "engine/engine_command.h"
+#include "engine/engine_config.h"
+#include "engine/engine_snapshot.h"
+#include "kanban/kanban_worker_pool.h"
+#include "payments/payment_pipeline.h"
+#include "sim/load_generator.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+
+namespace tai {
+
+class RealClock;
+
+// The engine as it lives on its worker thread: owns the clock, the pipeline, the simulators and
+// the confirmation workers; runs commands; publishes snapshots. Only Engine talks to it, always
+// on its own thread.
+class EngineCore : public QObject {
+    Q_OBJECT
+public:
+    using Reply = PaymentPipeline::Reply;
+
+    EngineCore(EngineConfig config, Clock* injectedClock);
+    ~EngineCore() override;
+
+    void start();
+    void stop();
+    void submitPayment(const QByteArray& json, const Reply& reply);
+    CommandResult execute(const EngineCommand& command);
+    Clock& clock() { return *clock_; }
+
+Q_SIGNALS:
+    void snapshotReady(tai::SnapshotPtr snapshot);
+
+private:
+    CommandResult apply(const SetGatewayFault& command);
+    CommandResult apply(const ControlBreaker& command);
+    CommandResult apply(const SetLoad& command);
+
+    void onTransition(const BreakerTransition& transition);
+    void addTimeline(const QString& kind, const QString& subject, const QString& text);
+    void requestExtraSnapshot();
+    void publishSnapshot();
+    void scheduleSnapshots();
+    void scheduleLoad();
+    void scheduleSeconds();
+    void closeSecond();
+    QString nextTraceId();
+    QString nextPaymentId();
+
+    EngineConfig config_;
+    std::unique_ptr<RealClock> ownedClock_;
+    Clock* clock_;
+    GatewaySimulator gateway_;
+    InMemoryIdempotencyStore idempotency_;
+    std::unique_ptr<PaymentPipeline> pipeline_;
+    std::unique_ptr<KanbanWorkerPool<Confirmation>> confirmationWorkers_;
+    std::atomic<std::uint64_t> confirmed_{0};
+    LoadGenerator load_;
+
+    std::deque<KpiSample> history_;
+    std::deque<TimelineEvent> timeline_;
+    std::deque<BreakerTransition> transitions_;
+    std::uint64_t timelineSequence_ = 0;
+    std::uint64_t snapshotSequence_ = 0;
+    std::uint64_t lastShed_ = 0;
+    std::uint64_t idCounter_ = 0;
+    bool extraSnapshotPending_ = false;
+    bool running_ = false;
+    TimerId snapshotTimer_ = 0;
+    TimerId loadTimer_ = 0;
+    TimerId secondTimer_ = 0;
+};
+
+}  // namespace tai

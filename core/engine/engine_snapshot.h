@@ -1,0 +1,93 @@
+#pragma once
+
+#include "jidoka/breaker_types.h"
+#include "kanban/kanban_queue.h"
+#include "payments/payment_outcome.h"
+#include "sim/clock.h"
+#include "sim/gateway_simulator.h"
+
+#include <QMetaType>
+#include <QString>
+
+#include <array>
+#include <memory>
+#include <vector>
+
+namespace tai {
+
+using OutcomeCounts = std::array<std::uint64_t, kPaymentOutcomeCount>;
+
+struct BreakerView {
+    BreakerStatus status;
+    std::vector<BreakerTransition> recent;  // newest last, at most 10
+};
+
+struct QueueView {
+    QString name;
+    KanbanCounters counters;
+    int workers = 0;
+    int busyWorkers = 0;
+};
+
+// A rate with the samples behind it: below the minimum it is "not enough data", never 0 % (§11).
+struct Rate {
+    double value = 0;
+    std::uint64_t samples = 0;
+    bool enoughData = false;
+};
+
+struct KpiView {
+    double throughputPerS = 0;  // signals decided per second over the last window
+    Rate successRate;           // charged / (charged + gateway failures + circuit_open + queue_full)
+    Rate rejectRate;            // rejected / policy decisions
+    Rate errorRate;             // gateway failures / gateway calls
+    double p50Ms = 0;
+    double p99Ms = 0;
+    double p999Ms = 0;
+    double maxMs = 0;
+    OutcomeCounts totals{};
+    std::uint64_t received = 0;
+    std::uint64_t confirmed = 0;
+};
+
+// One second of chart history.
+struct KpiSample {
+    std::int64_t second = 0;  // epoch seconds
+    OutcomeCounts counts{};
+    double p50Ms = 0;
+    double p99Ms = 0;
+};
+
+struct TimelineEvent {
+    std::uint64_t sequence = 0;
+    TimePoint at;
+    QString kind;  // breaker_transition, operator, shed, policy
+    QString subject;
+    QString text;
+};
+
+// Everything the UI and the read-only API may know, as one immutable value (DESIGN.md §3).
+struct EngineSnapshot {
+    std::uint64_t sequence = 0;
+    TimePoint at;
+    bool virtualTime = false;
+    QString policyVersion;
+    std::vector<BreakerView> breakers;
+    std::vector<QueueView> queues;  // admission, confirmation
+    double tokenFill = 0;
+    int tokenBurst = 0;
+    int tokenRatePerS = 0;
+    std::vector<int> laneLoad;
+    GatewayFault gatewayFault;
+    int loadPerSecond = 0;
+    KpiView kpis;
+    std::vector<KpiSample> history;        // last 300 s, oldest first
+    std::vector<TimelineEvent> timeline;   // newest last, at most 200
+    int minSamples = 20;
+};
+
+using SnapshotPtr = std::shared_ptr<const EngineSnapshot>;
+
+}  // namespace tai
+
+Q_DECLARE_METATYPE(tai::SnapshotPtr)

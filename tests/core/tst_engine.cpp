@@ -1,0 +1,155 @@
+// The engine on its worker thread: commands in, snapshots out (DESIGN.md §3).
+#include "engine/engine.h"
+#include "sim/virtual_clock.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace tai;
+using namespace std::chrono_literals;
+
+namespace {
+const QByteArray kPayment = R"({"customer_id":"cust_1","merchant_id":"merc_1","amount":"10.00","currency":"USD"})";
+
+// A payment from its own customer, so that velocity never enters the picture.
+QByteArray paymentFrom(int customer) {
+    return QByteArray(R"({"customer_id":"cust_)") + QByteArray::number(customer) +
+           R"(","merchant_id":"merc_1","amount":"10.00","currency":"USD"})";
+}
+
+template <typename T>
+T resultOf(QFuture<T> future) {
+    future.waitForFinished();
+    return future.result();
+}
+}  // namespace
+
+class TestEngine : public QObject {
+    Q_OBJECT
+private:
+    std::unique_ptr<VirtualClock> clock;
+    std::unique_ptr<Engine> engine;
+
+    void advance(Duration d) { engine->invoke([this, d] { clock->advanceBy(d); }).waitForFinished(); }
+
+private Q_SLOTS:
+    void init() {
+        clock = std::make_unique<VirtualClock>(TimePoint{std::chrono::seconds(1'767'225'600)});
+        engine = std::make_unique<Engine>(EngineConfig{}, *clock);
+        engine->start();
+    }
+    void cleanup() {
+        engine.reset();
+        clock.reset();
+    }
+
+    void publishesAFirstSnapshotOnStart() {
+        const SnapshotPtr s = engine->latestSnapshot();
+        QVERIFY(s);
+        QCOMPARE(s->breakers.size(), std::size_t{1});
+        QCOMPARE(s->breakers[0].status.name, QStringLiteral("payment-gateway"));
+        QCOMPARE(s->policyVersion, QStringLiteral("builtin-default"));
+    }
+
+    void publishesAtTenHertz() {
+        QSignalSpy spy(engine.get(), &Engine::snapshotReady);
+        advance(1s);
+        QTRY_COMPARE(spy.count(), 10);
+        const auto last = spy.last().at(0).value<SnapshotPtr>();
+        QCOMPARE(last->at, clock->now());
+    }
+
+    void submitsAPaymentAndAnswersOnAFuture() {
+        const PaymentResponse r = resultOf(engine->submitPayment(kPayment));
+        QCOMPARE(toString(r.outcome), QStringLiteral("charged"));
+        QVERIFY(!r.id.isEmpty());
+        const PaymentResponse bad = resultOf(engine->submitPayment(R"({"customer_id":"c"})"));
+        QCOMPARE(toString(bad.outcome), QStringLiteral("invalid"));
+        QCOMPARE(bad.error, QStringLiteral("merchant_id: required"));
+    }
+
+    void forceHalfOpenShowsInTheNextSnapshot() {
+        QSignalSpy spy(engine.get(), &Engine::snapshotReady);
+        const CommandResult result = resultOf(engine->execute(
+            ControlBreaker{QStringLiteral("payment-gateway"), BreakerControl::ForceHalfOpen, {QStringLiteral("ana"), QStringLiteral("drill")}}));
+        QVERIFY(result.ok);
+        advance(0us);  // the extra snapshot after a transition is due now
+        QTRY_VERIFY(spy.count() >= 1);
+        const auto s = spy.last().at(0).value<SnapshotPtr>();
+        QCOMPARE(toString(s->breakers[0].status.state), QStringLiteral("half_open"));
+        QVERIFY(s->breakers[0].status.forced);
+        QVERIFY(s->timeline.back().text.contains(QStringLiteral("ana")));
+    }
+
+    void transitionsCoalesceToOneExtraSnapshot() {
+        QSignalSpy spy(engine.get(), &Engine::snapshotReady);
+        engine->invoke([this] {}).waitForFinished();
+        for (auto control : {BreakerControl::ForceOpen, BreakerControl::ForceClosed, BreakerControl::Release}) {
+            resultOf(engine->execute(ControlBreaker{QStringLiteral("payment-gateway"), control, {}}));
+        }
+        advance(0us);
+        QTRY_COMPARE(spy.count(), 1);
+    }
+
+    void anOutageOpensTheBreakerAndItsTimerMovesItWithNoTraffic() {
+        GatewayFault outage;
+        outage.down = true;
+        QVERIFY(resultOf(engine->execute(SetGatewayFault{outage, {}})).ok);
+        for (int i = 0; i < 5; ++i) {
+            QCOMPARE(toString(resultOf(engine->submitPayment(paymentFrom(i))).outcome), QStringLiteral("gateway_error"));
+        }
+        QCOMPARE(toString(resultOf(engine->submitPayment(paymentFrom(5))).outcome), QStringLiteral("circuit_open"));
+        advance(30s);
+        const auto s = engine->latestSnapshot();
+        QCOMPARE(toString(s->breakers[0].status.state), QStringLiteral("half_open"));
+        QCOMPARE(s->gatewayFault.down, true);
+        QStringList kinds;
+        for (const auto& e : s->timeline) {
+            kinds << e.kind;
+        }
+        QCOMPARE(kinds.count(QStringLiteral("breaker_transition")), 2);
+        QCOMPARE(kinds.count(QStringLiteral("operator")), 1);
+    }
+
+    void badCommandsAreRejectedWithTheField() {
+        QCOMPARE(resultOf(engine->execute(ControlBreaker{QStringLiteral("nope"), BreakerControl::ForceOpen, {}})).error,
+                 QStringLiteral("breaker: unknown breaker 'nope'"));
+        GatewayFault fault;
+        fault.errorRate = 2;
+        QCOMPARE(resultOf(engine->execute(SetGatewayFault{fault, {}})).error, QStringLiteral("error_rate: must be from 0 to 1"));
+    }
+
+    void generatedLoadFlowsAndCountersReconcile() {
+        QVERIFY(resultOf(engine->execute(SetLoad{1000, 0.01, 500, {}})).ok);
+        for (int i = 0; i < 70; ++i) {
+            advance(100ms);
+        }
+        const auto s = engine->latestSnapshot();
+        const auto& t = s->kpis.totals;
+        QVERIFY2(s->kpis.received >= 6900 && s->kpis.received <= 7000, qPrintable(QString::number(s->kpis.received)));
+        std::uint64_t sum = 0;
+        for (const auto n : t) {
+            sum += n;
+        }
+        QCOMPARE(sum, s->kpis.received);
+        QVERIFY(s->kpis.successRate.enoughData);
+        QCOMPARE(s->kpis.successRate.value, 1.0);
+        QVERIFY(s->kpis.rejectRate.value > 0 && s->kpis.rejectRate.value < 0.03);
+        QVERIFY2(s->kpis.throughputPerS >= 990 && s->kpis.throughputPerS <= 1010, qPrintable(QString::number(s->kpis.throughputPerS)));
+        QVERIFY(s->history.size() >= 6);
+        QTRY_COMPARE(engine->latestSnapshot()->kpis.confirmed, 0u + s->kpis.totals[0]);  // workers drain
+    }
+
+    void ratesSayNotEnoughDataBelowTheMinimum() {
+        for (int i = 0; i < 5; ++i) {
+            resultOf(engine->submitPayment(paymentFrom(i)));
+        }
+        advance(100ms);
+        const auto s = engine->latestSnapshot();
+        QCOMPARE(s->kpis.successRate.samples, 5u);
+        QVERIFY(!s->kpis.successRate.enoughData);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngine)
+#include "tst_engine.moc"
