@@ -1,4 +1,6 @@
 #include "cli.h"
+#include "gui_mode.h"
+#include "headless_mode.h"
 #include "replay_mode.h"
 
 #include <QCoreApplication>
@@ -29,8 +31,12 @@ int main(int argc, char* argv[]) {
             QCoreApplication app(argc, argv);
             return runReplayMode(options);
         }
-        default:
+        case Mode::Headless: {
+            QCoreApplication app(argc, argv);
+            return runHeadlessMode(options);
+        }
+        case Mode::Gui:
             break;
     }
-    return 0;
+    return runGuiMode(argc, argv, options);
 }

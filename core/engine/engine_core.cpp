@@ -6,6 +6,8 @@
 
 #include <QRandomGenerator>
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 namespace tai {
@@ -50,6 +52,7 @@ void EngineCore::start() {
             confirmed_.fetch_add(1, std::memory_order_relaxed);
         });
     load_.setProfile(config_.load, clock_->now());
+    startedAt_ = clock_->now();
     running_ = true;
     addTimeline(QStringLiteral("policy"), config_.policy.version, QStringLiteral("policy loaded"));
     scheduleSnapshots();
@@ -295,11 +298,15 @@ void EngineCore::publishSnapshot() {
     kpis.successRate = rates.success;
     kpis.rejectRate = rates.reject;
     kpis.errorRate = rates.error;
+    // Throughput over the last (up to 5) complete seconds since start, never a partial one.
+    const auto complete = std::chrono::floor<std::chrono::seconds>(now) -
+                          std::chrono::ceil<std::chrono::seconds>(startedAt_);
+    const int seconds = static_cast<int>(std::clamp<std::int64_t>(complete.count(), 1, 5));
     std::uint64_t recent = 0;
-    for (const auto n : metrics.windowCounts(now - 1s, 5)) {
+    for (const auto n : metrics.windowCounts(now - 1s, seconds)) {
         recent += n;
     }
-    kpis.throughputPerS = static_cast<double>(recent) / 5.0;
+    kpis.throughputPerS = static_cast<double>(recent) / seconds;
     if (!history_.empty()) {
         kpis.p50Ms = history_.back().p50Ms;
         kpis.p99Ms = history_.back().p99Ms;

@@ -73,6 +73,7 @@ private:
     std::uint64_t idCounter_ = 0;
     bool extraSnapshotPending_ = false;
     bool running_ = false;
+    TimePoint startedAt_;
     TimerId snapshotTimer_ = 0;
     TimerId loadTimer_ = 0;
     TimerId secondTimer_ = 0;
