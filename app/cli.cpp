@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "fault_spec.h"
+
 namespace tai::app {
 
 namespace {
@@ -83,6 +85,15 @@ CliParse parseCommandLine(const QStringList& arguments) {
             if (!parseNumber(arg, value, options.summaryEverySeconds, error)) {
                 return {std::nullopt, error};
             }
+        } else if (arg == u"--fault" && cursor.takeValue(arg, value)) {
+            options.fault = parseFaultSpec(value, &error);
+            if (!options.fault) {
+                return {std::nullopt, error};
+            }
+        } else if (arg == u"--fault-after" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.faultAfterSeconds, error)) {
+                return {std::nullopt, error};
+            }
         } else if (arg == u"--screenshot" && cursor.takeValue(arg, value)) {
             options.screenshotPath = value;
         } else if (arg == u"--after" && cursor.takeValue(arg, value)) {
@@ -125,6 +136,9 @@ QString helpText() {
         "  --seed N            seed for the simulators and generated ids (default 1)\n"
         "  --load N            generated payments per second, headless and demo (default 200)\n"
         "  --summary-every S   headless: seconds between KPI log lines (default 5)\n"
+        "  --fault SPEC        inject a gateway fault: down, error=R, timeout=R, latency=MS,\n"
+        "                      jitter=MS, comma-separated (e.g. error=0.3,latency=200)\n"
+        "  --fault-after S     apply --fault S seconds after start (default 0)\n"
         "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"
         "  --after SECONDS     GUI: when to take the screenshot (default 0)\n"
         "  --version           print the version\n"

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sim/gateway_simulator.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -22,6 +24,8 @@ struct CliOptions {
     quint64 seed = 1;
     int loadPerSecond = 200;
     int summaryEverySeconds = 5;
+    std::optional<GatewayFault> fault;
+    double faultAfterSeconds = 0;
     QString screenshotPath;
     double screenshotAfterSeconds = 0;
 };

@@ -3,6 +3,7 @@
 #include "engine/engine.h"
 #include "main_window.h"
 #include "policy_loading.h"
+#include "startup_fault.h"
 
 #include <QApplication>
 #include <QTimer>
@@ -26,6 +27,7 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     config.load.paymentsPerSecond = options.loadPerSecond;
     Engine engine(config);
     engine.start();
+    scheduleStartupFault(engine, options);
 
     ui::MainWindow window(engine);
     window.show();

@@ -1,34 +1,254 @@
 #include "main_window.h"
 
+#include "andon_header.h"
+#include "breaker_panel.h"
+#include "burst_form.h"
 #include "engine/engine.h"
+#include "fault_panel.h"
+#include "flow_panel.h"
+#include "kaizen_charts.h"
+#include "payment_form.h"
+#include "timeline_view.h"
 
+#include <QAction>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFutureWatcher>
+#include <QGroupBox>
+#include <QInputDialog>
 #include <QLabel>
+#include <QMenuBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
 #include <QVBoxLayout>
 
 namespace tai::ui {
 
+namespace {
+constexpr int kFrameMs = 33;  // at most ~30 renders a second, whatever the engine publishes
+
+QString operatorName() {
+    const QString user = qEnvironmentVariable("USER");
+    return user.isEmpty() ? QStringLiteral("operator") : user;
+}
+
+std::optional<QString> askWithDialog(QWidget* parent, const QString& title, const QString& question) {
+    bool ok = false;
+    const QString reason = QInputDialog::getText(parent, title, question + QStringLiteral("\n\nReason (optional):"),
+                                                 QLineEdit::Normal, QString(), &ok);
+    return ok ? std::optional(reason) : std::nullopt;
+}
+}  // namespace
+
 MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), engine_(engine) {
     setWindowTitle(QStringLiteral("TAI Console"));
-    summary_ = new QLabel(this);
-    summary_->setTextFormat(Qt::PlainText);
-    summary_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    summary_->setMargin(16);
-    setCentralWidget(summary_);
+    setObjectName(QStringLiteral("mainWindow"));
+    confirm_ = [this](const QString& title, const QString& question) { return askWithDialog(this, title, question); };
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 6);
+    header_ = new AndonHeader(central);
+    layout->addWidget(header_);
+    auto* split = new QSplitter(Qt::Horizontal, central);
+    auto* left = new QWidget(split);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    breakers_ = new BreakerPanel(left);
+    flow_ = new FlowPanel(left);
+    leftLayout->addWidget(breakers_);
+    leftLayout->addWidget(flow_, 1);
+    auto* chartsBox = new QGroupBox(QStringLiteral("Kaizen — metrics"), split);
+    auto* chartsLayout = new QVBoxLayout(chartsBox);
+    chartsLayout->setContentsMargins(4, 4, 4, 4);
+    charts_ = new KaizenCharts(chartsBox);
+    chartsLayout->addWidget(charts_);
+    split->addWidget(left);
+    split->addWidget(chartsBox);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    layout->addWidget(split, 1);
+    setCentralWidget(central);
+
+    status_ = new QLabel(this);
+    statusBar()->addWidget(status_, 1);
+
+    buildDocks();
+    buildActions();
+    connect(breakers_, &BreakerPanel::controlRequested, this, &MainWindow::requestBreakerControl);
+
+    frame_.setSingleShot(true);
+    frame_.setInterval(kFrameMs);
+    connect(&frame_, &QTimer::timeout, this, &MainWindow::render);
+    connect(&engine_, &Engine::snapshotReady, this, &MainWindow::onSnapshot);
+
     resize(1280, 800);
-    connect(&engine_, &Engine::snapshotReady, this, &MainWindow::showSnapshot);
+    defaultState_ = saveState();
+    restoreLayout();
     if (auto snapshot = engine_.latestSnapshot()) {
-        showSnapshot(snapshot);
+        onSnapshot(snapshot);
+        renderNow();
     }
 }
 
-void MainWindow::showSnapshot(const SnapshotPtr& snapshot) {
-    const auto& k = snapshot->kpis;
-    const auto& breaker = snapshot->breakers.at(0).status;
-    summary_->setText(QStringLiteral("Throughput: %1/s\nBreaker %2: %3\nReceived: %4  Charged: %5")
-                          .arg(k.throughputPerS, 0, 'f', 1)
-                          .arg(breaker.name, toString(breaker.state))
-                          .arg(k.received)
-                          .arg(k.totals[0]));
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildDocks() {
+    auto* injector = new QWidget(this);
+    auto* injectorLayout = new QVBoxLayout(injector);
+    auto* paymentBox = new QGroupBox(QStringLiteral("Payment"), injector);
+    auto* paymentLayout = new QVBoxLayout(paymentBox);
+    paymentForm_ = new PaymentForm(paymentBox);
+    paymentLayout->addWidget(paymentForm_);
+    auto* burstBox = new QGroupBox(QStringLiteral("Burst generator"), injector);
+    auto* burstLayout = new QVBoxLayout(burstBox);
+    burstForm_ = new BurstForm(burstBox);
+    burstLayout->addWidget(burstForm_);
+    injectorLayout->addWidget(paymentBox);
+    injectorLayout->addWidget(burstBox);
+    injectorLayout->addStretch();
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(injector);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* injectorDock = new QDockWidget(QStringLiteral("Injector"), this);
+    injectorDock->setObjectName(QStringLiteral("injectorDock"));
+    injectorDock->setWidget(scroll);
+    injectorDock->setMinimumWidth(250);
+    addDockWidget(Qt::RightDockWidgetArea, injectorDock);
+
+    faults_ = new FaultPanel(this);
+    auto* faultDock = new QDockWidget(QStringLiteral("Faults"), this);
+    faultDock->setObjectName(QStringLiteral("faultDock"));
+    faultDock->setWidget(faults_);
+    addDockWidget(Qt::RightDockWidgetArea, faultDock);
+    tabifyDockWidget(injectorDock, faultDock);
+    injectorDock->raise();
+
+    timeline_ = new TimelineView(this);
+    auto* timelineDock = new QDockWidget(QStringLiteral("Event timeline"), this);
+    timelineDock->setObjectName(QStringLiteral("timelineDock"));
+    timelineDock->setWidget(timeline_);
+    addDockWidget(Qt::BottomDockWidgetArea, timelineDock);
+    resizeDocks({timelineDock}, {120}, Qt::Vertical);
+
+    connect(paymentForm_, &PaymentForm::paymentRequested, this, &MainWindow::sendPayment);
+    connect(burstForm_, &BurstForm::burstRequested, this, [this](StartBurst burst) {
+        burst.origin.actor = operatorName();
+        send(burst, QStringLiteral("burst of %1/s for %2 s").arg(burst.paymentsPerSecond).arg(burst.seconds));
+    });
+    connect(faults_, &FaultPanel::faultRequested, this, [this](const GatewayFault& fault) {
+        send(SetGatewayFault{fault, {operatorName(), {}}}, QStringLiteral("gateway fault: ") + fault.describe());
+    });
+}
+
+void MainWindow::buildActions() {
+    QMenu* controls = menuBar()->addMenu(QStringLiteral("&Controls"));
+    const auto add = [this, controls](const QString& text, const QKeySequence& keys, auto slot) {
+        QAction* action = controls->addAction(text);
+        action->setShortcut(keys);
+        connect(action, &QAction::triggered, this, slot);
+        return action;
+    };
+    const QString gateway = QStringLiteral("payment-gateway");
+    add(QStringLiteral("Force gateway breaker &open"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+        [this, gateway] { requestBreakerControl(gateway, BreakerControl::ForceOpen); });
+    add(QStringLiteral("Force gateway breaker &half-open"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_H),
+        [this, gateway] { requestBreakerControl(gateway, BreakerControl::ForceHalfOpen); });
+    add(QStringLiteral("Force gateway breaker &closed"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+        [this, gateway] { requestBreakerControl(gateway, BreakerControl::ForceClosed); });
+    add(QStringLiteral("&Release gateway breaker"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+        [this, gateway] { requestBreakerControl(gateway, BreakerControl::Release); });
+    controls->addSeparator();
+    add(QStringLiteral("Toggle gateway &outage"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+        [this] { faults_->outageBox()->toggle(); });
+    add(QStringLiteral("Focus the &payment form"), QKeySequence(Qt::CTRL | Qt::Key_I),
+        [this] { paymentForm_->field(QStringLiteral("customer_id"))->setFocus(); });
+    controls->addSeparator();
+    add(QStringLiteral("Reset window &layout"), QKeySequence(), [this] { restoreState(defaultState_); });
+    add(QStringLiteral("&Quit"), QKeySequence::Quit, [this] { close(); });
+}
+
+void MainWindow::restoreLayout() {
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
+
+void MainWindow::onSnapshot(const SnapshotPtr& snapshot) {
+    latest_ = snapshot;
+    if (!frame_.isActive()) {
+        frame_.start();  // coalesce: whatever arrives before the frame is drawn once
+    }
+}
+
+void MainWindow::renderNow() {
+    frame_.stop();
+    render();
+}
+
+void MainWindow::render() {
+    if (!latest_ || latest_->sequence == renderedSequence_) {
+        return;
+    }
+    const EngineSnapshot& s = *latest_;
+    renderedSequence_ = s.sequence;
+    header_->showSnapshot(s);
+    breakers_->showSnapshot(s);
+    flow_->showSnapshot(s);
+    charts_->showSnapshot(s);
+    faults_->showActive(s.gatewayFault);
+    timeline_->showSnapshot(s);
+}
+
+void MainWindow::requestBreakerControl(const QString& breaker, BreakerControl control) {
+    QString reason;
+    if (control == BreakerControl::ForceOpen || control == BreakerControl::ForceClosed) {
+        const QString question =
+            control == BreakerControl::ForceOpen
+                ? QStringLiteral("Force %1 OPEN? Every call will fail fast until you release it.").arg(breaker)
+                : QStringLiteral("Force %1 CLOSED? Failures will be ignored until you release it.").arg(breaker);
+        const auto answer = confirm_(QStringLiteral("Confirm breaker control"), question);
+        if (!answer) {
+            status_->setText(QStringLiteral("Cancelled: ") + toString(control) + QStringLiteral(" ") + breaker);
+            return;
+        }
+        reason = *answer;
+    }
+    send(ControlBreaker{breaker, control, {operatorName(), reason}}, toString(control) + QStringLiteral(" ") + breaker);
+}
+
+void MainWindow::send(const EngineCommand& command, const QString& description) {
+    auto* watcher = new QFutureWatcher<CommandResult>(this);
+    connect(watcher, &QFutureWatcher<CommandResult>::finished, this, [this, watcher, description] {
+        const CommandResult result = watcher->future().result();
+        status_->setText(result.ok ? QString(QStringLiteral("Done: ") + description)
+                                   : QString(QStringLiteral("Refused: ") + description + QStringLiteral(" — ") + result.error));
+        watcher->deleteLater();
+    });
+    watcher->setFuture(engine_.execute(command));
+    status_->setText(QStringLiteral("Sent: ") + description);
+}
+
+void MainWindow::sendPayment(const QByteArray& json) {
+    auto* watcher = new QFutureWatcher<PaymentResponse>(this);
+    connect(watcher, &QFutureWatcher<PaymentResponse>::finished, this, [this, watcher] {
+        if (watcher->future().resultCount() > 0) {
+            paymentForm_->showResponse(watcher->future().result());
+        }
+        watcher->deleteLater();
+    });
+    watcher->setFuture(engine_.submitPayment(json));
 }
 
 }  // namespace tai::ui

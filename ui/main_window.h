@@ -1,8 +1,13 @@
 #pragma once
 
+#include "engine/engine_command.h"
 #include "engine/engine_snapshot.h"
 
 #include <QMainWindow>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
 
 class QLabel;
 
@@ -12,18 +17,68 @@ class Engine;
 
 namespace ui {
 
-// The operations console's main window. Driven only by engine snapshots; talks back only
-// through engine commands.
+class AndonHeader;
+class BreakerPanel;
+class BurstForm;
+class FaultPanel;
+class FlowPanel;
+class KaizenCharts;
+class PaymentForm;
+class TimelineView;
+
+// The operations console. Driven only by engine snapshots (coalesced to one render per frame)
+// and talks back only through command values (DESIGN.md §3). Each panel is its own class.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(Engine& engine, QWidget* parent = nullptr);
+    // Asks the operator to confirm a destructive action; the answer is the optional reason, or
+    // nullopt when cancelled. Replaceable so tests can answer without a dialog.
+    using Confirm = std::function<std::optional<QString>(const QString& title, const QString& question)>;
 
-    void showSnapshot(const SnapshotPtr& snapshot);
+    explicit MainWindow(Engine& engine, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
+    void renderNow();  // draws the latest snapshot at once (tests, screenshots)
+
+    AndonHeader* header() const { return header_; }
+    BreakerPanel* breakers() const { return breakers_; }
+    FlowPanel* flow() const { return flow_; }
+    KaizenCharts* charts() const { return charts_; }
+    PaymentForm* paymentForm() const { return paymentForm_; }
+    FaultPanel* faults() const { return faults_; }
+    TimelineView* timeline() const { return timeline_; }
+    std::uint64_t renderedSequence() const { return renderedSequence_; }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
+    void onSnapshot(const SnapshotPtr& snapshot);
+    void render();
+    void requestBreakerControl(const QString& breaker, BreakerControl control);
+    void send(const EngineCommand& command, const QString& description);
+    void sendPayment(const QByteArray& json);
+    void buildDocks();
+    void buildActions();
+    void restoreLayout();
+
     Engine& engine_;
-    QLabel* summary_;
+    Confirm confirm_;
+    SnapshotPtr latest_;
+    QTimer frame_;
+    std::uint64_t renderedSequence_ = 0;
+    QByteArray defaultState_;
+
+    AndonHeader* header_;
+    BreakerPanel* breakers_;
+    FlowPanel* flow_;
+    KaizenCharts* charts_;
+    PaymentForm* paymentForm_ = nullptr;
+    BurstForm* burstForm_ = nullptr;
+    FaultPanel* faults_ = nullptr;
+    TimelineView* timeline_ = nullptr;
+    QLabel* status_;
 };
 
 }  // namespace ui

@@ -39,7 +39,16 @@ struct SetLoad {
     CommandOrigin origin;
 };
 
-using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad>;
+// A burst on top of the running load: N payments/s for S seconds (the injector's generator).
+struct StartBurst {
+    int paymentsPerSecond = 100;
+    int seconds = 10;
+    double fraudsterShare = 0.01;
+    int customers = 500;
+    CommandOrigin origin;
+};
+
+using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad, StartBurst>;
 
 struct CommandResult {
     bool ok = true;

@@ -1,5 +1,6 @@
 #include "engine/engine_core.h"
 
+#include "andon/andon_evaluator.h"
 #include "kaizen/kpi_rates.h"
 #include "sim/identifiers.h"
 #include "sim/real_clock.h"
@@ -31,7 +32,7 @@ OutcomeCounts sumCounts(const std::vector<std::uint64_t>& counts) {
 }  // namespace
 
 EngineCore::EngineCore(EngineConfig config, Clock* injectedClock)
-    : config_(std::move(config)), clock_(injectedClock), gateway_(config_.seed), load_(config_.seed) {}
+    : config_(std::move(config)), clock_(injectedClock), gateway_(config_.seed), load_(config_.seed), burst_(config_.seed + 1) {}
 
 EngineCore::~EngineCore() { stop(); }
 
@@ -172,6 +173,33 @@ CommandResult EngineCore::apply(const SetLoad& command) {
     return {};
 }
 
+bool EngineCore::burstActive() const { return burst_.profile().paymentsPerSecond > 0 && clock_->now() < burstUntil_; }
+
+CommandResult EngineCore::apply(const StartBurst& command) {
+    if (command.paymentsPerSecond < 1 || command.paymentsPerSecond > 10'000'000) {
+        return {false, QStringLiteral("payments_per_s: must be from 1 to 10000000")};
+    }
+    if (command.seconds < 1 || command.seconds > 3600) {
+        return {false, QStringLiteral("seconds: must be from 1 to 3600")};
+    }
+    if (command.fraudsterShare < 0 || command.fraudsterShare > 1) {
+        return {false, QStringLiteral("fraudster_share: must be from 0 to 1")};
+    }
+    if (command.customers < 1) {
+        return {false, QStringLiteral("customers: must be at least 1")};
+    }
+    burst_.setProfile(LoadProfile{command.paymentsPerSecond, command.fraudsterShare, command.customers}, clock_->now());
+    burstUntil_ = clock_->now() + std::chrono::seconds(command.seconds);
+    addTimeline(QStringLiteral("operator"), QStringLiteral("load"),
+                command.origin.actor + QStringLiteral(" started a burst of %1/s for %2 s (fraudsters %3%)")
+                                           .arg(command.paymentsPerSecond)
+                                           .arg(command.seconds)
+                                           .arg(command.fraudsterShare * 100, 0, 'g', 3));
+    scheduleLoad();
+    requestExtraSnapshot();
+    return {};
+}
+
 void EngineCore::onTransition(const BreakerTransition& t) {
     transitions_.push_back(t);
     while (transitions_.size() > kTransitionsPerBreaker) {
@@ -215,15 +243,21 @@ void EngineCore::scheduleSnapshots() {
 }
 
 void EngineCore::scheduleLoad() {
-    if (loadTimer_ != 0 || config_.load.paymentsPerSecond <= 0 || !running_) {
+    if (loadTimer_ != 0 || !running_ || (config_.load.paymentsPerSecond <= 0 && !burstActive())) {
         return;
     }
     loadTimer_ = clock_->scheduleAfter(kLoadTick, [this] {
         loadTimer_ = 0;
         const Reply ignore;
-        load_.generate(clock_->now(), [this, &ignore](PaymentSignal s) {
-            pipeline_->submit(std::move(s), nextTraceId(), ignore);
-        });
+        const auto submit = [this, &ignore](PaymentSignal s) { pipeline_->submit(std::move(s), nextTraceId(), ignore); };
+        load_.generate(clock_->now(), submit);
+        if (burst_.profile().paymentsPerSecond > 0) {
+            burst_.generate(std::min(clock_->now(), burstUntil_), submit);
+            if (!burstActive()) {
+                burst_.setProfile(LoadProfile{0, 0, 1}, clock_->now());
+                addTimeline(QStringLiteral("operator"), QStringLiteral("load"), QStringLiteral("burst finished"));
+            }
+        }
         scheduleLoad();
     });
 }
@@ -248,6 +282,8 @@ void EngineCore::closeSecond() {
     const LatencySummary latency = pipeline_->metrics().takeIntervalLatency();
     sample.p50Ms = latency.p50 / 1000.0;
     sample.p99Ms = latency.p99 / 1000.0;
+    sample.admissionDepth = pipeline_->admissionCounters().depth;
+    sample.confirmationDepth = pipeline_->confirmations().depth();
     history_.push_back(sample);
     while (history_.size() > kHistorySeconds) {
         history_.pop_front();
@@ -289,6 +325,10 @@ void EngineCore::publishSnapshot() {
     }
     snapshot->gatewayFault = gateway_.fault();
     snapshot->loadPerSecond = config_.load.paymentsPerSecond;
+    if (burstActive()) {
+        snapshot->burstPerSecond = burst_.profile().paymentsPerSecond;
+        snapshot->burstSecondsLeft = toSeconds(burstUntil_ - now);
+    }
 
     // Rates over the rolling window (§11); throughput over the last 5 complete seconds.
     const KaizenMetrics& metrics = pipeline_->metrics();
@@ -319,6 +359,22 @@ void EngineCore::publishSnapshot() {
         kpis.received += metrics.total(i);
     }
     kpis.confirmed = confirmed_.load(std::memory_order_relaxed);
+
+    AndonInputs andon;
+    andon.rejectRate = {kpis.rejectRate.value, kpis.rejectRate.enoughData};
+    andon.errorRate = {kpis.errorRate.value, kpis.errorRate.enoughData};
+    andon.successRate = {kpis.successRate.value, kpis.successRate.enoughData};
+    andon.p99Ms = kpis.p99Ms;
+    andon.latencyKnown = !history_.empty() && kpis.rejectRate.enoughData;
+    for (const BreakerView& b : snapshot->breakers) {
+        if (b.status.state == BreakerState::Open) {
+            andon.openBreakers.push_back(b.status.name);
+        }
+    }
+    AndonVerdict verdict = evaluateAndon(andon, config_.policy.andon);
+    snapshot->light = verdict.light;
+    snapshot->lightReason = std::move(verdict.reason);
+    snapshot->alerts = std::move(verdict.alerts);
 
     const std::size_t first = history_.size() > kSnapshotHistorySeconds ? history_.size() - kSnapshotHistorySeconds : 0;
     snapshot->history.assign(history_.begin() + static_cast<std::ptrdiff_t>(first), history_.end());

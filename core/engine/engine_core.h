@@ -42,6 +42,8 @@ private:
     CommandResult apply(const SetGatewayFault& command);
     CommandResult apply(const ControlBreaker& command);
     CommandResult apply(const SetLoad& command);
+    CommandResult apply(const StartBurst& command);
+    bool burstActive() const;
 
     void onTransition(const BreakerTransition& transition);
     void addTimeline(const QString& kind, const QString& subject, const QString& text);
@@ -63,6 +65,8 @@ private:
     std::unique_ptr<KanbanWorkerPool<Confirmation>> confirmationWorkers_;
     std::atomic<std::uint64_t> confirmed_{0};
     LoadGenerator load_;
+    LoadGenerator burst_;
+    TimePoint burstUntil_;
 
     std::deque<KpiSample> history_;
     std::deque<TimelineEvent> timeline_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "andon/andon_types.h"
 #include "jidoka/breaker_types.h"
 #include "kanban/kanban_queue.h"
 #include "payments/payment_outcome.h"
@@ -56,6 +57,8 @@ struct KpiSample {
     OutcomeCounts counts{};
     double p50Ms = 0;
     double p99Ms = 0;
+    std::uint64_t admissionDepth = 0;
+    std::uint64_t confirmationDepth = 0;
 };
 
 struct TimelineEvent {
@@ -80,7 +83,12 @@ struct EngineSnapshot {
     std::vector<int> laneLoad;
     GatewayFault gatewayFault;
     int loadPerSecond = 0;
+    int burstPerSecond = 0;       // an operator burst on top of the load, while it runs
+    double burstSecondsLeft = 0;
     KpiView kpis;
+    AndonLight light = AndonLight::Green;
+    QString lightReason;
+    std::vector<ActiveAlert> alerts;
     std::vector<KpiSample> history;        // last 300 s, oldest first
     std::vector<TimelineEvent> timeline;   // newest last, at most 200
     int minSamples = 20;

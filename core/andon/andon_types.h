@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+
+namespace tai {
+
+enum class Severity { Low, High, Critical };
+enum class AndonLight { Green, Yellow, Red };
+
+QString toString(Severity severity);  // "LOW", "HIGH", "CRITICAL"
+QString toString(AndonLight light);   // "GREEN", "YELLOW", "RED"
+
+// An alert condition that holds now (§11). `control` names the operator action that answers it,
+// for example "force_half_open" for an open breaker.
+struct ActiveAlert {
+    QString rule;  // fraud_rate, breaker_open, p99_latency_ms, error_rate, success_rate
+    Severity severity = Severity::High;
+    QString subject;
+    QString message;
+    double value = 0;
+    double threshold = 0;
+    QString control;
+};
+
+}  // namespace tai

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "engine/engine_command.h"
+#include "engine/engine_snapshot.h"
+
+#include <QFrame>
+
+class QLabel;
+class QPushButton;
+
+namespace tai::ui {
+
+class StatusLight;
+
+// One circuit breaker: its state (forced marked), failures against the threshold, the countdown
+// to half-open and the current backoff while open, probes while half-open, recent transitions,
+// and the operator controls. Clicks become ControlBreaker commands.
+class BreakerCard : public QFrame {
+    Q_OBJECT
+public:
+    explicit BreakerCard(const QString& breaker, QWidget* parent = nullptr);
+
+    void showBreaker(const BreakerView& view, TimePoint now);
+    QString stateText() const;
+    QString detailText() const;
+
+Q_SIGNALS:
+    void controlRequested(const QString& breaker, tai::BreakerControl control);
+
+private:
+    QPushButton* addControl(const QString& text, const QString& name, BreakerControl control, const QString& tip);
+
+    QString breaker_;
+    StatusLight* light_;
+    QLabel* title_;
+    QLabel* failures_;
+    QLabel* detail_;
+    QLabel* transitions_;
+};
+
+}  // namespace tai::ui

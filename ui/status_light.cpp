@@ -1,0 +1,45 @@
+#include "status_light.h"
+
+#include <QFontMetrics>
+#include <QPainter>
+
+namespace tai::ui {
+
+StatusLight::StatusLight(int diameter, QWidget* parent) : QWidget(parent), diameter_(diameter) {
+    setFixedSize(diameter, diameter);
+}
+
+void StatusLight::setState(const QColor& color, const QString& word) {
+    if (color == color_ && word == word_) {
+        return;
+    }
+    color_ = color;
+    word_ = word;
+    setAccessibleDescription(word);
+    update();
+}
+
+void StatusLight::paintEvent(QPaintEvent*) {
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QRectF circle = QRectF(rect()).adjusted(2, 2, -2, -2);
+    QRadialGradient glow(circle.center(), circle.width() / 2);
+    glow.setColorAt(0, color_.lighter(130));
+    glow.setColorAt(1, color_);
+    painter.setBrush(glow);
+    painter.setPen(QPen(color_.darker(140), 2));
+    painter.drawEllipse(circle);
+    QFont font = painter.font();
+    font.setBold(true);
+    // Largest size at which the word fits inside the circle with a margin.
+    int pixels = diameter_ / 3;
+    font.setPixelSize(pixels);
+    while (pixels > 7 && QFontMetrics(font).horizontalAdvance(word_) > circle.width() * 0.78) {
+        font.setPixelSize(--pixels);
+    }
+    painter.setFont(font);
+    painter.setPen(Qt::white);
+    painter.drawText(circle, Qt::AlignCenter, word_);
+}
+
+}  // namespace tai::ui

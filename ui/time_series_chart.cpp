@@ -1,0 +1,110 @@
+#include "time_series_chart.h"
+
+#include <QChart>
+#include <QLineSeries>
+#include <QValueAxis>
+
+#include <cmath>
+
+namespace tai::ui {
+
+namespace {
+double niceCeiling(double value) {
+    if (value <= 0) {
+        return 1;
+    }
+    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
+    for (const double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        if (value <= step * magnitude) {
+            return step * magnitude;
+        }
+    }
+    return 10 * magnitude;
+}
+}  // namespace
+
+TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidget* parent)
+    : QChartView(parent) {
+    // The legend names the series and the axis names the unit; a title row would cost height
+    // the 800-pixel-high layout cannot spare. The title is the accessible name and tooltip.
+    auto* chart = new QChart;
+    chart->legend()->setAlignment(Qt::AlignTop);
+    chart->legend()->setContentsMargins(0, 0, 0, 0);
+    chart->setMargins(QMargins(4, 2, 4, 2));
+    chart->setBackgroundRoundness(0);
+    chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    window_ = windowSeconds;
+    x_ = new QValueAxis(chart);
+    x_->setRange(-60, 0);
+    x_->setLabelFormat(QStringLiteral("%d s"));
+    x_->setTickCount(6);
+    y_ = new QValueAxis(chart);
+    y_->setRange(0, 1);
+    // Units live in the series names: an axis title would be elided at these heights.
+    y_->setLabelFormat(QStringLiteral("%.4g"));
+    y_->setTickCount(3);
+    chart->addAxis(x_, Qt::AlignBottom);
+    chart->addAxis(y_, Qt::AlignLeft);
+    setChart(chart);
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumHeight(110);
+    setToolTip(title);
+    setAccessibleName(title);
+}
+
+void TimeSeriesChart::setRightAxis(double minimumMax) {
+    right_ = new QValueAxis(chart());
+    right_->setLabelFormat(QStringLiteral("%.3g"));
+    right_->setTickCount(3);
+    right_->setRange(0, minimumMax);
+    rightMinimumMax_ = minimumMax;
+    chart()->addAxis(right_, Qt::AlignRight);
+}
+
+void TimeSeriesChart::setFixedLeftRange(double min, double max) {
+    fixedLeft_ = std::make_pair(min, max);
+    y_->setRange(min, max);
+}
+
+int TimeSeriesChart::addSeries(const QString& name, const QColor& color, bool rightAxis) {
+    auto* series = new QLineSeries(chart());
+    series->setName(name);
+    QPen pen(color);
+    pen.setWidthF(2);
+    series->setPen(pen);
+    chart()->addSeries(series);
+    series->attachAxis(x_);
+    series->attachAxis(rightAxis && right_ ? right_ : y_);
+    series_ << series;
+    onRight_ << (rightAxis && right_);
+    buffers_ << QList<QPointF>();
+    buffers_.last().reserve(3600);
+    return static_cast<int>(series_.size()) - 1;
+}
+
+void TimeSeriesChart::commit(double minimumYMax) {
+    double top = minimumYMax;
+    double rightTop = rightMinimumMax_;
+    double oldest = 0;
+    for (qsizetype i = 0; i < series_.size(); ++i) {
+        for (const QPointF& p : std::as_const(buffers_[i])) {
+            (onRight_[i] ? rightTop : top) = std::max(onRight_[i] ? rightTop : top, p.y());
+            oldest = std::min(oldest, p.x());
+        }
+        series_[i]->replace(buffers_[i]);
+    }
+    // Show at least the last minute, growing to the full window as history accumulates, so a
+    // freshly started console does not squeeze its first seconds against the right edge.
+    x_->setRange(std::max(-static_cast<double>(window_), std::min(-60.0, std::floor(oldest / 60.0) * 60.0)), 0);
+    if (!fixedLeft_) {
+        y_->setRange(0, niceCeiling(top * 1.1));
+    }
+    if (right_) {
+        right_->setRange(0, niceCeiling(rightTop * 1.1));
+    }
+}
+
+int TimeSeriesChart::pointCount(int index) const { return static_cast<int>(series_.at(index)->count()); }
+double TimeSeriesChart::yMax() const { return y_->max(); }
+
+}  // namespace tai::ui
