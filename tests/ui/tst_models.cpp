@@ -1,0 +1,77 @@
+// Every model passes QAbstractItemModelTester, through merges, trimming and filtering.
+#include "timeline_model.h"
+#include "timeline_view.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QtTest>
+
+using namespace tai;
+
+namespace {
+std::vector<TimelineEvent> events(std::uint64_t first, std::uint64_t last, const QString& kind = "operator") {
+    std::vector<TimelineEvent> out;
+    for (auto seq = first; seq <= last; ++seq) {
+        out.push_back(TimelineEvent{seq, TimePoint{std::chrono::seconds(seq)}, kind, "payment-gateway",
+                                    QStringLiteral("event %1").arg(seq)});
+    }
+    return out;
+}
+}  // namespace
+
+class TestModels : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void timelineMergesNewestFirstWithoutResetting() {
+        ui::TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+        model.merge(events(1, 3));
+        model.merge(events(1, 5));  // a snapshot repeats old events: only 4 and 5 are new
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(inserts.count(), 2);
+        QCOMPARE(model.index(0, ui::TimelineModel::Event).data().toString(), QStringLiteral("event 5"));
+        QCOMPARE(model.index(4, ui::TimelineModel::Event).data().toString(), QStringLiteral("event 1"));
+        model.merge(events(5, 5));
+        QCOMPARE(model.rowCount(), 5);
+        QCOMPARE(resets.count(), 0);
+    }
+
+    void timelineTrimsTheOldestRows() {
+        ui::TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.merge(events(1, 900));
+        model.merge(events(901, 1200));
+        QCOMPARE(model.rowCount(), ui::TimelineModel::kMaxRows);
+        QCOMPARE(model.index(0, ui::TimelineModel::Event).data().toString(), QStringLiteral("event 1200"));
+        QCOMPARE(model.index(ui::TimelineModel::kMaxRows - 1, ui::TimelineModel::Event).data().toString(),
+                 QStringLiteral("event 201"));
+    }
+
+    void filteredTimelinePassesTheTesterToo() {
+        ui::TimelineView view;
+        QAbstractItemModelTester tester(view.filtered(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        EngineSnapshot snapshot;
+        snapshot.timeline = events(1, 10, "operator");
+        auto more = events(11, 14, "breaker_transition");
+        snapshot.timeline.insert(snapshot.timeline.end(), more.begin(), more.end());
+        view.showSnapshot(snapshot);
+        QCOMPARE(view.filtered()->rowCount(), 14);
+        view.kindFilter()->setCurrentIndex(view.kindFilter()->findData("breaker_transition"));
+        QCOMPARE(view.filtered()->rowCount(), 4);
+        view.textFilter()->setText("event 12");
+        QCOMPARE(view.filtered()->rowCount(), 1);
+        view.kindFilter()->setCurrentIndex(0);
+        view.textFilter()->clear();
+        snapshot.timeline = events(15, 20, "shed");
+        view.showSnapshot(snapshot);
+        QCOMPARE(view.filtered()->rowCount(), 20);
+    }
+};
+
+QTEST_MAIN(TestModels)
+#include "tst_models.moc"
