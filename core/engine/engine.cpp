@@ -4,6 +4,7 @@
 
 #include <QPromise>
 
+#include <future>
 #include <memory>
 
 namespace tai {
@@ -45,7 +46,12 @@ void Engine::start() {
     }
     started_ = true;
     thread_.start();
-    QMetaObject::invokeMethod(core_, [core = core_] { core->start(); }, Qt::BlockingQueuedConnection);
+    std::promise<void> done;
+    core_->post([core = core_, &done] {
+        core->start();
+        done.set_value();
+    });
+    done.get_future().wait();
 }
 
 void Engine::stop() {
@@ -53,7 +59,12 @@ void Engine::stop() {
         return;
     }
     started_ = false;
-    QMetaObject::invokeMethod(core_, [core = core_] { core->stop(); }, Qt::BlockingQueuedConnection);
+    std::promise<void> done;
+    core_->post([core = core_, &done] {
+        core->stop();
+        done.set_value();
+    });
+    done.get_future().wait();
     thread_.quit();
     thread_.wait();
 }
@@ -78,15 +89,12 @@ QFuture<PaymentResponse> Engine::submitPayment(const QByteArray& json) {
         promise->finish();  // no result: the caller sees a cancelled-like empty future
         return future;
     }
-    QMetaObject::invokeMethod(
-        core_,
-        [core = core_, json, promise] {
-            core->submitPayment(json, [promise](const PaymentResponse& response) {
-                promise->addResult(response);
-                promise->finish();
-            });
-        },
-        Qt::QueuedConnection);
+    core_->post([core = core_, json, promise] {
+        core->submitPayment(json, [promise](const PaymentResponse& response) {
+            promise->addResult(response);
+            promise->finish();
+        });
+    });
     return future;
 }
 
@@ -98,26 +106,20 @@ QFuture<CommandResult> Engine::execute(const EngineCommand& command) {
         promise->finish();
         return future;
     }
-    QMetaObject::invokeMethod(
-        core_,
-        [core = core_, command, promise] {
-            promise->addResult(core->execute(command));
-            promise->finish();
-        },
-        Qt::QueuedConnection);
+    core_->post([core = core_, command, promise] {
+        promise->addResult(core->execute(command));
+        promise->finish();
+    });
     return future;
 }
 
 QFuture<void> Engine::invoke(std::function<void()> work) {
     auto promise = startedPromise<void>();
     QFuture<void> future = promise->future();
-    QMetaObject::invokeMethod(
-        core_,
-        [work = std::move(work), promise] {
-            work();
-            promise->finish();
-        },
-        Qt::QueuedConnection);
+    core_->post([work = std::move(work), promise] {
+        work();
+        promise->finish();
+    });
     return future;
 }
 

@@ -36,6 +36,29 @@ EngineCore::EngineCore(EngineConfig config, Clock* injectedClock)
 
 EngineCore::~EngineCore() { stop(); }
 
+void EngineCore::post(std::function<void()> work) {
+    bool wake = false;
+    {
+        std::lock_guard lock(inboxMutex_);
+        wake = inbox_.empty();
+        inbox_.push_back(std::move(work));
+    }
+    if (wake) {
+        QMetaObject::invokeMethod(this, "drainInbox", Qt::QueuedConnection);
+    }
+}
+
+void EngineCore::drainInbox() {
+    std::vector<std::function<void()>> work;
+    {
+        std::lock_guard lock(inboxMutex_);
+        work.swap(inbox_);
+    }
+    for (auto& item : work) {
+        item();
+    }
+}
+
 void EngineCore::start() {
     if (running_) {
         return;

@@ -12,6 +12,8 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
+#include <mutex>
 #include <memory>
 
 namespace tai {
@@ -31,6 +33,12 @@ public:
 
     void start();
     void stop();
+
+    // Thread-safe: queues `work` to run on the engine thread. The work travels through a
+    // std::mutex inbox, so the hand-off is visible to ThreadSanitizer (Qt's own event queue
+    // synchronises inside an uninstrumented library); Qt only carries an argument-less wake-up,
+    // and one wake-up drains everything queued before it.
+    void post(std::function<void()> work);
     void submitPayment(const QByteArray& json, const Reply& reply);
     CommandResult execute(const EngineCommand& command);
     Clock& clock() { return *clock_; }
@@ -39,6 +47,8 @@ Q_SIGNALS:
     void snapshotReady(tai::SnapshotPtr snapshot);
 
 private:
+    Q_INVOKABLE void drainInbox();
+
     CommandResult apply(const SetGatewayFault& command);
     CommandResult apply(const ControlBreaker& command);
     CommandResult apply(const SetLoad& command);
@@ -55,6 +65,9 @@ private:
     void closeSecond();
     QString nextTraceId();
     QString nextPaymentId();
+
+    std::mutex inboxMutex_;
+    std::vector<std::function<void()>> inbox_;
 
     EngineConfig config_;
     std::unique_ptr<RealClock> ownedClock_;
