@@ -57,6 +57,18 @@ public:
         return pullLocked();
     }
 
+    // Takes the next waiting item regardless of the WIP limit, for draining a halted line (its
+    // items are cancelled, not worked on, so they never count as in progress).
+    std::optional<T> tryPullIgnoringWip() {
+        std::lock_guard lock(mutex_);
+        if (items_.empty()) {
+            return std::nullopt;
+        }
+        T item = std::move(items_.front());
+        items_.pop_front();
+        return item;
+    }
+
     void done() {
         {
             std::lock_guard lock(mutex_);

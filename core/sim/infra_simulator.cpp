@@ -101,8 +101,9 @@ HealthSample InfraSimulator::health(const QString& service, const QString& versi
 
 ActionResult InfraSimulator::run(DeploymentAction action, const QString& deployment, const QString& region, int step,
                                  TimePoint now) const {
-    static constexpr Duration kTakes[] = {1s, 2s, 1s};  // apply config, roll pods, shift traffic
-    ActionResult result{true, kTakes[static_cast<int>(action)], {}};
+    // Actions complete at once in simulated time (as in the §9.5 example: the canary starts the
+    // second the deploy arrives); what they can do is fail.
+    ActionResult result{true, Duration{0}, {}};
     const auto* f = faultFor(region, QString(), now, [](const InfraFault& x) { return x.actionFailureRate.has_value(); });
     if (f != nullptr) {
         SeededRandom random(seed_, QString(deployment + QLatin1Char('/') + region + QLatin1Char('/') + toString(action)),

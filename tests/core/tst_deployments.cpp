@@ -1,0 +1,293 @@
+// DESIGN.md §5 on the VirtualClock: staged rollout, automatic rollback, alerts, §5.5 controls.
+#include "deployments/deployment_orchestrator.h"
+#include "sim/virtual_clock.h"
+
+#include <QJsonDocument>
+#include <QtTest>
+
+using namespace tai;
+using namespace std::chrono_literals;
+
+namespace {
+const TimePoint kStart{std::chrono::seconds(1'767'225'600)};
+
+struct Fixture {
+    explicit Fixture(DeploymentsConfig c = {}) : config(std::move(c)), infra(7, config.regions) {
+        DeploymentListener listener;
+        listener.report = [this](const RolloutReportEvent& e) {
+            events << QStringLiteral("%1 %2 %3 %4%5")
+                          .arg(seconds(e.at))
+                          .arg(e.kind, e.region, e.kind == u"rollback" ? e.reason : e.stage)
+                          .arg(e.kind == u"rollout_stage" ? QStringLiteral(" %1%").arg(e.weight) : QString());
+        };
+        listener.alert = [this](Severity s, const QString& rule, const QString&, const QString& message) {
+            alerts << QStringLiteral("%1 %2 %3 %4").arg(seconds(clock.now())).arg(toString(s), rule, message);
+        };
+        orchestrator = std::make_unique<DeploymentOrchestrator>(config, clock, infra, listener);
+    }
+    int seconds(TimePoint t) const { return static_cast<int>(toSeconds(t - kStart)); }
+
+    DeploymentDecision deploy(const QString& service = QStringLiteral("api-service"),
+                              const QString& version = QStringLiteral("v2.0.0"), bool initial = false) {
+        DeploymentSignal s;
+        s.service = service;
+        s.version = version;
+        s.initial = initial;
+        s.requestedBy = QStringLiteral("ci");
+        auto decision = orchestrator->request(s);
+        clock.advanceBy(0s);
+        return decision;
+    }
+    // Advances in 1 s steps, checking at every step that no two regions are active.
+    void run(Duration d) {
+        for (auto t = Duration{0}; t < d; t += 1s) {
+            clock.advanceBy(1s);
+            for (const RolloutView& v : orchestrator->views()) {
+                int active = 0;
+                for (const RegionView& r : v.regions) {
+                    active += r.stageIndex >= 0 ? 1 : 0;
+                }
+                QVERIFY2(active <= 1, "two regions active at once");
+            }
+        }
+    }
+    RolloutView view(const QString& id) const { return *orchestrator->view(id); }
+
+    DeploymentsConfig config;
+    VirtualClock clock{kStart};
+    InfraSimulator infra;
+    std::unique_ptr<DeploymentOrchestrator> orchestrator;
+    QStringList events;
+    QStringList alerts;
+};
+}  // namespace
+
+class TestDeployments : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void followsThePlannedStagesRegionByRegion() {
+        Fixture f;
+        const auto d = f.deploy();
+        QVERIFY(d.accepted);
+        f.run(3000s);
+        // canary 5 % 300 s → staging 25 % 600 s → prod 100 % → 60 s bake → done; then the next region
+        const QStringList expected{
+            "0 rollout_stage us-west-2 canary 5%",     "300 rollout_stage us-west-2 staging 25%",
+            "900 rollout_stage us-west-2 prod 100%",   "960 rollout_stage us-west-2 done 100%",
+            "960 rollout_stage us-east-1 canary 5%",   "1260 rollout_stage us-east-1 staging 25%",
+            "1860 rollout_stage us-east-1 prod 100%",  "1920 rollout_stage us-east-1 done 100%",
+            "1920 rollout_stage eu-west-1 canary 5%",  "2220 rollout_stage eu-west-1 staging 25%",
+            "2820 rollout_stage eu-west-1 prod 100%",  "2880 rollout_stage eu-west-1 done 100%"};
+        QCOMPARE(f.events, expected);
+        QCOMPARE(toString(f.view(d.id).status), QStringLiteral("completed"));
+        QVERIFY(f.alerts.last().contains("GREEN"));
+        QCOMPARE(*f.infra.stableVersion("api-service", "eu-west-1"), QStringLiteral("v2.0.0"));
+    }
+
+    void eightPercentErrorsRollTheSecondRegionBackWithinOneHealthInterval() {
+        Fixture f;
+        f.infra.addFault(InfraFault{"us-east-1", "v2.0.0", 0.08, {}, {}, {}, {}});
+        const auto d = f.deploy();
+        f.run(2000s);
+        QVERIFY2(f.events.contains("960 rollout_stage us-east-1 canary 5%"), qPrintable(f.events.join('\n')));
+        const auto rollback = f.events.filter("rollback us-east-1");
+        QCOMPARE(rollback.size(), 1);
+        QVERIFY(rollback[0].startsWith("970 "));  // first sample, 10 s after the canary took traffic
+        QVERIFY(rollback[0].contains("error rate 8."));
+        QVERIFY(f.events.contains("970 rollout_stage us-east-1 rolled_back 0%"));
+        QVERIFY(f.events.contains("970 rollout_stage eu-west-1 cancelled 0%"));
+        for (const QString& e : f.events.filter("eu-west-1")) {
+            QVERIFY2(e.contains("cancelled"), qPrintable(e));  // the third region is never touched
+        }
+        const RolloutView v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("rolled_back"));
+        QCOMPARE(v.regions[0].stage, QStringLiteral("done"));  // completed regions stay
+        QCOMPARE(v.mttrS, 0.0);
+        QVERIFY(f.alerts.filter("CRITICAL rollback_triggered").size() == 1);
+        QCOMPARE(*f.infra.stableVersion("api-service", "us-east-1"), QStringLiteral("v1.0.0"));
+    }
+
+    void threePercentErrorsRaiseAHighMarginalAlertWithoutRollback() {
+        Fixture f;
+        f.infra.addFault(InfraFault{"us-west-2", {}, 0.03, {}, {}, {}, {}});
+        const auto d = f.deploy();
+        f.run(1000s);
+        QCOMPARE(f.alerts.filter("HIGH health_marginal").size(), 3);  // once per stage: canary, staging, prod
+        // 3 % ± the sampling noise (±0.3 % at 5 % traffic): marginal, never over 5 %
+        QVERIFY2(f.alerts[0].startsWith("10 HIGH health_marginal health marginal in us-west-2: error rate "), qPrintable(f.alerts[0]));
+        QVERIFY(f.events.filter("rollback").isEmpty());
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("done"));
+    }
+
+    void aPausedStageIsSlowAtOneAndAHalfTimesItsPlan() {
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(100s);
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Pause, {}, "investigating"), QString());
+        f.run(349s);
+        QVERIFY(f.alerts.filter("stage_slow").isEmpty());
+        f.run(1s);
+        QCOMPARE(f.alerts.filter("stage_slow").size(), 1);
+        QVERIFY(f.alerts.filter("stage_slow")[0].startsWith("450 HIGH stage_slow canary slow to progress in us-west-2"));
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("canary"));  // paused: still there
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Resume, {}, {}), QString());
+        f.clock.advanceBy(0s);
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("staging"));  // overdue: moves on at once
+    }
+
+    void eachSafetyCheckRejectsAndEveryReasonIsListed_data() {
+        QTest::addColumn<QString>("setup");
+        QTest::addColumn<QStringList>("reasons");
+        QTest::newRow("image missing") << "version:latest" << QStringList{"image_missing"};
+        QTest::newRow("no capacity") << "capacity:eu-west-1" << QStringList{"insufficient_capacity"};
+        QTest::newRow("no rollback plan (and no image)") << "service:new-service"
+                                                         << QStringList{"image_missing", "no_rollback_plan"};
+        QTest::newRow("unhealthy baseline") << "baseline:us-east-1" << QStringList{"unhealthy_baseline"};
+        QTest::newRow("rollout in progress") << "twice" << QStringList{"rollout_in_progress"};
+        QTest::newRow("everything at once") << "twice version:latest capacity:eu-west-1 baseline:us-east-1"
+                                            << QStringList{"image_missing", "insufficient_capacity", "unhealthy_baseline",
+                                                           "rollout_in_progress"};
+    }
+    void eachSafetyCheckRejectsAndEveryReasonIsListed() {
+        QFETCH(QString, setup);
+        QFETCH(QStringList, reasons);
+        Fixture f;
+        QString service = "api-service";
+        QString version = "v2.0.0";
+        for (const QString& step : setup.split(' ')) {
+            const QString arg = step.section(':', 1);
+            if (step.startsWith("version:")) version = arg;
+            if (step.startsWith("service:")) service = arg;
+            if (step.startsWith("capacity:")) f.infra.addFault(InfraFault{arg, {}, {}, {}, {}, 0, {}});
+            if (step.startsWith("baseline:")) f.infra.addFault(InfraFault{arg, "v1.0.0", 0.09, {}, {}, {}, {}});
+            if (step == "twice") QVERIFY(f.deploy("api-service", "v1.5.0").accepted);
+        }
+        const auto d = f.deploy(service, version);
+        QVERIFY(!d.accepted);
+        QCOMPARE(QStringList(d.reasons.begin(), d.reasons.end()), reasons);
+    }
+
+    void initialDeploymentsNeedNoRollbackPlan() {
+        Fixture f;
+        const auto d = f.deploy("new-service", "v1.0.0", true);
+        QCOMPARE(QStringList(d.reasons.begin(), d.reasons.end()), QStringList{"image_missing"});
+    }
+
+    void promoteSkipsTheRestOfTheStage() {
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(20s);
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Promote, {}, {}), QString());
+        f.clock.advanceBy(0s);
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("staging"));
+        QVERIFY(f.events.contains("20 rollout_stage us-west-2 staging 25%"));
+    }
+
+    void promoteFullSkipsAllRemainingStages() {
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(20s);
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::PromoteFull, {}, {}), QString());
+        f.clock.advanceBy(0s);
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("prod"));
+        QCOMPARE(f.view(d.id).regions[0].weight, 100);
+        f.run(60s);  // the bake time still applies before the next region
+        QVERIFY(f.events.contains("80 rollout_stage us-west-2 done 100%"));
+        QVERIFY(f.events.contains("80 rollout_stage us-east-1 canary 5%"));
+    }
+
+    void abortRollsBackTheActiveRegionAndCancelsTheRest() {
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(1000s);  // us-west-2 done, us-east-1 in canary
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Abort, {}, "bad metrics"), QString());
+        const RolloutView v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("aborted"));
+        QCOMPARE(v.regions[0].stage, QStringLiteral("done"));
+        QCOMPARE(v.regions[1].stage, QStringLiteral("rolled_back"));
+        QCOMPARE(v.regions[2].stage, QStringLiteral("cancelled"));
+        QVERIFY(f.events.filter("rollback us-east-1 aborted by operator: bad metrics").size() == 1);
+        QVERIFY(f.alerts.filter("rollback_triggered").isEmpty());  // deliberate, not an incident
+    }
+
+    void rollbackWorksOnACompletedRegion() {
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(1000s);
+        QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v2.0.0"));
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Rollback, "us-west-2", "customer report"), QString());
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("rolled_back"));
+        QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v1.0.0"));
+        QCOMPARE(toString(f.view(d.id).status), QStringLiteral("in_progress"));  // the active region carries on
+        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Rollback, "eu-west-1", {}).startsWith("region: eu-west-1 is pending"));
+        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Rollback, "mars-1", {}).startsWith("region: 'mars-1'"));
+    }
+
+    void retryRestartsAnAbortedRolloutFromItsFirstUnfinishedRegion() {
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(1000s);
+        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Retry, {}, {}).startsWith("retry: only"));
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Abort, {}, {}), QString());
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Retry, {}, {}), QString());
+        f.clock.advanceBy(0s);
+        RolloutView v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("in_progress"));
+        QCOMPARE(v.regions[0].stage, QStringLiteral("done"));
+        QCOMPARE(v.regions[1].stage, QStringLiteral("canary"));
+        f.run(2000s);
+        QCOMPARE(toString(f.view(d.id).status), QStringLiteral("completed"));
+    }
+
+    void anActionFailureFailsTheDeploymentWithACriticalAlert() {
+        Fixture f;
+        f.infra.addFault(InfraFault{"us-west-2", {}, {}, {}, 1.0, {}, {}});
+        const auto d = f.deploy();
+        f.run(5s);
+        QCOMPARE(toString(f.view(d.id).status), QStringLiteral("failed"));
+        QCOMPARE(f.alerts.filter("CRITICAL deployment_failed").size(), 1);
+        QVERIFY(f.alerts.filter("CRITICAL deployment_failed")[0].contains("apply_config failed in us-west-2"));
+    }
+
+    void failingActionsTripTheRegionBreaker() {
+        DeploymentsConfig config;
+        config.breaker.failureThreshold = 2;
+        Fixture f(config);
+        f.infra.addFault(InfraFault{"us-west-2", {}, {}, {}, 1.0, {}, {}});
+        for (const auto& v : {"v2.0.0", "v2.0.1"}) {
+            const auto d = f.deploy("api-service", v);
+            f.run(1s);
+            QCOMPARE(toString(f.view(d.id).status), QStringLiteral("failed"));
+        }
+        QCOMPARE(toString(f.orchestrator->breaker("deploy:us-west-2")->state()), QStringLiteral("open"));
+        const auto blocked = f.deploy("api-service", "v2.0.2");
+        f.run(1s);
+        QVERIFY(f.alerts.last().contains("breaker deploy:us-west-2 is open"));
+        QVERIFY(!blocked.id.isEmpty());
+    }
+
+    void validatesDeploymentSignals_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("service missing") << QByteArray(R"({"version":"v1.0.0"})") << "service: required";
+        QTest::newRow("service shape") << QByteArray(R"({"service":"API service","version":"v1"})")
+                                       << "service: must be 1-64 lowercase letters, digits and '-', starting with a letter or digit";
+        QTest::newRow("version missing") << QByteArray(R"({"service":"api-service"})") << "version: required";
+        QTest::newRow("unknown region") << QByteArray(R"({"service":"api-service","version":"v1","regions":["us-west-2","mars-1"]})")
+                                        << "regions[1]: unknown region 'mars-1' (known: us-west-2, us-east-1, eu-west-1)";
+        QTest::newRow("duplicate region") << QByteArray(R"({"service":"api-service","version":"v1","regions":["us-west-2","us-west-2"]})")
+                                          << "regions[1]: region 'us-west-2' is listed twice";
+        QTest::newRow("initial not bool") << QByteArray(R"({"service":"api-service","version":"v1","initial":"yes"})")
+                                          << "initial: must be true or false";
+    }
+    void validatesDeploymentSignals() {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, error);
+        const auto parsed = parseDeploymentSignal(QJsonDocument::fromJson(json).object(), DeploymentsConfig{}.regions);
+        QVERIFY(std::holds_alternative<DeploymentError>(parsed));
+        QCOMPARE(std::get<DeploymentError>(parsed).text(), error);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDeployments)
+#include "tst_deployments.moc"
