@@ -90,6 +90,21 @@ CliParse parseCommandLine(const QStringList& arguments) {
             if (!options.fault) {
                 return {std::nullopt, error};
             }
+        } else if (arg == u"--infra-fault" && cursor.takeValue(arg, value)) {
+            options.infraFault = parseInfraFaultSpec(value, &error);
+            if (!options.infraFault) {
+                return {std::nullopt, error};
+            }
+        } else if (arg == u"--deploy" && cursor.takeValue(arg, value)) {
+            if (value.count(QLatin1Char(':')) != 1 || value.startsWith(QLatin1Char(':')) || value.endsWith(QLatin1Char(':'))) {
+                return {std::nullopt, QStringLiteral("--deploy: expected SERVICE:VERSION, e.g. api-service:v2.0.0")};
+            }
+            options.deploy = value;
+        } else if (arg == u"--view" && cursor.takeValue(arg, value)) {
+            if (value != u"metrics" && value != u"deployments") {
+                return {std::nullopt, QStringLiteral("--view: expected metrics or deployments")};
+            }
+            options.view = value;
         } else if (arg == u"--fault-after" && cursor.takeValue(arg, value)) {
             if (!parseNumber(arg, value, options.faultAfterSeconds, error)) {
                 return {std::nullopt, error};
@@ -129,7 +144,8 @@ QString helpText() {
         "                                        into a decisions file (JSONL), on a virtual clock\n"
         "\n"
         "Options:\n"
-        "  --policy F          policy file (JSON, partial files allowed; see README)\n"
+        "  --policy F          policy file (JSON, partial files allowed; see README). Built in:\n"
+        "                      :/policies/default.json, :/policies/fast-rollout.json (demo)\n"
         "  --data-dir DIR      where durable state lives (default: the app data dir)\n"
         "  --ephemeral         keep everything in memory\n"
         "  --listen HOST:PORT  HTTP API address (default 127.0.0.1:8080)\n"
@@ -139,6 +155,10 @@ QString helpText() {
         "  --fault SPEC        inject a gateway fault: down, error=R, timeout=R, latency=MS,\n"
         "                      jitter=MS, comma-separated (e.g. error=0.3,latency=200)\n"
         "  --fault-after S     apply --fault S seconds after start (default 0)\n"
+        "  --infra-fault SPEC  inject an infrastructure fault: region=R (required), version=V,\n"
+        "                      error=R, p99=MS, actions=R (action failure rate), capacity=N\n"
+        "  --deploy S:V        request a deployment of service S at version V at start\n"
+        "  --view NAME         GUI: open on the metrics or the deployments view\n"
         "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"
         "  --after SECONDS     GUI: when to take the screenshot (default 0)\n"
         "  --version           print the version\n"

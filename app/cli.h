@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sim/gateway_simulator.h"
+#include "sim/infra_simulator.h"
 
 #include <QString>
 #include <QStringList>
@@ -25,6 +26,9 @@ struct CliOptions {
     int loadPerSecond = 200;
     int summaryEverySeconds = 5;
     std::optional<GatewayFault> fault;
+    std::optional<InfraFault> infraFault;
+    QString deploy;  // service:version, requested at start
+    QString view;    // GUI: metrics or deployments
     double faultAfterSeconds = 0;
     QString screenshotPath;
     double screenshotAfterSeconds = 0;

@@ -35,4 +35,38 @@ std::optional<GatewayFault> parseFaultSpec(const QString& spec, QString* error) 
     return fault;
 }
 
+std::optional<InfraFault> parseInfraFaultSpec(const QString& spec, QString* error) {
+    InfraFault fault;
+    for (const QString& part : spec.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        const QString key = part.section(QLatin1Char('='), 0, 0).trimmed();
+        const QString value = part.section(QLatin1Char('='), 1).trimmed();
+        bool ok = !value.isEmpty();
+        if (key == u"region") {
+            fault.region = value;
+        } else if (key == u"version") {
+            fault.version = value;
+        } else if (key == u"error" || key == u"actions") {
+            const double rate = value.toDouble(&ok);
+            ok = ok && rate >= 0 && rate <= 1;
+            (key == u"error" ? fault.errorRate : fault.actionFailureRate) = rate;
+        } else if (key == u"p99" || key == u"capacity") {
+            const int n = value.toInt(&ok);
+            ok = ok && n >= 0;
+            (key == u"p99" ? fault.p99Ms : fault.capacity) = n;
+        } else {
+            *error = QStringLiteral("--infra-fault: unknown part '%1' (use region=, version=, error=, p99=, actions=, capacity=)").arg(part);
+            return std::nullopt;
+        }
+        if (!ok) {
+            *error = QStringLiteral("--infra-fault: bad value in '%1'").arg(part);
+            return std::nullopt;
+        }
+    }
+    if (fault.region.isEmpty()) {
+        *error = QStringLiteral("--infra-fault: region= is required");
+        return std::nullopt;
+    }
+    return fault;
+}
+
 }  // namespace tai::app

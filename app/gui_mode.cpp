@@ -3,7 +3,7 @@
 #include "engine/engine.h"
 #include "main_window.h"
 #include "policy_loading.h"
-#include "startup_fault.h"
+#include "startup_actions.h"
 
 #include <QApplication>
 #include <QTimer>
@@ -27,9 +27,12 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     config.load.paymentsPerSecond = options.loadPerSecond;
     Engine engine(config);
     engine.start();
-    scheduleStartupFault(engine, options);
+    scheduleStartupActions(engine, options);
 
     ui::MainWindow window(engine);
+    if (!options.view.isEmpty()) {
+        window.showView(options.view);
+    }
     window.show();
 
     if (!options.screenshotPath.isEmpty()) {

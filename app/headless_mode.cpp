@@ -3,7 +3,7 @@
 #include "engine/engine.h"
 #include "kpi_summary.h"
 #include "policy_loading.h"
-#include "startup_fault.h"
+#include "startup_actions.h"
 #include "unix_signal_watcher.h"
 
 #include <QCoreApplication>
@@ -25,7 +25,7 @@ int runHeadlessMode(const CliOptions& options) {
 
     Engine engine(config);
     engine.start();
-    scheduleStartupFault(engine, options);
+    scheduleStartupActions(engine, options);
     spdlog::info("tai-console {} headless: policy {}, generated load {}/s, summary every {} s", TAI_VERSION,
                  policy->version.toStdString(), options.loadPerSecond, options.summaryEverySeconds);
 

@@ -88,8 +88,15 @@ AndonHeader::AndonHeader(QWidget* parent) : QWidget(parent) {
 void AndonHeader::showSnapshot(const EngineSnapshot& s) {
     light_->setState(lightColor(s.light), toString(s.light));
     reason_->setText(s.lightReason);
+    QStringList faults;
     if (s.gatewayFault.isActive()) {
-        fault_->setText(QStringLiteral("⚠ Active fault: payment gateway ") + s.gatewayFault.describe());
+        faults << QStringLiteral("payment gateway ") + s.gatewayFault.describe();
+    }
+    for (const InfraFault& f : s.infraFaults) {
+        faults << QStringLiteral("infrastructure in %1%2").arg(f.region, f.version.isEmpty() ? QString() : QStringLiteral(" (") + f.version + QLatin1Char(')'));
+    }
+    if (!faults.isEmpty()) {
+        fault_->setText(QStringLiteral("⚠ Active fault: ") + faults.join(QStringLiteral("; ")));
         fault_->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(faultColor().name()));
     } else {
         fault_->setText(QStringLiteral("No fault injected"));

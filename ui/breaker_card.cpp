@@ -4,6 +4,7 @@
 #include "status_light.h"
 
 #include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QTime>
@@ -30,17 +31,18 @@ QString clockTime(TimePoint t) {
 }
 }  // namespace
 
-BreakerCard::BreakerCard(const QString& breaker, QWidget* parent) : QFrame(parent), breaker_(breaker) {
+BreakerCard::BreakerCard(const QString& breaker, bool compact, QWidget* parent)
+    : QFrame(parent), breaker_(breaker), compact_(compact) {
     setObjectName(QStringLiteral("breakerCard:") + breaker);
     setFrameShape(QFrame::StyledPanel);
     setAccessibleName(QStringLiteral("Circuit breaker ") + breaker);
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(10, 8, 10, 8);
 
-    light_ = new StatusLight(58, this);
+    light_ = new StatusLight(compact ? 40 : 58, this);
     light_->setToolTip(QStringLiteral("Breaker state. CLOSED: calls flow. OPEN: calls fail fast until the recovery "
                                       "timer moves it to HALF-open. HALF-open: a few probe calls decide."));
-    grid->addWidget(light_, 0, 0, 3, 1, Qt::AlignTop);
+    grid->addWidget(light_, 0, 0, compact ? 2 : 3, 1, Qt::AlignTop);
 
     title_ = new QLabel(this);
     QFont bold = title_->font();
@@ -56,8 +58,15 @@ BreakerCard::BreakerCard(const QString& breaker, QWidget* parent) : QFrame(paren
                                        "(doubles on each re-open, up to the cap). While half-open: probes in flight "
                                        "and successes needed to close."));
     grid->addWidget(title_, 0, 1, 1, 4);
-    grid->addWidget(failures_, 1, 1, 1, 4);
-    grid->addWidget(detail_, 2, 1, 1, 4);
+    if (compact) {
+        grid->setContentsMargins(6, 3, 6, 3);
+        grid->setVerticalSpacing(2);
+        failures_->hide();
+        detail_->hide();  // the title line carries state and failures; the tooltip explains
+    } else {
+        grid->addWidget(failures_, 1, 1, 1, 4);
+        grid->addWidget(detail_, 2, 1, 1, 4);
+    }
 
     auto* forceOpen = addControl(QStringLiteral("Force open"), QStringLiteral("forceOpen"), BreakerControl::ForceOpen,
                                  QStringLiteral("Isolate the downstream: every call fails fast until released (Ctrl+Shift+O)."));
@@ -68,17 +77,39 @@ BreakerCard::BreakerCard(const QString& breaker, QWidget* parent) : QFrame(paren
                                    QStringLiteral("Let every call through and ignore failures until released (Ctrl+Shift+C)."));
     auto* release = addControl(QStringLiteral("Release"), QStringLiteral("release"), BreakerControl::Release,
                                QStringLiteral("Hand the breaker back to its automatic rules (Ctrl+Shift+R)."));
-    grid->addWidget(forceOpen, 3, 1);
-    grid->addWidget(forceHalf, 3, 2);
-    grid->addWidget(forceClosed, 3, 3);
-    grid->addWidget(release, 3, 4);
+    if (compact) {
+        // Short buttons under the text keep a deployment breaker to two lines.
+        forceOpen->setText(QStringLiteral("Open"));
+        forceHalf->setText(QStringLiteral("Half"));
+        forceClosed->setText(QStringLiteral("Close"));
+        auto* row = new QHBoxLayout;
+        row->setSpacing(3);
+        for (QPushButton* b : {forceOpen, forceHalf, forceClosed, release}) {
+            b->setMaximumHeight(22);
+            row->addWidget(b);
+        }
+        row->addStretch();
+        grid->addLayout(row, 1, 1, 1, 4);
+    } else {
+        // The buttons take the card's full width, under the light too.
+        auto* row = new QHBoxLayout;
+        row->setSpacing(4);
+        for (QPushButton* b : {forceOpen, forceHalf, forceClosed, release}) {
+            row->addWidget(b);
+        }
+        grid->addLayout(row, 3, 0, 1, 5);
+    }
 
     transitions_ = new QLabel(this);
     transitions_->setTextFormat(Qt::PlainText);
     transitions_->setWordWrap(true);
     transitions_->setToolTip(QStringLiteral("The latest state changes of this breaker, newest first, with their reasons."));
     transitions_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    grid->addWidget(transitions_, 4, 0, 1, 5);
+    if (compact) {
+        transitions_->hide();
+    } else {
+        grid->addWidget(transitions_, 4, 0, 1, 5);
+    }
     grid->setColumnStretch(4, 1);
 }
 
@@ -96,6 +127,18 @@ void BreakerCard::showBreaker(const BreakerView& view, TimePoint now) {
     light_->setState(breakerColor(s.state), stateWord(s.state));
     title_->setText(s.name + QStringLiteral(" — ") + toString(s.state).toUpper().replace(QLatin1Char('_'), QLatin1Char('-')) +
                     (s.forced ? QStringLiteral("  [FORCED by operator]") : QString()));
+    if (compact_) {
+        QString line = s.name + QStringLiteral(" — ") + toString(s.state).toUpper().replace(QLatin1Char('_'), QLatin1Char('-')) +
+                       (s.forced ? QStringLiteral(" [FORCED]") : QString()) +
+                       QStringLiteral("  · failures %1/%2").arg(s.consecutiveFailures).arg(s.failureThreshold);
+        if (s.state == BreakerState::Open && s.halfOpenAt) {
+            line += QStringLiteral(" · half-open in ") + seconds(*s.halfOpenAt - now);
+        }
+        title_->setText(line);
+        QFont plain = title_->font();
+        plain.setPointSizeF(font().pointSizeF());
+        title_->setFont(plain);
+    }
     failures_->setText(QStringLiteral("Consecutive failures: %1 / %2   ·   trips: %3")
                            .arg(s.consecutiveFailures)
                            .arg(s.failureThreshold)

@@ -18,7 +18,9 @@ class StatusLight;
 class BreakerCard : public QFrame {
     Q_OBJECT
 public:
-    explicit BreakerCard(const QString& breaker, QWidget* parent = nullptr);
+    // A compact card (one line of text, small light, no transition list) suits the many
+    // per-region deployment breakers.
+    BreakerCard(const QString& breaker, bool compact, QWidget* parent = nullptr);
 
     void showBreaker(const BreakerView& view, TimePoint now);
     QString stateText() const;
@@ -31,6 +33,7 @@ private:
     QPushButton* addControl(const QString& text, const QString& name, BreakerControl control, const QString& tip);
 
     QString breaker_;
+    bool compact_;
     StatusLight* light_;
     QLabel* title_;
     QLabel* failures_;

@@ -3,6 +3,8 @@
 #include "andon_header.h"
 #include "breaker_panel.h"
 #include "burst_form.h"
+#include "deploy_form.h"
+#include "deployment_panel.h"
 #include "engine/engine.h"
 #include "fault_panel.h"
 #include "flow_panel.h"
@@ -22,6 +24,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -59,17 +62,28 @@ MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), e
     leftLayout->setContentsMargins(0, 0, 0, 0);
     breakers_ = new BreakerPanel(left);
     flow_ = new FlowPanel(left);
-    leftLayout->addWidget(breakers_);
-    leftLayout->addWidget(flow_, 1);
-    auto* chartsBox = new QGroupBox(QStringLiteral("Kaizen — metrics"), split);
-    auto* chartsLayout = new QVBoxLayout(chartsBox);
-    chartsLayout->setContentsMargins(4, 4, 4, 4);
-    charts_ = new KaizenCharts(chartsBox);
-    chartsLayout->addWidget(charts_);
+    leftLayout->addWidget(breakers_, 3);
+    leftLayout->addWidget(flow_, 4);
+    views_ = new QTabWidget(split);
+    views_->setAccessibleName(QStringLiteral("Views"));
+    charts_ = new KaizenCharts(views_);
+    views_->addTab(charts_, QStringLiteral("Kaizen — metrics"));
+    QStringList regions;
+    if (const auto first = engine_.latestSnapshot()) {
+        for (const BreakerView& b : first->breakers) {
+            if (b.status.name.startsWith(QStringLiteral("deploy:")) && b.status.name != u"deploy:global") {
+                regions << b.status.name.mid(7);
+            }
+        }
+    }
+    deployments_ = new DeploymentPanel(regions, views_);
+    views_->addTab(deployments_, QStringLiteral("Deployments"));
     split->addWidget(left);
-    split->addWidget(chartsBox);
+    split->addWidget(views_);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    left->setMinimumWidth(420);
+    split->setSizes({425, 565});
     layout->addWidget(split, 1);
     setCentralWidget(central);
 
@@ -79,6 +93,8 @@ MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), e
     buildDocks();
     buildActions();
     connect(breakers_, &BreakerPanel::controlRequested, this, &MainWindow::requestBreakerControl);
+    connect(deployments_, &DeploymentPanel::controlRequested, this, &MainWindow::requestRolloutControl);
+    connect(deployments_, &DeploymentPanel::deploymentRequested, this, &MainWindow::requestDeployment);
 
     frame_.setSingleShot(true);
     frame_.setInterval(kFrameMs);
@@ -209,6 +225,9 @@ void MainWindow::render() {
     charts_->showSnapshot(s);
     faults_->showActive(s.gatewayFault);
     timeline_->showSnapshot(s);
+    deployments_->showSnapshot(s);
+    views_->setTabText(1, deployments_->activeCount() > 0 ? QStringLiteral("Deployments (%1 active)").arg(deployments_->activeCount())
+                                                          : QStringLiteral("Deployments"));
 }
 
 void MainWindow::requestBreakerControl(const QString& breaker, BreakerControl control) {
@@ -226,6 +245,41 @@ void MainWindow::requestBreakerControl(const QString& breaker, BreakerControl co
         reason = *answer;
     }
     send(ControlBreaker{breaker, control, {operatorName(), reason}}, toString(control) + QStringLiteral(" ") + breaker);
+}
+
+void MainWindow::showView(const QString& name) { views_->setCurrentIndex(name == u"deployments" ? 1 : 0); }
+
+void MainWindow::requestRolloutControl(const QString& deployment, RolloutControl control, const QString& region) {
+    QString reason;
+    if (control == RolloutControl::Abort || control == RolloutControl::Rollback) {
+        const QString question = control == RolloutControl::Abort
+                                     ? QStringLiteral("Abort %1? The active region rolls back and the rest is cancelled.").arg(deployment)
+                                     : QStringLiteral("Roll back %1 in %2 to its previous version?").arg(deployment, region);
+        const auto answer = confirm_(QStringLiteral("Confirm rollout control"), question);
+        if (!answer) {
+            status_->setText(QStringLiteral("Cancelled: ") + toString(control) + QStringLiteral(" ") + deployment);
+            return;
+        }
+        reason = *answer;
+    }
+    send(ControlRollout{deployment, control, region, {operatorName(), reason}},
+         toString(control) + QStringLiteral(" ") + deployment + (region.isEmpty() ? QString() : QStringLiteral(" ") + region));
+}
+
+void MainWindow::requestDeployment(const QJsonObject& request) {
+    auto* watcher = new QFutureWatcher<CommandResult>(this);
+    connect(watcher, &QFutureWatcher<CommandResult>::finished, this, [this, watcher] {
+        const CommandResult r = watcher->future().result();
+        if (r.ok) {
+            deployments_->form()->showResult(QStringLiteral("Accepted as ") + r.id, true);
+        } else {
+            QStringList reasons(r.reasons.begin(), r.reasons.end());
+            deployments_->form()->showResult(r.error + (reasons.isEmpty() ? QString() : QStringLiteral(": ") + reasons.join(QStringLiteral(", "))),
+                                             false);
+        }
+        watcher->deleteLater();
+    });
+    watcher->setFuture(engine_.execute(RequestDeployment{request, {operatorName(), {}}}));
 }
 
 void MainWindow::send(const EngineCommand& command, const QString& description) {

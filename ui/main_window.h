@@ -18,6 +18,7 @@ class Engine;
 namespace ui {
 
 class AndonHeader;
+class DeploymentPanel;
 class BreakerPanel;
 class BurstForm;
 class FaultPanel;
@@ -48,6 +49,8 @@ public:
     PaymentForm* paymentForm() const { return paymentForm_; }
     FaultPanel* faults() const { return faults_; }
     TimelineView* timeline() const { return timeline_; }
+    DeploymentPanel* deployments() const { return deployments_; }
+    void showView(const QString& name);  // "metrics" or "deployments"
     std::uint64_t renderedSequence() const { return renderedSequence_; }
 
 protected:
@@ -57,6 +60,8 @@ private:
     void onSnapshot(const SnapshotPtr& snapshot);
     void render();
     void requestBreakerControl(const QString& breaker, BreakerControl control);
+    void requestRolloutControl(const QString& deployment, RolloutControl control, const QString& region);
+    void requestDeployment(const QJsonObject& request);
     void send(const EngineCommand& command, const QString& description);
     void sendPayment(const QByteArray& json);
     void buildDocks();
@@ -74,6 +79,8 @@ private:
     BreakerPanel* breakers_;
     FlowPanel* flow_;
     KaizenCharts* charts_;
+    DeploymentPanel* deployments_;
+    class QTabWidget* views_;
     PaymentForm* paymentForm_ = nullptr;
     BurstForm* burstForm_ = nullptr;
     FaultPanel* faults_ = nullptr;

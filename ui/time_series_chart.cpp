@@ -37,7 +37,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     x_ = new QValueAxis(chart);
     x_->setRange(-60, 0);
     x_->setLabelFormat(QStringLiteral("%d s"));
-    x_->setTickCount(6);
+    x_->setTickCount(4);
     y_ = new QValueAxis(chart);
     y_->setRange(0, 1);
     // Units live in the series names: an axis title would be elided at these heights.

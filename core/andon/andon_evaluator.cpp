@@ -53,6 +53,7 @@ AndonVerdict evaluateAndon(const AndonInputs& in, const AndonConfig& config) {
                               percent(r->threshold),
                           in.successRate.value, r->threshold, {}});
     }
+    alerts.insert(alerts.end(), in.eventAlerts.begin(), in.eventAlerts.end());
     std::stable_sort(alerts.begin(), alerts.end(),
                      [](const ActiveAlert& a, const ActiveAlert& b) { return a.severity > b.severity; });
     if (alerts.empty()) {

@@ -20,6 +20,7 @@ struct AndonInputs {
     double p99Ms = 0;
     bool latencyKnown = false;
     std::vector<QString> openBreakers;
+    std::vector<ActiveAlert> eventAlerts;  // raised by events (a rollback, a failed deployment)
 };
 
 struct AndonVerdict {

@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <cstdint>
+
 namespace tai {
 
 enum class Severity { Low, High, Critical };
@@ -20,6 +22,7 @@ struct ActiveAlert {
     double value = 0;
     double threshold = 0;
     QString control;
+    std::int64_t raisedAtMs = 0;  // for event alerts: when they fired
 };
 
 }  // namespace tai

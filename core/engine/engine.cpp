@@ -102,7 +102,7 @@ QFuture<CommandResult> Engine::execute(const EngineCommand& command) {
     auto promise = startedPromise<CommandResult>();
     QFuture<CommandResult> future = promise->future();
     if (!started_) {
-        promise->addResult(CommandResult{false, QStringLiteral("engine is not running")});
+        promise->addResult(CommandResult::refused(QStringLiteral("engine is not running")));
         promise->finish();
         return future;
     }

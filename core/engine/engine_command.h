@@ -1,7 +1,11 @@
 #pragma once
 
 #include "jidoka/breaker_types.h"
+#include "deployments/rollout_types.h"
 #include "sim/gateway_simulator.h"
+#include "sim/infra_simulator.h"
+
+#include <QJsonObject>
 
 #include <QMetaType>
 #include <QString>
@@ -48,11 +52,39 @@ struct StartBurst {
     CommandOrigin origin;
 };
 
-using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad, StartBurst>;
+// A deployment request (§5.1) as JSON, validated on the engine thread.
+struct RequestDeployment {
+    QJsonObject body;
+    CommandOrigin origin;
+};
+
+// An operator control of a rollout (§5.5). `region` is for rollback.
+struct ControlRollout {
+    QString deployment;
+    RolloutControl control = RolloutControl::Pause;
+    QString region;
+    CommandOrigin origin;
+};
+
+// An infrastructure fault (§9.4 infra.fault); `forSeconds` makes it expire. `clear` removes every
+// fault of the region (all regions when the region is empty).
+struct SetInfraFault {
+    InfraFault fault;
+    std::optional<int> forSeconds;
+    bool clear = false;
+    CommandOrigin origin;
+};
+
+using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad, StartBurst, RequestDeployment, ControlRollout,
+                                   SetInfraFault>;
 
 struct CommandResult {
     bool ok = true;
     QString error;  // names what was wrong, e.g. "breaker: unknown breaker 'x'"
+    QString id;     // what the command created (a deployment id)
+    std::vector<QString> reasons;  // why a deployment was rejected
+
+    static CommandResult refused(QString why) { return {false, std::move(why), {}, {}}; }
 };
 
 }  // namespace tai

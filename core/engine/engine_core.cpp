@@ -1,6 +1,7 @@
 #include "engine/engine_core.h"
 
 #include "andon/andon_evaluator.h"
+#include "deployments/deployment_orchestrator.h"
 #include "kaizen/kpi_rates.h"
 #include "sim/identifiers.h"
 #include "sim/real_clock.h"
@@ -75,6 +76,23 @@ void EngineCore::start() {
             // response path. Audit persistence hooks in at this point.
             confirmed_.fetch_add(1, std::memory_order_relaxed);
         });
+    infra_ = std::make_unique<InfraSimulator>(config_.seed, config_.policy.deployments.regions);
+    DeploymentListener listener;
+    listener.report = [this](const RolloutReportEvent& e) {
+        reportEvents_.push_back(e);
+        if (reportEvents_.size() > 100'000) {
+            reportEvents_.erase(reportEvents_.begin(), reportEvents_.begin() + 50'000);
+        }
+    };
+    listener.alert = [this](Severity s, const QString& rule, const QString& subject, const QString& message) {
+        onDeploymentAlert(s, rule, subject, message);
+    };
+    listener.timeline = [this](const QString& subject, const QString& text) {
+        addTimeline(QStringLiteral("deployment"), subject, text);
+    };
+    listener.breakerTransition = [this](const BreakerTransition& t) { onTransition(t); };
+    listener.changed = [this] { requestExtraSnapshot(); };
+    deployments_ = std::make_unique<DeploymentOrchestrator>(config_.policy.deployments, *clock_, *infra_, listener);
     load_.setProfile(config_.load, clock_->now());
     startedAt_ = clock_->now();
     running_ = true;
@@ -97,6 +115,8 @@ void EngineCore::stop() {
         }
     }
     confirmationWorkers_.reset();  // joins before the queue it pulls from goes away
+    deployments_.reset();
+    infra_.reset();
     pipeline_.reset();
     ownedClock_.reset();
 }
@@ -135,98 +155,28 @@ void EngineCore::submitPayment(const QByteArray& json, const Reply& reply) {
 
 CommandResult EngineCore::execute(const EngineCommand& command) {
     if (!running_) {
-        return {false, QStringLiteral("engine is not running")};
+        return CommandResult::refused(QStringLiteral("engine is not running"));
     }
     return std::visit([this](const auto& c) { return apply(c); }, command);
 }
 
-CommandResult EngineCore::apply(const SetGatewayFault& command) {
-    const GatewayFault& f = command.fault;
-    if (f.errorRate < 0 || f.errorRate > 1) {
-        return {false, QStringLiteral("error_rate: must be from 0 to 1")};
+void EngineCore::onDeploymentAlert(Severity severity, const QString& rule, const QString& subject, const QString& message) {
+    addTimeline(QStringLiteral("andon"), subject, toString(severity) + QStringLiteral(": ") + message);
+    spdlog::info("andon {} {}: {}", toString(severity).toStdString(), rule.toStdString(), message.toStdString());
+    if (severity == Severity::Low) {
+        return;  // a GREEN event: on the timeline, not on the board
     }
-    if (f.timeoutRate < 0 || f.timeoutRate > 1) {
-        return {false, QStringLiteral("timeout_rate: must be from 0 to 1")};
-    }
-    if (f.latencyMs < 0 || f.jitterMs < 0 || f.latencyMs > 600'000 || f.jitterMs > 600'000) {
-        return {false, QStringLiteral("latency_ms: must be from 0 to 600000 (jitter_ms too)")};
-    }
-    gateway_.setFault(f);
-    addTimeline(QStringLiteral("operator"), QStringLiteral("payment-gateway"),
-                command.origin.actor + QStringLiteral(" set gateway fault: ") + f.describe() +
-                    (command.origin.reason.isEmpty() ? QString() : QStringLiteral(" (") + command.origin.reason + QLatin1Char(')')));
+    const QString control = rule == u"rollback_triggered" || rule == u"deployment_failed" ? QStringLiteral("rollback")
+                                                                                          : QString();
+    eventAlerts_.push_back(ActiveAlert{rule, severity, subject, message, 1, 0, control, toEpochMs(clock_->now())});
     requestExtraSnapshot();
-    return {};
-}
-
-CommandResult EngineCore::apply(const ControlBreaker& command) {
-    if (command.breaker != pipeline_->breaker().name()) {
-        return {false, QStringLiteral("breaker: unknown breaker '") + command.breaker + QLatin1Char('\'')};
-    }
-    CircuitBreaker& breaker = pipeline_->breaker();
-    const QString reason = toString(command.control) + QStringLiteral(" by ") + command.origin.actor +
-                           (command.origin.reason.isEmpty() ? QString() : QStringLiteral(": ") + command.origin.reason);
-    addTimeline(QStringLiteral("operator"), command.breaker, reason);
-    switch (command.control) {
-        case BreakerControl::ForceOpen: breaker.forceOpen(reason); break;
-        case BreakerControl::ForceHalfOpen: breaker.forceHalfOpen(reason); break;
-        case BreakerControl::ForceClosed: breaker.forceClosed(reason); break;
-        case BreakerControl::Release: breaker.release(reason); break;
-    }
-    requestExtraSnapshot();
-    return {};
-}
-
-CommandResult EngineCore::apply(const SetLoad& command) {
-    if (command.paymentsPerSecond < 0 || command.paymentsPerSecond > 10'000'000) {
-        return {false, QStringLiteral("payments_per_s: must be from 0 to 10000000")};
-    }
-    if (command.fraudsterShare < 0 || command.fraudsterShare > 1) {
-        return {false, QStringLiteral("fraudster_share: must be from 0 to 1")};
-    }
-    if (command.customers < 1) {
-        return {false, QStringLiteral("customers: must be at least 1")};
-    }
-    config_.load = LoadProfile{command.paymentsPerSecond, command.fraudsterShare, command.customers};
-    load_.setProfile(config_.load, clock_->now());
-    addTimeline(QStringLiteral("operator"), QStringLiteral("load"),
-                command.origin.actor + QStringLiteral(" set generated load to %1/s").arg(command.paymentsPerSecond));
-    scheduleLoad();
-    requestExtraSnapshot();
-    return {};
-}
-
-bool EngineCore::burstActive() const { return burst_.profile().paymentsPerSecond > 0 && clock_->now() < burstUntil_; }
-
-CommandResult EngineCore::apply(const StartBurst& command) {
-    if (command.paymentsPerSecond < 1 || command.paymentsPerSecond > 10'000'000) {
-        return {false, QStringLiteral("payments_per_s: must be from 1 to 10000000")};
-    }
-    if (command.seconds < 1 || command.seconds > 3600) {
-        return {false, QStringLiteral("seconds: must be from 1 to 3600")};
-    }
-    if (command.fraudsterShare < 0 || command.fraudsterShare > 1) {
-        return {false, QStringLiteral("fraudster_share: must be from 0 to 1")};
-    }
-    if (command.customers < 1) {
-        return {false, QStringLiteral("customers: must be at least 1")};
-    }
-    burst_.setProfile(LoadProfile{command.paymentsPerSecond, command.fraudsterShare, command.customers}, clock_->now());
-    burstUntil_ = clock_->now() + std::chrono::seconds(command.seconds);
-    addTimeline(QStringLiteral("operator"), QStringLiteral("load"),
-                command.origin.actor + QStringLiteral(" started a burst of %1/s for %2 s (fraudsters %3%)")
-                                           .arg(command.paymentsPerSecond)
-                                           .arg(command.seconds)
-                                           .arg(command.fraudsterShare * 100, 0, 'g', 3));
-    scheduleLoad();
-    requestExtraSnapshot();
-    return {};
 }
 
 void EngineCore::onTransition(const BreakerTransition& t) {
-    transitions_.push_back(t);
-    while (transitions_.size() > kTransitionsPerBreaker) {
-        transitions_.pop_front();
+    auto& recent = transitions_[t.breaker];
+    recent.push_back(t);
+    while (recent.size() > kTransitionsPerBreaker) {
+        recent.pop_front();
     }
     addTimeline(QStringLiteral("breaker_transition"), t.breaker,
                 toString(t.from) + QStringLiteral(" → ") + toString(t.to) + (t.forced ? QStringLiteral(" (forced)") : QString()) +
@@ -331,10 +281,20 @@ void EngineCore::publishSnapshot() {
     snapshot->policyVersion = config_.policy.version;
     snapshot->minSamples = config_.policy.andon.minSamples;
 
-    BreakerView breaker;
-    breaker.status = pipeline_->breaker().status();
-    breaker.recent.assign(transitions_.begin(), transitions_.end());
-    snapshot->breakers.push_back(std::move(breaker));
+    const auto addBreaker = [this, &snapshot](const BreakerStatus& status) {
+        BreakerView view;
+        view.status = status;
+        if (const auto found = transitions_.find(status.name); found != transitions_.end()) {
+            view.recent.assign(found->second.begin(), found->second.end());
+        }
+        snapshot->breakers.push_back(std::move(view));
+    };
+    addBreaker(pipeline_->breaker().status());
+    for (const BreakerStatus& status : deployments_->breakerStatuses()) {
+        addBreaker(status);
+    }
+    snapshot->rollouts = deployments_->views();
+    snapshot->infraFaults = infra_->activeFaults(now);
 
     snapshot->queues.push_back(QueueView{QStringLiteral("admission"), pipeline_->admissionCounters(),
                                          PaymentPipeline::kGatewayLanes, pipeline_->lanes().totalLoad()});
@@ -394,6 +354,11 @@ void EngineCore::publishSnapshot() {
             andon.openBreakers.push_back(b.status.name);
         }
     }
+    const auto hold = std::chrono::seconds(config_.policy.andon.eventAlertHoldS);
+    while (!eventAlerts_.empty() && fromEpochMs(eventAlerts_.front().raisedAtMs) + hold <= now) {
+        eventAlerts_.pop_front();
+    }
+    andon.eventAlerts.assign(eventAlerts_.begin(), eventAlerts_.end());
     AndonVerdict verdict = evaluateAndon(andon, config_.policy.andon);
     snapshot->light = verdict.light;
     snapshot->lightReason = std::move(verdict.reason);

@@ -12,12 +12,15 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <functional>
 #include <mutex>
 #include <memory>
 
 namespace tai {
 
+class DeploymentOrchestrator;
+class InfraSimulator;
 class RealClock;
 
 // The engine as it lives on its worker thread: owns the clock, the pipeline, the simulators and
@@ -42,6 +45,7 @@ public:
     void submitPayment(const QByteArray& json, const Reply& reply);
     CommandResult execute(const EngineCommand& command);
     Clock& clock() { return *clock_; }
+    const std::vector<RolloutReportEvent>& reportEvents() const { return reportEvents_; }
 
 Q_SIGNALS:
     void snapshotReady(tai::SnapshotPtr snapshot);
@@ -53,6 +57,10 @@ private:
     CommandResult apply(const ControlBreaker& command);
     CommandResult apply(const SetLoad& command);
     CommandResult apply(const StartBurst& command);
+    CommandResult apply(const RequestDeployment& command);
+    CommandResult apply(const ControlRollout& command);
+    CommandResult apply(const SetInfraFault& command);
+    void onDeploymentAlert(Severity severity, const QString& rule, const QString& subject, const QString& message);
     bool burstActive() const;
 
     void onTransition(const BreakerTransition& transition);
@@ -83,7 +91,11 @@ private:
 
     std::deque<KpiSample> history_;
     std::deque<TimelineEvent> timeline_;
-    std::deque<BreakerTransition> transitions_;
+    std::map<QString, std::deque<BreakerTransition>> transitions_;  // per breaker, newest last
+    std::unique_ptr<InfraSimulator> infra_;
+    std::unique_ptr<DeploymentOrchestrator> deployments_;
+    std::deque<ActiveAlert> eventAlerts_;
+    std::vector<RolloutReportEvent> reportEvents_;
     std::uint64_t timelineSequence_ = 0;
     std::uint64_t snapshotSequence_ = 0;
     std::uint64_t lastShed_ = 0;

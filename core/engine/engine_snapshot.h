@@ -1,6 +1,8 @@
 #pragma once
 
 #include "andon/andon_types.h"
+#include "deployments/rollout_types.h"
+#include "sim/infra_simulator.h"
 #include "jidoka/breaker_types.h"
 #include "kanban/kanban_queue.h"
 #include "payments/payment_outcome.h"
@@ -89,6 +91,8 @@ struct EngineSnapshot {
     AndonLight light = AndonLight::Green;
     QString lightReason;
     std::vector<ActiveAlert> alerts;
+    std::vector<RolloutView> rollouts;
+    std::vector<InfraFault> infraFaults;
     std::vector<KpiSample> history;        // last 300 s, oldest first
     std::vector<TimelineEvent> timeline;   // newest last, at most 200
     int minSamples = 20;

@@ -82,6 +82,7 @@ void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
 void readAndon(PolicyReader& r, AndonConfig& a) {
     r.integer(QStringLiteral("min_samples"), a.minSamples, 1, 1'000'000);
     r.integer(QStringLiteral("rate_window_s"), a.rateWindowS, 1, 3600);
+    r.integer(QStringLiteral("event_alert_hold_s"), a.eventAlertHoldS, 1, 86400);
     r.object(QStringLiteral("rules"), [&a](PolicyReader& rules) {
         for (AndonRuleConfig& rule : a.rules) {
             rules.object(rule.name, [&rule](PolicyReader& one) {

@@ -43,6 +43,7 @@ struct AndonRuleConfig {
 struct AndonConfig {
     int minSamples = 20;
     int rateWindowS = 60;
+    int eventAlertHoldS = 300;  // how long an event alert (a rollback) stays on the board
     std::vector<AndonRuleConfig> rules{{QStringLiteral("fraud_rate"), 0.02, QStringLiteral("CRITICAL"), 30},
                                        {QStringLiteral("breaker_open"), 0, QStringLiteral("CRITICAL"), 0},
                                        {QStringLiteral("p99_latency_ms"), 5000, QStringLiteral("HIGH"), 30},

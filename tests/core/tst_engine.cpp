@@ -2,6 +2,8 @@
 #include "engine/engine.h"
 #include "sim/virtual_clock.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -46,8 +48,12 @@ private Q_SLOTS:
     void publishesAFirstSnapshotOnStart() {
         const SnapshotPtr s = engine->latestSnapshot();
         QVERIFY(s);
-        QCOMPARE(s->breakers.size(), std::size_t{1});
-        QCOMPARE(s->breakers[0].status.name, QStringLiteral("payment-gateway"));
+        QStringList names;
+        for (const auto& b : s->breakers) {
+            names << b.status.name;
+        }
+        QCOMPARE(names, (QStringList{"payment-gateway", "deploy:us-west-2", "deploy:us-east-1", "deploy:eu-west-1",
+                                     "deploy:global"}));
         QCOMPARE(s->policyVersion, QStringLiteral("builtin-default"));
     }
 
@@ -145,6 +151,41 @@ private Q_SLOTS:
             return latest->kpis.totals[static_cast<std::size_t>(PaymentOutcome::Charged)] - latest->kpis.confirmed;
         };
         QTRY_COMPARE(unconfirmed(), 0u);
+    }
+
+    void deploymentsAreCommandsAndShowInSnapshots() {
+        const CommandResult accepted = resultOf(engine->execute(RequestDeployment{
+            QJsonObject{{"service", "api-service"}, {"version", "v2.0.0"}, {"regions", QJsonArray{"us-west-2", "us-east-1"}}},
+            {"ana", {}}}));
+        QVERIFY2(accepted.ok, qPrintable(accepted.error));
+        QCOMPARE(accepted.id, QStringLiteral("d-1"));
+        const CommandResult rejected = resultOf(engine->execute(RequestDeployment{
+            QJsonObject{{"service", "api-service"}, {"version", "latest"}}, {}}));
+        QVERIFY(!rejected.ok);
+        QCOMPARE(QStringList(rejected.reasons.begin(), rejected.reasons.end()),
+                 (QStringList{"image_missing", "rollout_in_progress"}));
+        const CommandResult invalid = resultOf(engine->execute(RequestDeployment{QJsonObject{{"version", "v1"}}, {}}));
+        QCOMPARE(invalid.error, QStringLiteral("service: required"));
+        advance(100ms);
+        auto s = engine->latestSnapshot();
+        QCOMPARE(s->rollouts.size(), std::size_t{1});
+        QCOMPARE(s->rollouts[0].regions[0].stage, QStringLiteral("canary"));
+        QCOMPARE(s->rollouts[0].requestedBy, QStringLiteral("ana"));
+        QCOMPARE(s->rollouts[0].regions[1].stage, QStringLiteral("pending"));
+
+        // A bad canary: the rollback raises a CRITICAL event alert and the light goes RED.
+        QVERIFY(resultOf(engine->execute(SetInfraFault{InfraFault{"us-west-2", "v2.0.0", 0.2, {}, {}, {}, {}}, 30, false, {}})).ok);
+        advance(10s);
+        s = engine->latestSnapshot();
+        QCOMPARE(toString(s->rollouts[0].status), QStringLiteral("rolled_back"));
+        QCOMPARE(toString(s->light), QStringLiteral("RED"));
+        QVERIFY(s->lightReason.contains("rollback of d-1 in us-west-2"));
+        QCOMPARE(s->alerts[0].control, QStringLiteral("rollback"));
+        QCOMPARE(s->infraFaults.size(), std::size_t{1});
+        advance(21s);  // for_s = 30 has passed
+        QCOMPARE(engine->latestSnapshot()->infraFaults.size(), std::size_t{0});
+        QVERIFY(!resultOf(engine->execute(ControlRollout{"d-9", RolloutControl::Pause, {}, {}})).ok);
+        QVERIFY(resultOf(engine->execute(ControlRollout{"d-1", RolloutControl::Retry, {}, {"ana", "fixed"}})).ok);
     }
 
     void ratesSayNotEnoughDataBelowTheMinimum() {
