@@ -31,7 +31,7 @@ bool parseNumber(const QString& option, const QString& text, Number& out, QStrin
         out = text.toULongLong(&ok);
     } else {
         out = text.toInt(&ok);
-        ok = ok && out > 0;
+        ok = ok && out >= 0;
     }
     if (!ok) {
         error = option + QStringLiteral(": '") + text + QStringLiteral("' is not a valid number");
@@ -48,6 +48,9 @@ CliParse parseCommandLine(const QStringList& arguments) {
         options.mode = Mode::Replay;
         options.ephemeral = true;
         cursor.index = 2;
+    } else if (arguments.size() > 2 && arguments.at(1) == u"audit" && arguments.at(2) == u"export") {
+        options.mode = Mode::AuditExport;
+        cursor.index = 3;
     }
     for (; cursor.index < arguments.size(); ++cursor.index) {
         const QString arg = arguments.at(cursor.index);
@@ -69,6 +72,27 @@ CliParse parseCommandLine(const QStringList& arguments) {
             options.policyPath = value;
         } else if (arg == u"--listen" && cursor.takeValue(arg, value)) {
             options.listen = value;
+        } else if (arg == u"--retention-days" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.retentionDays, error)) {
+                return {std::nullopt, error};
+            }
+        } else if (options.mode == Mode::AuditExport && arg == u"--format" && cursor.takeValue(arg, value)) {
+            if (value != u"csv" && value != u"jsonl") {
+                return {std::nullopt, QStringLiteral("--format: expected csv or jsonl")};
+            }
+            options.format = value;
+        } else if (options.mode == Mode::AuditExport && arg == u"--kind" && cursor.takeValue(arg, value)) {
+            options.kinds << value.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        } else if (options.mode == Mode::AuditExport && arg == u"--subject" && cursor.takeValue(arg, value)) {
+            options.subject = value;
+        } else if (options.mode == Mode::AuditExport && arg == u"--trace" && cursor.takeValue(arg, value)) {
+            options.traceId = value;
+        } else if (options.mode == Mode::AuditExport && arg == u"--from" && cursor.takeValue(arg, value)) {
+            options.from = value;
+        } else if (options.mode == Mode::AuditExport && arg == u"--to" && cursor.takeValue(arg, value)) {
+            options.to = value;
+        } else if (options.mode == Mode::AuditExport && arg == u"--output" && cursor.takeValue(arg, value)) {
+            options.output = value;
         } else if (arg == u"--input" && options.mode == Mode::Replay && cursor.takeValue(arg, value)) {
             options.input = value;
         } else if (arg == u"--output" && options.mode == Mode::Replay && cursor.takeValue(arg, value)) {
@@ -125,6 +149,12 @@ CliParse parseCommandLine(const QStringList& arguments) {
     if (options.mode == Mode::Replay && (options.input.isEmpty() || options.output.isEmpty())) {
         return {std::nullopt, QStringLiteral("replay needs --input FILE and --output FILE (see --help)")};
     }
+    if (options.summaryEverySeconds < 1 || options.retentionDays < 1) {
+        return {std::nullopt, QStringLiteral("--summary-every and --retention-days must be at least 1")};
+    }
+    if (options.mode == Mode::AuditExport && (options.output.isEmpty() || options.ephemeral)) {
+        return {std::nullopt, QStringLiteral("audit export needs --output FILE and a persistent data dir (see --help)")};
+    }
     if (options.mode == Mode::Replay && !options.dataDir.isEmpty()) {
         return {std::nullopt, QStringLiteral("replay always runs in memory; --data-dir does not apply")};
     }
@@ -142,13 +172,18 @@ QString helpText() {
         "  tai-console replay --input F --output F [--policy F] [--seed N] [--ephemeral]\n"
         "                                        deterministic replay of a signals file (JSONL)\n"
         "                                        into a decisions file (JSONL), on a virtual clock\n"
+        "  tai-console audit export --output F [--format csv|jsonl] [--kind K[,K]] [--subject S]\n"
+        "                          [--trace ID] [--from RFC3339] [--to RFC3339] [--data-dir DIR]\n"
+        "                                        export a filtered range of the audit trail\n"
         "\n"
         "Options:\n"
         "  --policy F          policy file (JSON, partial files allowed; see README). Built in:\n"
         "                      :/policies/default.json, :/policies/fast-rollout.json (demo)\n"
         "  --data-dir DIR      where durable state lives (default: the app data dir)\n"
-        "  --ephemeral         keep everything in memory\n"
-        "  --listen HOST:PORT  HTTP API address (default 127.0.0.1:8080)\n"
+        "  --ephemeral         keep everything in memory (audit trail, idempotency keys, token)\n"
+        "  --retention-days N  delete audit events older than N days (default 30)\n"
+        "  --listen HOST:PORT  HTTP API address (default 127.0.0.1:8080; port 0 picks one). A\n"
+        "                      non-loopback address needs an existing token file in the data dir\n"
         "  --seed N            seed for the simulators and generated ids (default 1)\n"
         "  --load N            generated payments per second, headless and demo (default 200)\n"
         "  --summary-every S   headless: seconds between KPI log lines (default 5)\n"

@@ -10,7 +10,7 @@
 
 namespace tai::app {
 
-enum class Mode { Gui, Headless, Replay, Help, Version };
+enum class Mode { Gui, Headless, Replay, AuditExport, Help, Version };
 
 // Everything the command line can say (DESIGN.md §10.1). Parsing never exits the process;
 // errors come back as text so main() decides the exit code.
@@ -24,6 +24,14 @@ struct CliOptions {
     QString output;
     quint64 seed = 1;
     int loadPerSecond = 200;
+    int retentionDays = 30;
+    // audit export
+    QString format = QStringLiteral("jsonl");
+    QStringList kinds;
+    QString subject;
+    QString traceId;
+    QString from;
+    QString to;
     int summaryEverySeconds = 5;
     std::optional<GatewayFault> fault;
     std::optional<InfraFault> infraFault;

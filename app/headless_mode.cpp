@@ -1,5 +1,6 @@
 #include "headless_mode.h"
 
+#include "api_hosting.h"
 #include "engine/engine.h"
 #include "kpi_summary.h"
 #include "policy_loading.h"
@@ -22,9 +23,23 @@ int runHeadlessMode(const CliOptions& options) {
     config.policy = *policy;
     config.seed = options.seed;
     config.load.paymentsPerSecond = options.loadPerSecond;
+    config.auditDatabase = auditDatabaseFor(options);
+    config.retentionDays = options.retentionDays;
 
     Engine engine(config);
-    engine.start();
+    if (!engine.start()) {
+        spdlog::error("cannot start: {}", engine.startError().toStdString());
+        return 1;
+    }
+    QString apiError;
+    const auto api = startApi(engine, options, &apiError);
+    if (!api) {
+        spdlog::error("cannot start the HTTP API: {}", apiError.toStdString());
+        engine.stop();
+        return 1;
+    }
+    spdlog::info("api: listening on {} (control token in {})", api->url.toStdString(), api->token.path.toStdString());
+    spdlog::info("audit: {}", engine.auditDatabase().isEmpty() ? std::string("off") : engine.auditDatabase().toStdString());
     scheduleStartupActions(engine, options);
     spdlog::info("tai-console {} headless: policy {}, generated load {}/s, summary every {} s", TAI_VERSION,
                  policy->version.toStdString(), options.loadPerSecond, options.summaryEverySeconds);
@@ -45,6 +60,7 @@ int runHeadlessMode(const CliOptions& options) {
 
     const int status = QCoreApplication::exec();
     summary.stop();
+    api->server->disconnect();
     engine.stop();
     if (const auto snapshot = engine.latestSnapshot()) {
         spdlog::info("final {}", kpiSummaryLine(*snapshot).toStdString());

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "audit_export_mode.h"
 #include "gui_mode.h"
 #include "headless_mode.h"
 #include "replay_mode.h"
@@ -33,7 +34,15 @@ int main(int argc, char* argv[]) {
         }
         case Mode::Headless: {
             QCoreApplication app(argc, argv);
+            QCoreApplication::setApplicationName(QStringLiteral("tai-console"));
+            QCoreApplication::setOrganizationName(QStringLiteral("TAI Console"));
             return runHeadlessMode(options);
+        }
+        case Mode::AuditExport: {
+            QCoreApplication app(argc, argv);
+            QCoreApplication::setApplicationName(QStringLiteral("tai-console"));
+            QCoreApplication::setOrganizationName(QStringLiteral("TAI Console"));
+            return runAuditExportMode(options);
         }
         case Mode::Gui:
             break;

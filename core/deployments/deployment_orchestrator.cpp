@@ -445,7 +445,8 @@ QString DeploymentOrchestrator::control(const QString& id, RolloutControl contro
         return QStringLiteral("deployment: unknown deployment '%1'").arg(id);
     }
     Rollout& r = *found;
-    const bool running = r.status == RolloutStatus::InProgress || r.status == RolloutStatus::Paused;
+    const bool running = r.status == RolloutStatus::InProgress || r.status == RolloutStatus::Paused ||
+                         r.status == RolloutStatus::Interrupted;
     const QString name = toString(control);
     switch (control) {
         case RolloutControl::Pause:
@@ -457,6 +458,15 @@ QString DeploymentOrchestrator::control(const QString& id, RolloutControl contro
         case RolloutControl::Resume:
             if (r.status != RolloutStatus::Paused && r.status != RolloutStatus::Interrupted) {
                 return QStringLiteral("resume: the rollout is %1, not paused").arg(toString(r.status));
+            }
+            if (r.status == RolloutStatus::Interrupted) {
+                r.status = RolloutStatus::InProgress;
+                if (r.active >= 0) {
+                    enterStage(r, std::max(0, r.regions.at(static_cast<std::size_t>(r.active)).stageIndex));
+                } else {
+                    startNextRegion(r);
+                }
+                break;
             }
             r.status = RolloutStatus::InProgress;
             if (r.active >= 0 && r.stageTimer == 0 && !r.actionsRunning) {
@@ -546,6 +556,54 @@ QString DeploymentOrchestrator::control(const QString& id, RolloutControl contro
         listener_.changed();
     }
     return {};
+}
+
+void DeploymentOrchestrator::restoreInterrupted(const RolloutView& v) {
+    auto rollout = std::make_unique<Rollout>();
+    rollout->signal.id = v.id;
+    rollout->signal.service = v.service;
+    rollout->signal.version = v.version;
+    rollout->signal.requestedBy = v.requestedBy;
+    rollout->status = RolloutStatus::Interrupted;
+    rollout->createdAt = v.createdAt;
+    rollout->mttrS = v.mttrS;
+    for (int i = 0; i < static_cast<int>(v.regions.size()); ++i) {
+        const RegionView& saved = v.regions.at(static_cast<std::size_t>(i));
+        rollout->signal.regions << saved.region;
+        RegionState region;
+        region.region = saved.region;
+        region.stage = saved.stage;
+        region.stageIndex = saved.stageIndex;
+        region.weight = saved.weight;
+        // The simulator restarts fresh: what the region ran before this rollout is its stable
+        // version now, and a region the rollout completed is put back on the new version.
+        region.previousVersion = infra_.stableVersion(v.service, saved.region).value_or(QString());
+        if (saved.stage == u"done") {
+            infra_.setStable(v.service, saved.region, v.version);
+        }
+        region.note = QStringLiteral("interrupted by a restart: resume or roll back");
+        rollout->regions.push_back(region);
+        if (saved.stageIndex >= 0) {
+            rollout->active = i;
+        }
+    }
+    if (rollout->active >= 0) {
+        int active = rollout->active;
+        rollout->queue.tryPush(std::move(active));
+        rollout->queue.tryPull();  // in progress: WIP 1 stays taken
+    }
+    for (int i = 0; i < static_cast<int>(rollout->regions.size()); ++i) {
+        if (rollout->regions.at(static_cast<std::size_t>(i)).stage == u"pending") {
+            int index = i;
+            rollout->queue.tryPush(std::move(index));
+        }
+    }
+    bool numbered = false;
+    const int number = v.id.startsWith(QStringLiteral("d-")) ? v.id.mid(2).toInt(&numbered) : 0;
+    if (numbered) {
+        nextId_ = std::max(nextId_, number + 1);
+    }
+    rollouts_.push_back(std::move(rollout));
 }
 
 RolloutView DeploymentOrchestrator::toView(const Rollout& r) const {

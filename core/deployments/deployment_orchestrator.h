@@ -44,6 +44,10 @@ public:
     // Empty on success, otherwise what was wrong (naming the field).
     QString control(const QString& deployment, RolloutControl control, const QString& region, const QString& why);
 
+    // After a restart: brings back a rollout that was in flight as interrupted, with no timers
+    // running. The operator chooses resume (the active stage starts over) or rollback.
+    void restoreInterrupted(const RolloutView& view);
+
     std::vector<RolloutView> views() const;
     std::optional<RolloutView> view(const QString& deployment) const;
     std::vector<BreakerStatus> breakerStatuses() const;

@@ -2,6 +2,8 @@
 
 #include "engine/engine_core.h"
 
+#include "audit/audit_store.h"
+
 #include <QPromise>
 
 #include <future>
@@ -40,18 +42,23 @@ Engine::~Engine() {
     delete core_;  // the thread has finished: safe to delete from here
 }
 
-void Engine::start() {
+bool Engine::start() {
     if (started_) {
-        return;
+        return true;
+    }
+    thread_.start();
+    std::promise<bool> done;
+    core_->post([core = core_, &done] { done.set_value(core->start()); });
+    if (!done.get_future().get()) {
+        startError_ = core_->startError();
+        thread_.quit();
+        thread_.wait();
+        return false;
     }
     started_ = true;
-    thread_.start();
-    std::promise<void> done;
-    core_->post([core = core_, &done] {
-        core->start();
-        done.set_value();
-    });
-    done.get_future().wait();
+    auditStore_ = core_->audit();
+    auditDatabase_ = auditStore_ ? auditStore_->databaseName() : QString();
+    return true;
 }
 
 void Engine::stop() {
@@ -82,15 +89,15 @@ SnapshotPtr Engine::latestSnapshot() const {
     return latest_;
 }
 
-QFuture<PaymentResponse> Engine::submitPayment(const QByteArray& json) {
+QFuture<PaymentResponse> Engine::submitPayment(const QByteArray& json, const QString& traceId) {
     auto promise = startedPromise<PaymentResponse>();
     QFuture<PaymentResponse> future = promise->future();
     if (!started_) {
         promise->finish();  // no result: the caller sees a cancelled-like empty future
         return future;
     }
-    core_->post([core = core_, json, promise] {
-        core->submitPayment(json, [promise](const PaymentResponse& response) {
+    core_->post([core = core_, json, traceId, promise] {
+        core->submitPayment(json, traceId, [promise](const PaymentResponse& response) {
             promise->addResult(response);
             promise->finish();
         });

@@ -28,10 +28,16 @@ public:
     Engine(EngineConfig config, Clock& clock, QObject* parent = nullptr);
     ~Engine() override;
 
-    void start();
+    // False when the engine could not start (startError() says why); nothing then runs.
+    bool start();
     void stop();  // idempotent; also done by the destructor
+    QString startError() const { return startError_; }
+    // The audit database (file path or in-memory URI), empty without one. Readable from any thread.
+    QString auditDatabase() const { return auditDatabase_; }
+    class AuditStore* auditStore() const { return auditStore_; }
 
-    QFuture<PaymentResponse> submitPayment(const QByteArray& json);
+    // `traceId` continues an incoming W3C trace (32 lowercase hex); empty starts a new one.
+    QFuture<PaymentResponse> submitPayment(const QByteArray& json, const QString& traceId = {});
     QFuture<CommandResult> execute(const EngineCommand& command);
     // Runs `work` on the engine thread, after everything posted before it.
     QFuture<void> invoke(std::function<void()> work);
@@ -50,6 +56,9 @@ private:
     mutable std::mutex latestMutex_;
     SnapshotPtr latest_;
     bool started_ = false;
+    QString startError_;
+    QString auditDatabase_;
+    class AuditStore* auditStore_ = nullptr;
 };
 
 }  // namespace tai

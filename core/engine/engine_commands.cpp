@@ -22,7 +22,7 @@ CommandResult EngineCore::apply(const SetGatewayFault& command) {
         return CommandResult::refused(QStringLiteral("latency_ms: must be from 0 to 600000 (jitter_ms too)"));
     }
     gateway_.setFault(f);
-    addTimeline(QStringLiteral("operator"), QStringLiteral("payment-gateway"),
+    recordOperator(command.origin, QStringLiteral("set_gateway_fault"), QStringLiteral("payment-gateway"),
                 command.origin.actor + QStringLiteral(" set gateway fault: ") + f.describe() +
                     (command.origin.reason.isEmpty() ? QString() : QStringLiteral(" (") + command.origin.reason + QLatin1Char(')')));
     requestExtraSnapshot();
@@ -38,7 +38,7 @@ CommandResult EngineCore::apply(const ControlBreaker& command) {
     CircuitBreaker& breaker = *found;
     const QString reason = toString(command.control) + QStringLiteral(" by ") + command.origin.actor +
                            (command.origin.reason.isEmpty() ? QString() : QStringLiteral(": ") + command.origin.reason);
-    addTimeline(QStringLiteral("operator"), command.breaker, reason);
+    recordOperator(command.origin, toString(command.control), command.breaker, reason);
     switch (command.control) {
         case BreakerControl::ForceOpen: breaker.forceOpen(reason); break;
         case BreakerControl::ForceHalfOpen: breaker.forceHalfOpen(reason); break;
@@ -61,7 +61,7 @@ CommandResult EngineCore::apply(const SetLoad& command) {
     }
     config_.load = LoadProfile{command.paymentsPerSecond, command.fraudsterShare, command.customers};
     load_.setProfile(config_.load, clock_->now());
-    addTimeline(QStringLiteral("operator"), QStringLiteral("load"),
+    recordOperator(command.origin, QStringLiteral("set_load"), QStringLiteral("load"),
                 command.origin.actor + QStringLiteral(" set generated load to %1/s").arg(command.paymentsPerSecond));
     scheduleLoad();
     requestExtraSnapshot();
@@ -85,7 +85,7 @@ CommandResult EngineCore::apply(const StartBurst& command) {
     }
     burst_.setProfile(LoadProfile{command.paymentsPerSecond, command.fraudsterShare, command.customers}, clock_->now());
     burstUntil_ = clock_->now() + std::chrono::seconds(command.seconds);
-    addTimeline(QStringLiteral("operator"), QStringLiteral("load"),
+    recordOperator(command.origin, QStringLiteral("start_burst"), QStringLiteral("load"),
                 command.origin.actor + QStringLiteral(" started a burst of %1/s for %2 s (fraudsters %3%)")
                                            .arg(command.paymentsPerSecond)
                                            .arg(command.seconds)
@@ -105,6 +105,9 @@ CommandResult EngineCore::apply(const RequestDeployment& command) {
         signal.requestedBy = command.origin.actor;
     }
     const DeploymentDecision decision = deployments_->request(signal);
+    if (decision.accepted) {
+        persistRollout(decision.id);
+    }
     if (!decision.error.isEmpty()) {
         return {false, decision.error, {}, {}};
     }
@@ -116,11 +119,12 @@ CommandResult EngineCore::apply(const RequestDeployment& command) {
 }
 
 CommandResult EngineCore::apply(const ControlRollout& command) {
-    addTimeline(QStringLiteral("operator"), command.deployment,
+    recordOperator(command.origin, toString(command.control), command.deployment,
                 command.origin.actor + QStringLiteral(" ") + toString(command.control) +
                     (command.region.isEmpty() ? QString() : QStringLiteral(" ") + command.region) + withReason(command.origin));
     const QString error = deployments_->control(command.deployment, command.control, command.region,
                                                 command.origin.actor + (command.origin.reason.isEmpty() ? QString() : QStringLiteral(": ") + command.origin.reason));
+    persistRollout(command.deployment);
     requestExtraSnapshot();
     return {error.isEmpty(), error, {}, {}};
 }
@@ -139,7 +143,7 @@ CommandResult EngineCore::apply(const SetInfraFault& command) {
     }
     if (command.clear) {
         infra_->clearFaults(f.region);
-        addTimeline(QStringLiteral("operator"), f.region.isEmpty() ? QStringLiteral("infrastructure") : f.region,
+        recordOperator(command.origin, QStringLiteral("clear_infra_fault"), f.region.isEmpty() ? QStringLiteral("infrastructure") : f.region,
                     command.origin.actor + QStringLiteral(" cleared infrastructure faults") + withReason(command.origin));
     } else {
         InfraFault fault = f;
@@ -152,7 +156,7 @@ CommandResult EngineCore::apply(const SetInfraFault& command) {
         if (f.p99Ms) parts << QStringLiteral("p99 %1 ms").arg(*f.p99Ms);
         if (f.actionFailureRate) parts << QStringLiteral("action failures %1%").arg(*f.actionFailureRate * 100);
         if (f.capacity) parts << QStringLiteral("capacity %1").arg(*f.capacity);
-        addTimeline(QStringLiteral("operator"), f.region,
+        recordOperator(command.origin, QStringLiteral("set_infra_fault"), f.region,
                     command.origin.actor + QStringLiteral(" set infrastructure fault") +
                         (f.version.isEmpty() ? QString() : QStringLiteral(" on ") + f.version) + QStringLiteral(": ") +
                         parts.join(QStringLiteral(", ")) +

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 
 namespace tai {
 
@@ -15,6 +16,10 @@ struct EngineConfig {
     std::chrono::milliseconds snapshotInterval{100};
     int confirmationWorkers = 2;
     bool deterministicIds = false;  // replay/scenarios: ids and trace ids from the seed
+    // The durable audit trail: none (tests, benchmarks), "" for in-memory (--ephemeral), or a
+    // database file. With one, every payment response waits for its commit.
+    std::optional<QString> auditDatabase;
+    int retentionDays = 30;
 };
 
 }  // namespace tai

@@ -1,11 +1,17 @@
 #include "engine/engine_core.h"
 
 #include "andon/andon_evaluator.h"
+#include "audit/audit_store.h"
+#include "deployments/rollout_json.h"
+#include "engine/durable_journal.h"
+#include "payments/payment_json.h"
 #include "deployments/deployment_orchestrator.h"
 #include "kaizen/kpi_rates.h"
 #include "sim/identifiers.h"
 #include "sim/real_clock.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -60,15 +66,29 @@ void EngineCore::drainInbox() {
     }
 }
 
-void EngineCore::start() {
+bool EngineCore::start() {
     if (running_) {
-        return;
+        return true;
     }
     if (clock_ == nullptr) {
         ownedClock_ = std::make_unique<RealClock>();  // created here so its timers run on this thread
         clock_ = ownedClock_.get();
     }
+    if (config_.auditDatabase) {
+        AuditStore::Options options{*config_.auditDatabase, config_.retentionDays, [this] { return toEpochMs(clock_->now()); }};
+        audit_ = AuditStore::open(options, &startError_);
+        if (!audit_) {
+            startError_ = QStringLiteral("audit database: ") + startError_;
+            return false;
+        }
+    }
     pipeline_ = std::make_unique<PaymentPipeline>(config_.policy.payments, *clock_, gateway_, idempotency_);
+    if (audit_) {
+        journal_ = std::make_unique<DurableJournal>(
+            *audit_, [this](std::function<void()> work) { post(std::move(work)); },
+            [version = config_.policy.version] { return version; }, *clock_);
+        pipeline_->setJournal(journal_.get());
+    }
     pipeline_->breaker().setTransitionListener([this](const BreakerTransition& t) { onTransition(t); });
     confirmationWorkers_ = std::make_unique<KanbanWorkerPool<Confirmation>>(
         pipeline_->confirmations(), config_.confirmationWorkers, [this](Confirmation&) {
@@ -79,6 +99,13 @@ void EngineCore::start() {
     infra_ = std::make_unique<InfraSimulator>(config_.seed, config_.policy.deployments.regions);
     DeploymentListener listener;
     listener.report = [this](const RolloutReportEvent& e) {
+        audit(e.kind, e.deployment,
+              QJsonDocument(QJsonObject{{QStringLiteral("region"), e.region},
+                                        {QStringLiteral("stage"), e.stage},
+                                        {QStringLiteral("weight"), e.weight},
+                                        {QStringLiteral("reason"), e.reason}})
+                  .toJson(QJsonDocument::Compact));
+        post([this, id = e.deployment] { persistRollout(id); });  // after the orchestrator finished the change
         reportEvents_.push_back(e);
         if (reportEvents_.size() > 100'000) {
             reportEvents_.erase(reportEvents_.begin(), reportEvents_.begin() + 50'000);
@@ -97,10 +124,73 @@ void EngineCore::start() {
     startedAt_ = clock_->now();
     running_ = true;
     addTimeline(QStringLiteral("policy"), config_.policy.version, QStringLiteral("policy loaded"));
+    recoverFromDatabase();
     scheduleSnapshots();
     scheduleSeconds();
     scheduleLoad();
     publishSnapshot();
+    return true;
+}
+
+void EngineCore::recoverFromDatabase() {
+    if (!audit_) {
+        return;
+    }
+    const TimePoint now = clock_->now();
+    std::size_t keys = 0;
+    for (const IdempotencyRow& row : audit_->loadIdempotency(toEpochMs(now))) {
+        if (const auto response = paymentResponseFromJson(row.response)) {
+            idempotency_.put(row.key, IdempotencyRecord{row.canonicalHash, *response, fromEpochMs(row.storedAtMs)});
+            ++keys;
+        }
+    }
+    int interrupted = 0;
+    for (const auto& [status, json] : audit_->loadRollouts()) {
+        if (status != u"in_progress" && status != u"paused" && status != u"interrupted") {
+            continue;
+        }
+        if (const auto view = rolloutFromJson(QJsonDocument::fromJson(json).object())) {
+            deployments_->restoreInterrupted(*view);
+            persistRollout(view->id);
+            ++interrupted;
+        }
+    }
+    const QString text = QStringLiteral("started on %1: %2 idempotency keys restored, %3 rollouts interrupted (resume or "
+                                        "roll back); breakers and queues start fresh")
+                             .arg(audit_->databaseName())
+                             .arg(keys)
+                             .arg(interrupted);
+    addTimeline(QStringLiteral("system"), QStringLiteral("engine"), text);
+    spdlog::info("{}", text.toStdString());
+}
+
+void EngineCore::audit(const QString& kind, const QString& subject, const QByteArray& payload, const QString& traceId) {
+    if (audit_) {
+        audit_->append(AuditRow{toEpochMs(clock_->now()), traceId, kind, subject, payload, config_.policy.version});
+    }
+}
+
+void EngineCore::recordOperator(const CommandOrigin& origin, const QString& command, const QString& subject,
+                                const QString& text) {
+    timeline_.push_back(TimelineEvent{++timelineSequence_, clock_->now(), QStringLiteral("operator"), subject, text});
+    while (timeline_.size() > kTimelineEvents) {
+        timeline_.pop_front();
+    }
+    audit(QStringLiteral("operator"), subject,
+          QJsonDocument(QJsonObject{{QStringLiteral("actor"), origin.actor},
+                                    {QStringLiteral("reason"), origin.reason},
+                                    {QStringLiteral("command"), command},
+                                    {QStringLiteral("text"), text}})
+              .toJson(QJsonDocument::Compact));
+}
+
+void EngineCore::persistRollout(const QString& deployment) {
+    if (!audit_) {
+        return;
+    }
+    if (const auto view = deployments_->view(deployment)) {
+        audit_->putRollout(view->id, toString(view->status), QJsonDocument(rolloutToJson(*view)).toJson(QJsonDocument::Compact));
+    }
 }
 
 void EngineCore::stop() {
@@ -115,9 +205,16 @@ void EngineCore::stop() {
         }
     }
     confirmationWorkers_.reset();  // joins before the queue it pulls from goes away
+    if (audit_) {
+        // Responses waiting for their commit are released before anything is torn down.
+        audit_->flush();
+        drainInbox();
+    }
+    journal_.reset();
     deployments_.reset();
     infra_.reset();
     pipeline_.reset();
+    audit_.reset();
     ownedClock_.reset();
 }
 
@@ -137,20 +234,21 @@ QString EngineCore::nextPaymentId() {
     return makeUuid(QRandomGenerator::global()->generate64(), QStringLiteral("live"));
 }
 
-void EngineCore::submitPayment(const QByteArray& json, const Reply& reply) {
+void EngineCore::submitPayment(const QByteArray& json, const QString& traceId, const Reply& reply) {
     if (!running_) {
         return;
     }
+    const QString trace = traceId.isEmpty() ? nextTraceId() : traceId;
     ParsedPayment parsed = parsePaymentJson(json);
     if (auto* error = std::get_if<SignalError>(&parsed)) {
-        pipeline_->submitInvalid(QString(), nextTraceId(), error->text(), reply);
+        pipeline_->submitInvalid(QString(), trace, error->text(), reply);
         return;
     }
     PaymentSignal signal = std::get<PaymentSignal>(std::move(parsed));
     if (signal.id.isEmpty()) {
         signal.id = nextPaymentId();
     }
-    pipeline_->submit(std::move(signal), nextTraceId(), reply);
+    pipeline_->submit(std::move(signal), trace, reply);
 }
 
 CommandResult EngineCore::execute(const EngineCommand& command) {
@@ -187,6 +285,7 @@ void EngineCore::onTransition(const BreakerTransition& t) {
 }
 
 void EngineCore::addTimeline(const QString& kind, const QString& subject, const QString& text) {
+    audit(kind, subject, QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact));
     timeline_.push_back(TimelineEvent{++timelineSequence_, clock_->now(), kind, subject, text});
     while (timeline_.size() > kTimelineEvents) {
         timeline_.pop_front();
@@ -342,6 +441,20 @@ void EngineCore::publishSnapshot() {
         kpis.received += metrics.total(i);
     }
     kpis.confirmed = confirmed_.load(std::memory_order_relaxed);
+    static const std::vector<double> kBoundsSeconds{0.00001, 0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30};
+    static const std::vector<std::uint64_t> kBoundsMicros = [] {
+        std::vector<std::uint64_t> micros;
+        for (const double s : kBoundsSeconds) {
+            micros.push_back(static_cast<std::uint64_t>(s * 1e6));
+        }
+        return micros;
+    }();
+    const auto cumulative = metrics.latencyMicros().cumulativeCounts(kBoundsMicros);
+    for (std::size_t i = 0; i < kBoundsSeconds.size(); ++i) {
+        kpis.latencyBuckets.emplace_back(kBoundsSeconds[i], cumulative[i]);
+    }
+    kpis.latencyCount = lifetime.count;
+    kpis.latencySumSeconds = lifetime.sum / 1e6;
 
     AndonInputs andon;
     andon.rejectRate = {kpis.rejectRate.value, kpis.rejectRate.enoughData};

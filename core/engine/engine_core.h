@@ -19,7 +19,9 @@
 
 namespace tai {
 
+class AuditStore;
 class DeploymentOrchestrator;
+class DurableJournal;
 class InfraSimulator;
 class RealClock;
 
@@ -34,15 +36,18 @@ public:
     EngineCore(EngineConfig config, Clock* injectedClock);
     ~EngineCore() override;
 
-    void start();
+    // False when the engine cannot start (the audit database cannot be opened); see startError().
+    bool start();
     void stop();
+    QString startError() const { return startError_; }
+    AuditStore* audit() { return audit_.get(); }
 
     // Thread-safe: queues `work` to run on the engine thread. The work travels through a
     // std::mutex inbox, so the hand-off is visible to ThreadSanitizer (Qt's own event queue
     // synchronises inside an uninstrumented library); Qt only carries an argument-less wake-up,
     // and one wake-up drains everything queued before it.
     void post(std::function<void()> work);
-    void submitPayment(const QByteArray& json, const Reply& reply);
+    void submitPayment(const QByteArray& json, const QString& traceId, const Reply& reply);
     CommandResult execute(const EngineCommand& command);
     Clock& clock() { return *clock_; }
     const std::vector<RolloutReportEvent>& reportEvents() const { return reportEvents_; }
@@ -65,6 +70,11 @@ private:
 
     void onTransition(const BreakerTransition& transition);
     void addTimeline(const QString& kind, const QString& subject, const QString& text);
+    // An operator command: on the timeline, and in the audit trail with who, what and why.
+    void recordOperator(const CommandOrigin& origin, const QString& command, const QString& subject, const QString& text);
+    void audit(const QString& kind, const QString& subject, const QByteArray& payload, const QString& traceId = {});
+    void persistRollout(const QString& deployment);
+    void recoverFromDatabase();
     void requestExtraSnapshot();
     void publishSnapshot();
     void scheduleSnapshots();
@@ -92,6 +102,9 @@ private:
     std::deque<KpiSample> history_;
     std::deque<TimelineEvent> timeline_;
     std::map<QString, std::deque<BreakerTransition>> transitions_;  // per breaker, newest last
+    std::unique_ptr<AuditStore> audit_;
+    std::unique_ptr<DurableJournal> journal_;
+    QString startError_;
     std::unique_ptr<InfraSimulator> infra_;
     std::unique_ptr<DeploymentOrchestrator> deployments_;
     std::deque<ActiveAlert> eventAlerts_;

@@ -51,6 +51,10 @@ struct KpiView {
     OutcomeCounts totals{};
     std::uint64_t received = 0;
     std::uint64_t confirmed = 0;
+    // Lifetime latency as Prometheus buckets: upper bounds in seconds and cumulative counts.
+    std::vector<std::pair<double, std::uint64_t>> latencyBuckets;
+    double latencySumSeconds = 0;
+    std::uint64_t latencyCount = 0;
 };
 
 // One second of chart history.

@@ -88,6 +88,23 @@ double LatencyHistogram::percentile(double q) const {
     return static_cast<double>(max_.load(std::memory_order_relaxed));
 }
 
+std::vector<std::uint64_t> LatencyHistogram::cumulativeCounts(const std::vector<std::uint64_t>& bounds) const {
+    std::vector<std::uint64_t> out(bounds.size(), 0);
+    std::uint64_t running = 0;
+    std::size_t next = 0;
+    for (int i = 0; i < kBuckets && next < bounds.size(); ++i) {
+        // A bucket counts toward a bound when all of it lies at or below the bound.
+        while (next < bounds.size() && bucketHigh(i) - 1 > bounds[next]) {
+            out[next++] = running;
+        }
+        running += counts_[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
+    }
+    while (next < bounds.size()) {
+        out[next++] = running;
+    }
+    return out;
+}
+
 LatencySummary LatencyHistogram::summary() const {
     LatencySummary s;
     s.count = count();

@@ -3,6 +3,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <vector>
 
 namespace tai {
 
@@ -29,6 +30,8 @@ public:
     std::uint64_t count() const;
     double percentile(double q) const;  // q in [0, 1]
     LatencySummary summary() const;
+    // Cumulative counts of values <= each bound (ascending), in one pass: Prometheus buckets.
+    std::vector<std::uint64_t> cumulativeCounts(const std::vector<std::uint64_t>& bounds) const;
 
     static int bucketIndex(std::uint64_t value);
     static std::uint64_t bucketLow(int index);

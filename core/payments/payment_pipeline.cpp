@@ -64,6 +64,12 @@ void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& 
     response.error = error;
     response.breakerAfter = breaker_.state();
     metrics_.record(static_cast<int>(PaymentOutcome::Invalid), clock_.now());
+    if (journal_ != nullptr) {
+        PaymentSignal unknown;
+        unknown.id = response.id;
+        journal_->record(unknown, response, nullptr, [reply = std::move(reply), response] { reply(response); });
+        return;
+    }
     reply(response);
 }
 
@@ -213,13 +219,26 @@ void PaymentPipeline::finish(Pending& pending, PaymentResponse response) {
     }
     metrics_.record(static_cast<int>(response.outcome), now);
     metrics_.recordLatency(response.processing);
+    std::optional<IdempotencyRecord> stored;
     if (const auto& key = pending.signal.idempotencyKey) {
         if (response.outcome != PaymentOutcome::Duplicate && response.outcome != PaymentOutcome::IdempotencyConflict) {
             keysInFlight_.remove(*key);
         }
         if (isStoredForIdempotency(response.outcome)) {
-            idempotency_.put(*key, IdempotencyRecord{pending.canonicalHash, response, now});
+            stored = IdempotencyRecord{pending.canonicalHash, response, now};
+            idempotency_.put(*key, *stored);
         }
+    }
+    if (journal_ != nullptr) {
+        // A duplicate of a record still being committed queues behind that commit, so no
+        // answer ever gets ahead of the write it depends on.
+        journal_->record(pending.signal, response, stored ? &*stored : nullptr,
+                         [reply = std::move(pending.reply), response] {
+                             if (reply) {
+                                 reply(response);
+                             }
+                         });
+        return;
     }
     if (pending.reply) {
         pending.reply(response);

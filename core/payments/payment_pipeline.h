@@ -24,6 +24,15 @@ struct Confirmation {
     std::int64_t amountMinor = 0;
 };
 
+// Where decisions go to be made durable (§7). record() must call `release` once the decision,
+// and the idempotency record if any, is committed; only then is the response given out.
+class DecisionJournal {
+public:
+    virtual ~DecisionJournal() = default;
+    virtual void record(const PaymentSignal& signal, const PaymentResponse& response, const IdempotencyRecord* key,
+                        std::function<void()> release) = 0;
+};
+
 // Signal → Policy → Action for payments (§4.3), on one thread and one injected clock:
 //   validate → idempotency → fraud policy → admission Kanban → token bucket + least-loaded lane
 //   → payment-gateway breaker → gateway call with timeout → confirmation Kanban → reply.
@@ -42,6 +51,8 @@ public:
     void submitInvalid(QString id, QString traceId, const QString& error, Reply reply);
 
     void reconfigure(const PaymentsConfig& config);  // a new policy version
+    // With a journal every response waits for its commit; without one (replay, tests) it is immediate.
+    void setJournal(DecisionJournal* journal) { journal_ = journal; }
     const PaymentsConfig& config() const { return config_; }
 
     CircuitBreaker& breaker() { return breaker_; }
@@ -84,6 +95,7 @@ private:
     KaizenMetrics metrics_;
     QSet<QString> keysInFlight_;
     TimerId dispatchTimer_ = 0;
+    DecisionJournal* journal_ = nullptr;
     TimePoint lastPurge_;
 };
 

@@ -1,0 +1,68 @@
+#include "api_hosting.h"
+
+#include "engine/engine.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace tai::app {
+
+QString resolveDataDir(const CliOptions& options) {
+    if (options.ephemeral) {
+        return {};
+    }
+    return options.dataDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : options.dataDir;
+}
+
+std::optional<QString> auditDatabaseFor(const CliOptions& options) {
+    const QString dir = resolveDataDir(options);
+    if (dir.isEmpty()) {
+        return QString();
+    }
+    QDir().mkpath(dir);
+    return QDir(dir).filePath(QStringLiteral("audit.sqlite"));
+}
+
+std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QString* error) {
+    const qsizetype colon = options.listen.lastIndexOf(QLatin1Char(':'));
+    bool portOk = false;
+    const int port = colon > 0 ? options.listen.mid(colon + 1).toInt(&portOk) : -1;
+    QString host = colon > 0 ? options.listen.left(colon) : QString();
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']'))) {
+        host = host.mid(1, host.size() - 2);
+    }
+    const QHostAddress address = host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+    if (!portOk || port < 0 || port > 65535 || address.isNull()) {
+        *error = QStringLiteral("--listen: expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080 (got '%1')").arg(options.listen);
+        return nullptr;
+    }
+    auto host_ = std::make_unique<ApiHost>();
+    QString tokenDir = resolveDataDir(options);
+    if (tokenDir.isEmpty()) {
+        host_->ephemeralTokenDir = std::make_unique<QTemporaryDir>();
+        tokenDir = host_->ephemeralTokenDir->path();
+    }
+    // Beyond loopback the token must already exist: a fresh, unseen token would leave the
+    // control endpoints guarded by a secret nobody was given on purpose.
+    const bool loopback = address.isLoopback();
+    host_->token = loadApiToken(tokenDir, loopback, error);
+    if (host_->token.value.isEmpty()) {
+        if (!loopback) {
+            *error = QStringLiteral("refusing to listen on %1: no token file at %2 (start once on loopback to create "
+                                    "one, or write a token of at least 32 characters there with mode 0600)")
+                         .arg(options.listen, host_->token.path);
+        }
+        return nullptr;
+    }
+    host_->router = std::make_unique<ApiRouter>(engine, host_->token.value);
+    host_->server = std::make_unique<ApiServer>(*host_->router);
+    if (!host_->server->start(address, static_cast<quint16>(port), error)) {
+        return nullptr;
+    }
+    const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                                                                               : address.toString();
+    host_->url = QStringLiteral("http://%1:%2").arg(shown).arg(host_->server->port());
+    return host_;
+}
+
+}  // namespace tai::app

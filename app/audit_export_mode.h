@@ -1,0 +1,9 @@
+#pragma once
+
+#include "cli.h"
+
+namespace tai::app {
+
+int runAuditExportMode(const CliOptions& options);
+
+}  // namespace tai::app

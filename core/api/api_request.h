@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+namespace tai {
+
+// An HTTP request as the router sees it: header names lower-case.
+struct ApiRequest {
+    QByteArray method;
+    QString path;
+    QHash<QByteArray, QByteArray> headers;
+    QByteArray body;
+};
+
+}  // namespace tai

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "api/api_request.h"
+#include "api/http_reply.h"
+
+#include <QFuture>
+
+namespace tai {
+
+class Engine;
+
+// The HTTP API of DESIGN.md §10.2, independent of sockets: each request becomes a future reply.
+// Read-only endpoints are open; /v1/control/... needs "Authorization: Bearer <token>".
+class ApiRouter {
+public:
+    static constexpr int kMaxBodyBytes = 64 * 1024;
+
+    ApiRouter(Engine& engine, QString token);
+
+    QFuture<HttpReply> handle(const ApiRequest& request);
+
+private:
+    QFuture<HttpReply> payments(const ApiRequest& request);
+    QFuture<HttpReply> deployments(const ApiRequest& request);
+    QFuture<HttpReply> control(const ApiRequest& request, const QStringList& parts);
+    HttpReply deployment(const QString& id) const;
+    HttpReply trace(const QString& traceId) const;
+
+    Engine& engine_;
+    QString token_;
+};
+
+// The trace id of a W3C traceparent header ("00-<32 hex>-<16 hex>-<2 hex>"), or empty.
+QString traceIdFromTraceparent(const QByteArray& header);
+
+}  // namespace tai

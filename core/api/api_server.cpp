@@ -1,0 +1,131 @@
+#include "api/api_server.h"
+
+#include "sim/real_clock.h"
+
+#include <QHttpServerRequest>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+#include <spdlog/spdlog.h>
+
+namespace tai {
+
+namespace {
+qint64 monotonicMs() { return std::chrono::duration_cast<std::chrono::milliseconds>(RealClock::monotonicNow()).count(); }
+
+QByteArray methodName(QHttpServerRequest::Method method) {
+    switch (method) {
+        case QHttpServerRequest::Method::Get: return "GET";
+        case QHttpServerRequest::Method::Put: return "PUT";
+        case QHttpServerRequest::Method::Delete: return "DELETE";
+        case QHttpServerRequest::Method::Post: return "POST";
+        case QHttpServerRequest::Method::Head: return "HEAD";
+        case QHttpServerRequest::Method::Options: return "OPTIONS";
+        case QHttpServerRequest::Method::Patch: return "PATCH";
+        case QHttpServerRequest::Method::Connect: return "CONNECT";
+        case QHttpServerRequest::Method::Trace: return "TRACE";
+        default: return "UNKNOWN";
+    }
+}
+}  // namespace
+
+ApiServer::ApiServer(ApiRouter& router, QObject* parent) : QAbstractHttpServer(parent), router_(router) {}
+
+bool ApiServer::start(const QHostAddress& address, quint16 port, QString* error) {
+    auto* server = new QTcpServer(this);
+    if (!server->listen(address, port)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(server->errorString());
+        delete server;
+        return false;
+    }
+    bind(server);
+    address_ = address.toString();
+    port_ = server->serverPort();
+    return true;
+}
+
+double ApiServer::requestsPerSecond() const {
+    const qint64 now = monotonicMs();
+    return static_cast<double>(std::count_if(recent_.begin(), recent_.end(), [now](qint64 t) { return now - t <= 10'000; })) / 10.0;
+}
+
+bool ApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) {
+    ++requests_;
+    const qint64 now = monotonicMs();
+    recent_.push_back(now);
+    while (!recent_.empty() && now - recent_.front() > 10'000) {
+        recent_.pop_front();
+    }
+    ApiRequest api;
+    api.method = methodName(request.method());
+    api.path = request.url().path();
+    for (const auto& [name, value] : request.headers()) {
+        api.headers.insert(name.toLower(), value);
+    }
+    api.body = request.body();
+    const bool close = api.headers.value("connection").toLower() == "close";
+
+    Connection& connection = connections_[socket];
+    if (connection.socket.isNull()) {
+        connection.socket = socket;
+        connect(socket, &QObject::destroyed, this, [this, socket] { connections_.remove(socket); });
+    }
+    const quint64 slot = connection.nextSlot++;
+    connection.replies.emplace_back(std::nullopt);
+
+    QFuture<HttpReply> future = router_.handle(api);
+    future.then(this, [this, socket, slot, close](const HttpReply& reply) { deliver(socket, slot, reply, close); })
+        .onCanceled(this, [this, socket, slot, close] {
+            deliver(socket, slot, HttpReply::error(503, QStringLiteral("engine: stopped before it answered")), close);
+        });
+    return true;
+}
+
+void ApiServer::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) {
+    handleRequest(request, socket);  // every request is handled by the router
+}
+
+void ApiServer::deliver(QTcpSocket* key, quint64 slot, HttpReply reply, bool close) {
+    const auto found = connections_.find(key);
+    if (found == connections_.end() || found->socket.isNull()) {
+        return;  // the client went away; nothing to write to
+    }
+    if (reply.status >= 500) {
+        lastError_ = QStringLiteral("%1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body.left(200)));
+    }
+    const quint64 index = slot - found->firstSlot;
+    if (index < found->replies.size()) {
+        found->replies[index] = std::make_pair(std::move(reply), close);
+    }
+    flush(key);
+}
+
+void ApiServer::flush(QTcpSocket* key) {
+    auto found = connections_.find(key);
+    if (found == connections_.end()) {
+        return;
+    }
+    Connection& c = *found;
+    while (!c.replies.empty() && c.replies.front() && !c.socket.isNull()) {
+        auto [reply, close] = std::move(*c.replies.front());
+        c.replies.pop_front();
+        ++c.firstSlot;
+        QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
+        head += "Content-Type: " + reply.contentType + "\r\n";
+        head += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
+        for (const auto& [name, value] : std::as_const(reply.headers)) {
+            head += name + ": " + value + "\r\n";
+        }
+        if (close) {
+            head += "Connection: close\r\n";
+        }
+        head += "\r\n";
+        c.socket->write(head + reply.body);
+        if (close) {
+            c.socket->disconnectFromHost();
+            return;
+        }
+    }
+}
+
+}  // namespace tai

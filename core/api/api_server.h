@@ -1,0 +1,58 @@
+#pragma once
+
+#include "api/api_router.h"
+
+#include <QAbstractHttpServer>
+#include <QHash>
+#include <QHostAddress>
+#include <QPointer>
+
+#include <deque>
+#include <optional>
+
+class QTcpSocket;
+
+namespace tai {
+
+// The HTTP front of the API on Qt HTTP Server's connection handling and request parser. Replies
+// come back asynchronously (a payment answers after its commit), so each connection keeps its
+// replies in request order, and a reply for a connection that has gone away is dropped: the
+// socket is only ever touched through a QPointer.
+class ApiServer : public QAbstractHttpServer {
+    Q_OBJECT
+public:
+    ApiServer(ApiRouter& router, QObject* parent = nullptr);
+
+    // Binds to `address`:`port` (0 picks a free port). False with `error` set when it cannot.
+    bool start(const QHostAddress& address, quint16 port, QString* error);
+    QString address() const { return address_; }
+    quint16 port() const { return port_; }
+
+    double requestsPerSecond() const;
+    QString lastError() const { return lastError_; }
+    quint64 requests() const { return requests_; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
+    void missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) override;
+
+private:
+    struct Connection {
+        QPointer<QTcpSocket> socket;
+        quint64 nextSlot = 0;   // the slot the next request takes
+        quint64 firstSlot = 0;  // the oldest unanswered
+        std::deque<std::optional<std::pair<HttpReply, bool>>> replies;  // reply, close after
+    };
+    void deliver(QTcpSocket* key, quint64 slot, HttpReply reply, bool close);
+    void flush(QTcpSocket* key);
+
+    ApiRouter& router_;
+    QHash<QTcpSocket*, Connection> connections_;
+    QString address_;
+    quint16 port_ = 0;
+    quint64 requests_ = 0;
+    std::deque<qint64> recent_;  // request times (ms, monotonic) in the last 10 s
+    QString lastError_;
+};
+
+}  // namespace tai

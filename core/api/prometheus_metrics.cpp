@@ -1,0 +1,76 @@
+#include "api/prometheus_metrics.h"
+
+namespace tai {
+
+namespace {
+QByteArray number(double v) { return QByteArray::number(v, 'g', 12); }
+
+QByteArray label(const QString& value) {
+    QByteArray escaped = value.toUtf8();
+    escaped.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    return escaped;
+}
+
+void family(QByteArray& out, const char* name, const char* type, const char* help) {
+    out += QByteArray("# HELP ") + name + ' ' + help + '\n';
+    out += QByteArray("# TYPE ") + name + ' ' + type + '\n';
+}
+}  // namespace
+
+QByteArray prometheusText(const EngineSnapshot& s) {
+    QByteArray out;
+    out.reserve(8192);
+    family(out, "tai_payments_total", "counter", "Payment signals decided, by outcome.");
+    for (int i = 0; i < kPaymentOutcomeCount; ++i) {
+        out += "tai_payments_total{system=\"payments\",outcome=\"" + label(toString(static_cast<PaymentOutcome>(i))) + "\"} " +
+               QByteArray::number(static_cast<qulonglong>(s.kpis.totals[static_cast<std::size_t>(i)])) + '\n';
+    }
+    family(out, "tai_breaker_state", "gauge", "Circuit breaker state: 0 closed, 1 half-open, 2 open.");
+    for (const BreakerView& b : s.breakers) {
+        const int state = b.status.state == BreakerState::Closed ? 0 : b.status.state == BreakerState::HalfOpen ? 1 : 2;
+        const QByteArray system = b.status.name.startsWith(QStringLiteral("deploy:")) ? "deployments" : "payments";
+        out += "tai_breaker_state{system=\"" + system + "\",breaker=\"" + label(b.status.name) + "\"} " + QByteArray::number(state) + '\n';
+    }
+    family(out, "tai_breaker_trips_total", "counter", "Times each breaker opened.");
+    for (const BreakerView& b : s.breakers) {
+        out += "tai_breaker_trips_total{breaker=\"" + label(b.status.name) + "\"} " +
+               QByteArray::number(static_cast<qulonglong>(b.status.trips)) + '\n';
+    }
+    family(out, "tai_queue_depth", "gauge", "Items waiting in a Kanban queue.");
+    for (const QueueView& q : s.queues) {
+        out += "tai_queue_depth{system=\"payments\",queue=\"" + label(q.name) + "\"} " +
+               QByteArray::number(static_cast<qulonglong>(q.counters.depth)) + '\n';
+    }
+    family(out, "tai_queue_capacity", "gauge", "Capacity of a Kanban queue.");
+    for (const QueueView& q : s.queues) {
+        out += "tai_queue_capacity{system=\"payments\",queue=\"" + label(q.name) + "\"} " +
+               QByteArray::number(static_cast<qulonglong>(q.counters.capacity)) + '\n';
+    }
+    family(out, "tai_queue_shed_total", "counter", "Items refused because a Kanban queue was full.");
+    for (const QueueView& q : s.queues) {
+        out += "tai_queue_shed_total{system=\"payments\",queue=\"" + label(q.name) + "\"} " +
+               QByteArray::number(static_cast<qulonglong>(q.counters.shed)) + '\n';
+    }
+    family(out, "tai_payment_latency_seconds", "histogram", "Time from receiving a payment to its answer.");
+    for (const auto& [bound, count] : s.kpis.latencyBuckets) {
+        out += "tai_payment_latency_seconds_bucket{system=\"payments\",le=\"" + number(bound) + "\"} " +
+               QByteArray::number(static_cast<qulonglong>(count)) + '\n';
+    }
+    out += "tai_payment_latency_seconds_bucket{system=\"payments\",le=\"+Inf\"} " +
+           QByteArray::number(static_cast<qulonglong>(s.kpis.latencyCount)) + '\n';
+    out += "tai_payment_latency_seconds_sum{system=\"payments\"} " + number(s.kpis.latencySumSeconds) + '\n';
+    out += "tai_payment_latency_seconds_count{system=\"payments\"} " + QByteArray::number(static_cast<qulonglong>(s.kpis.latencyCount)) + '\n';
+    family(out, "tai_andon_light", "gauge", "Overall Andon light: 0 green, 1 yellow, 2 red.");
+    out += "tai_andon_light " + QByteArray::number(static_cast<int>(s.light)) + '\n';
+    family(out, "tai_alerts_active", "gauge", "Alert conditions holding now.");
+    out += "tai_alerts_active " + QByteArray::number(static_cast<qulonglong>(s.alerts.size())) + '\n';
+    family(out, "tai_rollouts", "gauge", "Deployments by status.");
+    for (int i = 0; i <= static_cast<int>(RolloutStatus::Interrupted); ++i) {
+        const auto status = static_cast<RolloutStatus>(i);
+        const auto count = std::count_if(s.rollouts.begin(), s.rollouts.end(), [status](const RolloutView& v) { return v.status == status; });
+        out += "tai_rollouts{system=\"deployments\",status=\"" + label(toString(status)) + "\"} " + QByteArray::number(static_cast<qlonglong>(count)) + '\n';
+    }
+    return out;
+}
+
+}  // namespace tai

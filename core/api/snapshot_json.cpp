@@ -1,0 +1,85 @@
+#include "api/snapshot_json.h"
+
+#include "deployments/rollout_json.h"
+#include "signal/rfc3339.h"
+
+namespace tai {
+
+namespace {
+QJsonObject rate(const Rate& r) {
+    QJsonObject o{{QStringLiteral("samples"), static_cast<qint64>(r.samples)}, {QStringLiteral("enough_data"), r.enoughData}};
+    o.insert(QStringLiteral("value"), r.enoughData ? QJsonValue(r.value) : QJsonValue());
+    return o;
+}
+}  // namespace
+
+QJsonArray alertsJson(const EngineSnapshot& s) {
+    QJsonArray alerts;
+    for (const ActiveAlert& a : s.alerts) {
+        alerts.append(QJsonObject{{QStringLiteral("rule"), a.rule},
+                                  {QStringLiteral("severity"), toString(a.severity)},
+                                  {QStringLiteral("subject"), a.subject},
+                                  {QStringLiteral("message"), a.message},
+                                  {QStringLiteral("value"), a.value},
+                                  {QStringLiteral("threshold"), a.threshold},
+                                  {QStringLiteral("control"), a.control}});
+    }
+    return alerts;
+}
+
+QJsonObject snapshotJson(const EngineSnapshot& s) {
+    QJsonArray breakers;
+    for (const BreakerView& b : s.breakers) {
+        QJsonObject o{{QStringLiteral("name"), b.status.name},
+                      {QStringLiteral("state"), toString(b.status.state)},
+                      {QStringLiteral("forced"), b.status.forced},
+                      {QStringLiteral("consecutive_failures"), b.status.consecutiveFailures},
+                      {QStringLiteral("failure_threshold"), b.status.failureThreshold},
+                      {QStringLiteral("recovery_timeout_s"), toSeconds(b.status.currentRecoveryTimeout)},
+                      {QStringLiteral("probes_in_flight"), b.status.probesInFlight},
+                      {QStringLiteral("trips"), static_cast<qint64>(b.status.trips)}};
+        if (b.status.halfOpenAt) {
+            o.insert(QStringLiteral("half_open_in_s"), std::max(0.0, toSeconds(*b.status.halfOpenAt - s.at)));
+        }
+        breakers.append(o);
+    }
+    QJsonArray queues;
+    for (const QueueView& q : s.queues) {
+        queues.append(QJsonObject{{QStringLiteral("name"), q.name},
+                                  {QStringLiteral("depth"), static_cast<qint64>(q.counters.depth)},
+                                  {QStringLiteral("capacity"), static_cast<qint64>(q.counters.capacity)},
+                                  {QStringLiteral("in_progress"), static_cast<qint64>(q.counters.inProgress)},
+                                  {QStringLiteral("shed"), static_cast<qint64>(q.counters.shed)}});
+    }
+    QJsonObject totals;
+    for (int i = 0; i < kPaymentOutcomeCount; ++i) {
+        totals.insert(toString(static_cast<PaymentOutcome>(i)), static_cast<qint64>(s.kpis.totals[static_cast<std::size_t>(i)]));
+    }
+    QJsonArray rollouts;
+    for (const RolloutView& v : s.rollouts) {
+        rollouts.append(rolloutToJson(v));
+    }
+    return QJsonObject{
+        {QStringLiteral("at"), formatRfc3339(s.at)},
+        {QStringLiteral("sequence"), static_cast<qint64>(s.sequence)},
+        {QStringLiteral("policy_version"), s.policyVersion},
+        {QStringLiteral("light"), toString(s.light)},
+        {QStringLiteral("light_reason"), s.lightReason},
+        {QStringLiteral("alerts"), alertsJson(s)},
+        {QStringLiteral("breakers"), breakers},
+        {QStringLiteral("queues"), queues},
+        {QStringLiteral("gateway_fault"), s.gatewayFault.describe()},
+        {QStringLiteral("kpis"),
+         QJsonObject{{QStringLiteral("throughput_per_s"), s.kpis.throughputPerS},
+                     {QStringLiteral("success_rate"), rate(s.kpis.successRate)},
+                     {QStringLiteral("reject_rate"), rate(s.kpis.rejectRate)},
+                     {QStringLiteral("error_rate"), rate(s.kpis.errorRate)},
+                     {QStringLiteral("p50_ms"), s.kpis.p50Ms},
+                     {QStringLiteral("p99_ms"), s.kpis.p99Ms},
+                     {QStringLiteral("received"), static_cast<qint64>(s.kpis.received)},
+                     {QStringLiteral("totals"), totals}}},
+        {QStringLiteral("rollouts"), rollouts},
+    };
+}
+
+}  // namespace tai

@@ -1,0 +1,14 @@
+#pragma once
+
+#include "engine/engine_snapshot.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace tai {
+
+// GET /v1/state and GET /v1/alerts.
+QJsonObject snapshotJson(const EngineSnapshot& snapshot);
+QJsonArray alertsJson(const EngineSnapshot& snapshot);
+
+}  // namespace tai

@@ -1,0 +1,16 @@
+#pragma once
+
+#include "deployments/rollout_types.h"
+
+#include <QJsonObject>
+
+#include <optional>
+
+namespace tai {
+
+// The durable form of a rollout, written on every stage change so that a restart can bring an
+// in-flight rollout back as interrupted (§7).
+QJsonObject rolloutToJson(const RolloutView& view);
+std::optional<RolloutView> rolloutFromJson(const QJsonObject& json);
+
+}  // namespace tai
