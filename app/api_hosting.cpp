@@ -56,6 +56,7 @@ std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QSt
     }
     host_->router = std::make_unique<ApiRouter>(engine, host_->token.value);
     host_->server = std::make_unique<ApiServer>(*host_->router);
+    host_->server->setIdleTimeout(std::chrono::seconds(options.httpIdleTimeoutSeconds));
     if (!host_->server->start(address, static_cast<quint16>(port), error)) {
         return nullptr;
     }

@@ -72,6 +72,10 @@ CliParse parseCommandLine(const QStringList& arguments) {
             options.policyPath = value;
         } else if (arg == u"--listen" && cursor.takeValue(arg, value)) {
             options.listen = value;
+        } else if (arg == u"--http-idle-timeout" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.httpIdleTimeoutSeconds, error) || options.httpIdleTimeoutSeconds < 1) {
+                return {std::nullopt, error.isEmpty() ? QStringLiteral("--http-idle-timeout: at least 1 second") : error};
+            }
         } else if (arg == u"--retention-days" && cursor.takeValue(arg, value)) {
             if (!parseNumber(arg, value, options.retentionDays, error)) {
                 return {std::nullopt, error};
@@ -182,6 +186,7 @@ QString helpText() {
         "  --data-dir DIR      where durable state lives (default: the app data dir)\n"
         "  --ephemeral         keep everything in memory (audit trail, idempotency keys, token)\n"
         "  --retention-days N  delete audit events older than N days (default 30)\n"
+        "  --http-idle-timeout S  close HTTP connections idle for S seconds with no reply owed (default 10)\n"
         "  --listen HOST:PORT  HTTP API address (default 127.0.0.1:8080; port 0 picks one). A\n"
         "                      non-loopback address needs an existing token file in the data dir\n"
         "  --seed N            seed for the simulators and generated ids (default 1)\n"

@@ -25,6 +25,7 @@ struct CliOptions {
     quint64 seed = 1;
     int loadPerSecond = 200;
     int retentionDays = 30;
+    int httpIdleTimeoutSeconds = 10;
     // audit export
     QString format = QStringLiteral("jsonl");
     QStringList kinds;

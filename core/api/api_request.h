@@ -12,6 +12,7 @@ struct ApiRequest {
     QString path;
     QHash<QByteArray, QByteArray> headers;
     QByteArray body;
+    qsizetype headerBytes = 0;  // every header line as received, repeats included
 };
 
 }  // namespace tai

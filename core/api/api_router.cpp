@@ -22,6 +22,15 @@ QFuture<HttpReply> ready(HttpReply reply) { return QtFuture::makeReadyFuture(std
 
 HttpReply fromPayment(const PaymentResponse& r) {
     HttpReply reply = HttpReply::json(r.httpStatus(), paymentResponseJson(r));
+    if (!r.error.isEmpty() && r.outcome != PaymentOutcome::GatewayError && r.outcome != PaymentOutcome::GatewayTimeout) {
+        // Like every error body, name the field at fault.
+        const auto field = QJsonDocument::fromJson(HttpReply::error(400, r.error).body).object().value(QStringLiteral("field"));
+        if (field.isString()) {
+            QJsonObject body = QJsonDocument::fromJson(reply.body).object();
+            body.insert(QStringLiteral("field"), field);
+            reply.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        }
+    }
     const PaymentOutcome effective = r.outcome == PaymentOutcome::Duplicate && r.original ? *r.original : r.outcome;
     if ((effective == PaymentOutcome::QueueFull || effective == PaymentOutcome::CircuitOpen) && r.retryAfter.count() > 0) {
         reply.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray::number(static_cast<qint64>(std::ceil(toSeconds(r.retryAfter))))));
@@ -90,6 +99,21 @@ QString traceIdFromTraceparent(const QByteArray& header) {
 ApiRouter::ApiRouter(Engine& engine, QString token) : engine_(engine), token_(std::move(token)) {}
 
 QFuture<HttpReply> ApiRouter::handle(const ApiRequest& request) {
+    if (request.path.size() > kMaxUrlBytes) {
+        return ready(HttpReply::error(414, QStringLiteral("url: longer than 8 KiB")));
+    }
+    // HTTP/1.1 requires Host (RFC 9112 §3.2). Qt's parser also drops the whole header list when
+    // it is flooded with lines, which this catches too.
+    if (!request.headers.contains("host")) {
+        return ready(HttpReply::error(400, QStringLiteral("host: the Host header is required")));
+    }
+    qsizetype headerBytes = request.headerBytes;
+    for (auto it = request.headers.cbegin(); it != request.headers.cend() && request.headerBytes == 0; ++it) {
+        headerBytes += it.key().size() + it.value().size() + 4;
+    }
+    if (headerBytes > kMaxHeaderBytes) {
+        return ready(HttpReply::error(431, QStringLiteral("headers: larger than 32 KiB in all")));
+    }
     if (request.body.size() > kMaxBodyBytes) {
         return ready(HttpReply::error(413, QStringLiteral("body: larger than 64 KiB")));
     }

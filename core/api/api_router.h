@@ -14,6 +14,8 @@ class Engine;
 class ApiRouter {
 public:
     static constexpr int kMaxBodyBytes = 64 * 1024;
+    static constexpr int kMaxUrlBytes = 8 * 1024;      // 414 beyond
+    static constexpr int kMaxHeaderBytes = 32 * 1024;  // 431 beyond
 
     ApiRouter(Engine& engine, QString token);
 

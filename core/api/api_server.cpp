@@ -5,6 +5,7 @@
 #include <QHttpServerRequest>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <spdlog/spdlog.h>
 
@@ -29,10 +30,58 @@ QByteArray methodName(QHttpServerRequest::Method method) {
 }
 }  // namespace
 
-ApiServer::ApiServer(ApiRouter& router, QObject* parent) : QAbstractHttpServer(parent), router_(router) {}
+namespace {
+// Lets the API see every connection as it is accepted, before any request on it completes.
+class WatchedTcpServer final : public QTcpServer {
+public:
+    WatchedTcpServer(QObject* parent, std::function<void(QTcpSocket*)> watch) : QTcpServer(parent), watch_(std::move(watch)) {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override {
+        auto* socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        watch_(socket);
+        addPendingConnection(socket);
+    }
+
+private:
+    std::function<void(QTcpSocket*)> watch_;
+};
+}  // namespace
+
+ApiServer::ApiServer(ApiRouter& router, QObject* parent) : QAbstractHttpServer(parent), router_(router) {
+    idleCheck_ = new QTimer(this);
+    idleCheck_->setInterval(500);
+    connect(idleCheck_, &QTimer::timeout, this, &ApiServer::closeIdle);
+    idleCheck_->start();
+}
+
+void ApiServer::watch(QTcpSocket* socket) {
+    lastActivity_.insert(socket, monotonicMs());
+    const auto touch = [this, socket] { lastActivity_[socket] = monotonicMs(); };
+    connect(socket, &QIODevice::readyRead, this, touch);
+    connect(socket, &QIODevice::bytesWritten, this, touch);
+    connect(socket, &QObject::destroyed, this, [this, socket] { lastActivity_.remove(socket); });
+}
+
+void ApiServer::closeIdle() {
+    const qint64 now = monotonicMs();
+    const qint64 limit = std::chrono::duration_cast<std::chrono::milliseconds>(idleTimeout_).count();
+    for (auto it = lastActivity_.begin(); it != lastActivity_.end(); ++it) {
+        const auto owed = connections_.constFind(it.key());
+        const bool waitingForUs = owed != connections_.constEnd() && !owed->replies.empty();
+        if (now - it.value() > limit && !waitingForUs) {
+            it.key()->abort();  // emits disconnected; the socket is deleted later, then forgotten
+            it.value() = now;
+        }
+    }
+}
 
 bool ApiServer::start(const QHostAddress& address, quint16 port, QString* error) {
-    auto* server = new QTcpServer(this);
+    auto* server = new WatchedTcpServer(this, [this](QTcpSocket* socket) { watch(socket); });
     if (!server->listen(address, port)) {
         *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(server->errorString());
         delete server;
@@ -61,6 +110,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* soc
     api.path = request.url().path();
     for (const auto& [name, value] : request.headers()) {
         api.headers.insert(name.toLower(), value);
+        api.headerBytes += name.size() + value.size() + 4;
     }
     api.body = request.body();
     const bool close = api.headers.value("connection").toLower() == "close";

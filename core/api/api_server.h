@@ -7,10 +7,12 @@
 #include <QHostAddress>
 #include <QPointer>
 
+#include <chrono>
 #include <deque>
 #include <optional>
 
 class QTcpSocket;
+class QTimer;
 
 namespace tai {
 
@@ -25,6 +27,9 @@ public:
 
     // Binds to `address`:`port` (0 picks a free port). False with `error` set when it cannot.
     bool start(const QHostAddress& address, quint16 port, QString* error);
+    // Connections with no traffic for this long, and no reply still owed to them, are closed:
+    // an incomplete or garbage request cannot hold a connection open forever.
+    void setIdleTimeout(std::chrono::seconds timeout) { idleTimeout_ = timeout; }
     QString address() const { return address_; }
     quint16 port() const { return port_; }
 
@@ -44,6 +49,8 @@ private:
         std::deque<std::optional<std::pair<HttpReply, bool>>> replies;  // reply, close after
     };
     void deliver(QTcpSocket* key, quint64 slot, HttpReply reply, bool close);
+    void watch(QTcpSocket* socket);
+    void closeIdle();
     void flush(QTcpSocket* key);
 
     ApiRouter& router_;
@@ -53,6 +60,9 @@ private:
     quint64 requests_ = 0;
     std::deque<qint64> recent_;  // request times (ms, monotonic) in the last 10 s
     QString lastError_;
+    std::chrono::seconds idleTimeout_{10};
+    QHash<QTcpSocket*, qint64> lastActivity_;  // every open connection, ms (monotonic)
+    QTimer* idleCheck_ = nullptr;
 };
 
 }  // namespace tai

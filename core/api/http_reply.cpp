@@ -27,7 +27,9 @@ QByteArray reasonPhrase(int status) {
         case 405: return "Method Not Allowed";
         case 409: return "Conflict";
         case 413: return "Payload Too Large";
+        case 414: return "URI Too Long";
         case 422: return "Unprocessable Entity";
+        case 431: return "Request Header Fields Too Large";
         case 429: return "Too Many Requests";
         case 500: return "Internal Server Error";
         case 502: return "Bad Gateway";
