@@ -1,6 +1,10 @@
 #include "gui_mode.h"
 
+#include "api_access.h"
+#include "api_hosting.h"
 #include "engine/engine.h"
+
+#include <spdlog/spdlog.h>
 #include "main_window.h"
 #include "policy_loading.h"
 #include "startup_actions.h"
@@ -25,11 +29,30 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     config.policy = *policy;
     config.seed = options.seed;
     config.load.paymentsPerSecond = options.loadPerSecond;
+    config.auditDatabase = auditDatabaseFor(options);
+    config.retentionDays = options.retentionDays;
     Engine engine(config);
-    engine.start();
+    if (!engine.start()) {
+        std::fprintf(stderr, "tai-console: cannot start: %s\n", qPrintable(engine.startError()));
+        return 1;
+    }
+    // The console serves the same HTTP API; if its address is taken the console still runs and
+    // the status bar says why the API is off.
+    QString apiError;
+    const auto api = startApi(engine, options, &apiError);
+    if (!api) {
+        spdlog::warn("HTTP API not started: {}", apiError.toStdString());
+    }
     scheduleStartupActions(engine, options);
 
     ui::MainWindow window(engine);
+    window.attachAudit(engine.auditStore());
+    window.attachApi([&api, apiError] {
+        if (!api) {
+            return ui::ApiStatus{{}, 0, apiError, {}, {}};
+        }
+        return ui::ApiStatus{api->url, api->server->requestsPerSecond(), api->server->lastError(), api->token.value, api->token.path};
+    });
     if (!options.view.isEmpty()) {
         window.showView(options.view);
     }

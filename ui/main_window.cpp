@@ -1,6 +1,9 @@
 #include "main_window.h"
 
 #include "andon_header.h"
+#include "api_access.h"
+#include "audit/audit_store.h"
+#include "audit_log_view.h"
 #include "breaker_panel.h"
 #include "burst_form.h"
 #include "deploy_form.h"
@@ -151,6 +154,14 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::BottomDockWidgetArea, timelineDock);
     resizeDocks({timelineDock}, {120}, Qt::Vertical);
 
+    auditLog_ = new AuditLogView(this);
+    auto* auditDock = new QDockWidget(QStringLiteral("Audit log"), this);
+    auditDock->setObjectName(QStringLiteral("auditDock"));
+    auditDock->setWidget(auditLog_);
+    addDockWidget(Qt::BottomDockWidgetArea, auditDock);
+    tabifyDockWidget(timelineDock, auditDock);
+    timelineDock->raise();
+
     connect(paymentForm_, &PaymentForm::paymentRequested, this, &MainWindow::sendPayment);
     connect(burstForm_, &BurstForm::burstRequested, this, [this](StartBurst burst) {
         burst.origin.actor = operatorName();
@@ -184,6 +195,7 @@ void MainWindow::buildActions() {
     add(QStringLiteral("Focus the &payment form"), QKeySequence(Qt::CTRL | Qt::Key_I),
         [this] { paymentForm_->field(QStringLiteral("customer_id"))->setFocus(); });
     controls->addSeparator();
+    add(QStringLiteral("&API access…"), QKeySequence(), [this] { showApiAccessDialog(this, apiStatus_ ? apiStatus_() : ApiStatus{}); });
     add(QStringLiteral("Reset window &layout"), QKeySequence(), [this] { restoreState(defaultState_); });
     add(QStringLiteral("&Quit"), QKeySequence::Quit, [this] { close(); });
 }
@@ -245,6 +257,29 @@ void MainWindow::requestBreakerControl(const QString& breaker, BreakerControl co
         reason = *answer;
     }
     send(ControlBreaker{breaker, control, {operatorName(), reason}}, toString(control) + QStringLiteral(" ") + breaker);
+}
+
+void MainWindow::attachAudit(AuditStore* store) {
+    if (store == nullptr) {
+        auditLog_->setSource({}, {});
+        return;
+    }
+    auditLog_->setSource([store](const AuditQuery& q) { return store->query(q); },
+                         [store](const AuditQuery& q, const QString& format, const QString& file) {
+                             QString error;
+                             store->exportTo(q, format, file, &error);
+                             return error;
+                         });
+    auditLog_->refresh();
+}
+
+void MainWindow::attachApi(std::function<ApiStatus()> status) {
+    apiStatus_ = std::move(status);
+    if (apiIndicator_ == nullptr) {
+        apiIndicator_ = new ApiStatusIndicator(apiStatus_, this);
+        statusBar()->addPermanentWidget(apiIndicator_);
+    }
+    apiIndicator_->refresh();
 }
 
 void MainWindow::showView(const QString& name) { views_->setCurrentIndex(name == u"deployments" ? 1 : 0); }

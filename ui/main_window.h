@@ -13,11 +13,14 @@ class QLabel;
 
 namespace tai {
 
+class AuditStore;
 class Engine;
 
 namespace ui {
 
 class AndonHeader;
+class AuditLogView;
+class ApiStatusIndicator;
 class DeploymentPanel;
 class BreakerPanel;
 class BurstForm;
@@ -51,6 +54,11 @@ public:
     TimelineView* timeline() const { return timeline_; }
     DeploymentPanel* deployments() const { return deployments_; }
     void showView(const QString& name);  // "metrics" or "deployments"
+    // The durable audit trail behind the audit log view (absent: the view says so).
+    void attachAudit(AuditStore* store);
+    // The HTTP API's status for the indicator and the API access dialog.
+    void attachApi(std::function<struct ApiStatus()> status);
+    AuditLogView* auditLog() const { return auditLog_; }
     std::uint64_t renderedSequence() const { return renderedSequence_; }
 
 protected:
@@ -80,6 +88,9 @@ private:
     FlowPanel* flow_;
     KaizenCharts* charts_;
     DeploymentPanel* deployments_;
+    AuditLogView* auditLog_ = nullptr;
+    ApiStatusIndicator* apiIndicator_ = nullptr;
+    std::function<struct ApiStatus()> apiStatus_;
     class QTabWidget* views_;
     PaymentForm* paymentForm_ = nullptr;
     BurstForm* burstForm_ = nullptr;

@@ -179,9 +179,11 @@ std::unique_ptr<AuditStore> AuditStore::open(const Options& options, QString* er
                 migrate(db, raw->options_.nowMs ? raw->options_.nowMs() : 0, &problem);
             }
         }
+        if (problem.isEmpty()) {
+            raw->purge();  // before anyone reads: retention applies from the first query
+        }
         ready.set_value(problem);
         if (problem.isEmpty()) {
-            raw->purge();
             raw->run();
         }
     });
@@ -350,7 +352,9 @@ void AuditStore::purge() {
     const std::int64_t now = options_.nowMs();
     q.prepare(QStringLiteral("DELETE FROM audit_events WHERE at_ms < ?"));
     q.addBindValue(static_cast<qlonglong>(now - options_.retentionDays * kDayMs));
-    q.exec();
+    if (!q.exec()) {
+        spdlog::warn("audit store: retention failed: {}", q.lastError().text().toStdString());
+    }
     const auto removed = q.numRowsAffected();
     q.prepare(QStringLiteral("DELETE FROM idempotency WHERE stored_at_ms <= ?"));
     q.addBindValue(static_cast<qlonglong>(now - kDayMs));
@@ -422,7 +426,7 @@ std::int64_t AuditStore::exportTo(const AuditQuery& filter, const QString& forma
         *error = file + QStringLiteral(": cannot write: ") + out.errorString();
         return -1;
     }
-    const auto csv = [](QString text) {
+    const auto csv = [](QString text) -> QString {  // a QString, not a QStringBuilder into a dead parameter
         text.replace(QLatin1Char('"'), QStringLiteral("\"\""));
         return QLatin1Char('"') + text + QLatin1Char('"');
     };

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace tai;
@@ -186,6 +187,56 @@ private Q_SLOTS:
         QCOMPARE(engine->latestSnapshot()->infraFaults.size(), std::size_t{0});
         QVERIFY(!resultOf(engine->execute(ControlRollout{"d-9", RolloutControl::Pause, {}, {}})).ok);
         QVERIFY(resultOf(engine->execute(ControlRollout{"d-1", RolloutControl::Retry, {}, {"ana", "fixed"}})).ok);
+    }
+
+    void aRestartBringsRolloutsBackInterruptedAndKeepsKeys() {
+        QTemporaryDir dir;
+        EngineConfig config;
+        config.auditDatabase = dir.filePath("audit.sqlite");
+        QString receipt;
+        {
+            VirtualClock c(TimePoint{std::chrono::seconds(1'767'225'600)});
+            Engine first(config, c);
+            QVERIFY2(first.start(), qPrintable(first.startError()));
+            QVERIFY(resultOf(first.execute(RequestDeployment{QJsonObject{{"service", "web-frontend"}, {"version", "v3.1.0"}}, {}})).ok);
+            first.invoke([&c] { c.advanceBy(400s); }).waitForFinished();  // us-west-2 in staging
+            const PaymentResponse paid = resultOf(first.submitPayment(
+                R"({"customer_id":"c","merchant_id":"m","amount":"1.00","currency":"USD","idempotency_key":"restart-1"})"));
+            QCOMPARE(toString(paid.outcome), QStringLiteral("charged"));  // released after its commit
+            receipt = paid.receiptId;
+        }  // the engine stops; everything committed stays
+        VirtualClock c(TimePoint{std::chrono::seconds(1'767'226'600)});
+        Engine second(config, c);
+        QVERIFY2(second.start(), qPrintable(second.startError()));
+        auto s = second.latestSnapshot();
+        QCOMPARE(s->rollouts.size(), std::size_t{1});
+        QCOMPARE(toString(s->rollouts[0].status), QStringLiteral("interrupted"));
+        QCOMPARE(s->rollouts[0].regions[0].stage, QStringLiteral("staging"));
+        QVERIFY(std::any_of(s->timeline.begin(), s->timeline.end(), [](const TimelineEvent& e) {
+            return e.text.contains("1 idempotency keys restored, 1 rollouts interrupted") && e.text.contains("start fresh");
+        }));
+        const PaymentResponse again = resultOf(second.submitPayment(
+            R"({"customer_id":"c","merchant_id":"m","amount":"1.00","currency":"USD","idempotency_key":"restart-1"})"));
+        QCOMPARE(toString(again.outcome), QStringLiteral("duplicate"));
+        QCOMPARE(again.receiptId, receipt);
+        // Resume restarts the interrupted stage with fresh timers.
+        QVERIFY(resultOf(second.execute(ControlRollout{"d-1", RolloutControl::Resume, {}, {"ana", "after restart"}})).ok);
+        second.invoke([&c] { c.advanceBy(100ms); }).waitForFinished();
+        s = second.latestSnapshot();
+        QCOMPARE(toString(s->rollouts[0].status), QStringLiteral("in_progress"));
+        QCOMPARE(s->rollouts[0].regions[0].stage, QStringLiteral("staging"));
+        QVERIFY(resultOf(second.execute(ControlRollout{"d-1", RolloutControl::Rollback, "us-west-2", {}})).ok);
+        second.invoke([&c] { c.advanceBy(100ms); }).waitForFinished();
+        QCOMPARE(second.latestSnapshot()->rollouts[0].regions[0].stage, QStringLiteral("rolled_back"));
+    }
+
+    void anUnopenableDatabaseStopsTheStart() {
+        EngineConfig config;
+        config.auditDatabase = QStringLiteral("/proc/no/such/dir/audit.sqlite");
+        VirtualClock c;
+        Engine broken(config, c);
+        QVERIFY(!broken.start());
+        QVERIFY(broken.startError().startsWith("audit database: cannot open"));
     }
 
     void ratesSayNotEnoughDataBelowTheMinimum() {

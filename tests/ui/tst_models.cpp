@@ -1,4 +1,5 @@
 // Every model passes QAbstractItemModelTester, through merges, trimming and filtering.
+#include "audit_log_model.h"
 #include "timeline_model.h"
 #include "timeline_view.h"
 
@@ -50,6 +51,24 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, ui::TimelineModel::Event).data().toString(), QStringLiteral("event 1200"));
         QCOMPARE(model.index(ui::TimelineModel::kMaxRows - 1, ui::TimelineModel::Event).data().toString(),
                  QStringLiteral("event 201"));
+    }
+
+    void auditLogAppendsPagesAndStartsOverForANewFilter() {
+        ui::AuditLogModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        std::vector<AuditRecord> page;
+        for (int i = 1; i <= 20; ++i) {
+            page.push_back(AuditRecord{i, AuditRow{1000 + i, "t", "decision", QStringLiteral("p%1").arg(i), "{}", "v1"}});
+        }
+        model.appendPage(page);
+        model.appendPage({AuditRecord{21, AuditRow{2000, "t", "operator", "payment-gateway", "{}", "v1"}}});
+        QCOMPARE(model.rowCount(), 21);
+        QCOMPARE(model.lastSeq(), 21);
+        QCOMPARE(model.index(20, ui::AuditLogModel::Kind).data().toString(), QStringLiteral("operator"));
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+        model.appendPage({});
+        QCOMPARE(model.rowCount(), 0);
     }
 
     void filteredTimelinePassesTheTesterToo() {

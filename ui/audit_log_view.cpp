@@ -1,0 +1,150 @@
+#include "audit_log_view.h"
+
+#include "audit_log_model.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QTableView>
+#include <QThreadPool>
+#include <QVBoxLayout>
+
+namespace tai::ui {
+
+AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    auto* filters = new QHBoxLayout;
+    kind_ = new QComboBox(this);
+    kind_->setAccessibleName(QStringLiteral("Audit kind filter"));
+    kind_->addItem(QStringLiteral("All kinds"), QString());
+    for (const char* kind : {"decision", "operator", "breaker_transition", "rollout_stage", "rollback", "andon", "deployment",
+                             "policy", "shed", "system"}) {
+        kind_->addItem(QString::fromLatin1(kind), QString::fromLatin1(kind));
+    }
+    subject_ = new QLineEdit(this);
+    subject_->setPlaceholderText(QStringLiteral("Subject (payment id, breaker, deployment)"));
+    subject_->setAccessibleName(QStringLiteral("Audit subject filter"));
+    trace_ = new QLineEdit(this);
+    trace_->setPlaceholderText(QStringLiteral("Trace id"));
+    trace_->setAccessibleName(QStringLiteral("Audit trace id filter"));
+    from_ = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC), this);
+    to_ = new QDateTimeEdit(QDateTime::fromMSecsSinceEpoch(4102444800000LL, Qt::UTC), this);
+    for (QDateTimeEdit* edit : {from_, to_}) {
+        edit->setTimeSpec(Qt::UTC);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        edit->setCalendarPopup(true);
+    }
+    from_->setAccessibleName(QStringLiteral("Audit from time"));
+    to_->setAccessibleName(QStringLiteral("Audit to time"));
+    auto* search = new QPushButton(QStringLiteral("Search"), this);
+    auto* more = new QPushButton(QStringLiteral("Load more"), this);
+    auto* exportButton = new QPushButton(QStringLiteral("Export…"), this);
+    exportButton->setToolTip(QStringLiteral("Write every event matching the filters to a CSV or JSONL file."));
+    filters->addWidget(kind_);
+    filters->addWidget(subject_, 1);
+    filters->addWidget(trace_, 1);
+    filters->addWidget(from_);
+    filters->addWidget(to_);
+    filters->addWidget(search);
+    filters->addWidget(more);
+    filters->addWidget(exportButton);
+    layout->addLayout(filters);
+    model_ = new AuditLogModel(this);
+    table_ = new QTableView(this);
+    table_->setModel(model_);
+    table_->setAccessibleName(QStringLiteral("Audit log"));
+    table_->verticalHeader()->hide();
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setWordWrap(false);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    layout->addWidget(table_, 1);
+    status_ = new QLabel(this);
+    layout->addWidget(status_);
+    connect(search, &QPushButton::clicked, this, &AuditLogView::refresh);
+    connect(more, &QPushButton::clicked, this, &AuditLogView::loadMore);
+    connect(exportButton, &QPushButton::clicked, this, &AuditLogView::exportRange);
+    connect(subject_, &QLineEdit::returnPressed, this, &AuditLogView::refresh);
+    connect(trace_, &QLineEdit::returnPressed, this, &AuditLogView::refresh);
+}
+
+void AuditLogView::setSource(Query query, Export exporter) {
+    query_ = std::move(query);
+    exporter_ = std::move(exporter);
+    status_->setText(query_ ? QString() : QStringLiteral("No audit trail in this mode"));
+}
+
+AuditQuery AuditLogView::currentQuery() const {
+    AuditQuery q;
+    if (!kind_->currentData().toString().isEmpty()) {
+        q.kinds << kind_->currentData().toString();
+    }
+    q.subject = subject_->text().trimmed();
+    q.traceId = trace_->text().trimmed();
+    q.fromMs = from_->dateTime().toMSecsSinceEpoch();
+    q.toMs = to_->dateTime().toMSecsSinceEpoch();
+    q.limit = 500;
+    return q;
+}
+
+void AuditLogView::refresh() { fetch(currentQuery(), true); }
+
+void AuditLogView::loadMore() {
+    AuditQuery q = currentQuery();
+    q.afterSeq = model_->lastSeq();
+    fetch(q, false);
+}
+
+void AuditLogView::fetch(AuditQuery query, bool replace) {
+    if (!query_) {
+        return;
+    }
+    const quint64 generation = replace ? ++generation_ : generation_;
+    status_->setText(QStringLiteral("Reading…"));
+    QPointer<AuditLogView> self(this);
+    // SQLite is read on a pool thread with its own connection; the GUI thread only merges rows.
+    QThreadPool::globalInstance()->start([self, query, replace, generation, read = query_] {
+        auto records = read(query);
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, records = std::move(records), replace, generation] {
+                if (!self || generation != self->generation_) {
+                    return;
+                }
+                if (replace) {
+                    self->model_->clear();
+                }
+                self->model_->appendPage(records);
+                self->status_->setText(QStringLiteral("%1 events shown%2")
+                                           .arg(self->model_->rowCount())
+                                           .arg(records.size() == 500 ? QStringLiteral(" (Load more for the next page)") : QString()));
+                Q_EMIT self->pageLoaded(static_cast<int>(records.size()));
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void AuditLogView::exportRange() {
+    if (!exporter_) {
+        return;
+    }
+    QString selected;
+    const QString file = QFileDialog::getSaveFileName(this, QStringLiteral("Export the audit trail"), QStringLiteral("audit.jsonl"),
+                                                      QStringLiteral("JSON lines (*.jsonl);;CSV (*.csv)"), &selected);
+    if (file.isEmpty()) {
+        return;
+    }
+    const QString format = file.endsWith(QStringLiteral(".csv")) || selected.startsWith(QStringLiteral("CSV")) ? QStringLiteral("csv")
+                                                                                                              : QStringLiteral("jsonl");
+    const QString error = exporter_(currentQuery(), format, file);
+    status_->setText(error.isEmpty() ? QStringLiteral("Exported to ") + file : QStringLiteral("Export failed: ") + error);
+}
+
+}  // namespace tai::ui

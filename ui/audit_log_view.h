@@ -1,0 +1,57 @@
+#pragma once
+
+#include "audit/audit_types.h"
+
+#include <QWidget>
+
+#include <functional>
+
+class QComboBox;
+class QDateTimeEdit;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace tai::ui {
+
+class AuditLogModel;
+
+// The audit trail: filters (kind, subject, trace id, time range), pages read from SQLite on a
+// worker thread, and export of the filtered range to CSV or JSONL.
+class AuditLogView : public QWidget {
+    Q_OBJECT
+public:
+    using Query = std::function<std::vector<AuditRecord>(const AuditQuery&)>;
+    using Export = std::function<QString(const AuditQuery&, const QString& format, const QString& file)>;  // error or empty
+
+    explicit AuditLogView(QWidget* parent = nullptr);
+    void setSource(Query query, Export exporter);
+
+    void refresh();   // a new result set for the current filters
+    void loadMore();  // the next page
+    AuditLogModel* model() const { return model_; }
+    AuditQuery currentQuery() const;
+    QLineEdit* subjectFilter() const { return subject_; }
+    QComboBox* kindFilter() const { return kind_; }
+
+Q_SIGNALS:
+    void pageLoaded(int rows);
+
+private:
+    void fetch(AuditQuery query, bool replace);
+    void exportRange();
+
+    Query query_;
+    Export exporter_;
+    AuditLogModel* model_;
+    QTableView* table_;
+    QComboBox* kind_;
+    QLineEdit* subject_;
+    QLineEdit* trace_;
+    QDateTimeEdit* from_;
+    QDateTimeEdit* to_;
+    QLabel* status_;
+    quint64 generation_ = 0;  // ignores pages of a query the operator has already replaced
+};
+
+}  // namespace tai::ui
