@@ -29,7 +29,11 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     config.policy = *policy;
     config.seed = options.seed;
     config.load.paymentsPerSecond = options.loadPerSecond;
-    config.auditDatabase = auditDatabaseFor(options);
+    // The console's demo load is synthetic: unless a data dir is given, keep its trail in memory
+    // rather than writing gigabytes a day into the user's data dir.
+    CliOptions guiOptions = options;
+    guiOptions.ephemeral = options.ephemeral || options.dataDir.isEmpty();
+    config.auditDatabase = auditDatabaseFor(guiOptions);
     config.retentionDays = options.retentionDays;
     Engine engine(config);
     if (!engine.start()) {
@@ -39,7 +43,7 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     // The console serves the same HTTP API; if its address is taken the console still runs and
     // the status bar says why the API is off.
     QString apiError;
-    const auto api = startApi(engine, options, &apiError);
+    const auto api = startApi(engine, guiOptions, &apiError);
     if (!api) {
         spdlog::warn("HTTP API not started: {}", apiError.toStdString());
     }

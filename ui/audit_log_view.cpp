@@ -65,6 +65,7 @@ AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setWordWrap(false);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setMinimumHeight(50);  // the dock stays short at 1280x800
     layout->addWidget(table_, 1);
     status_ = new QLabel(this);
     layout->addWidget(status_);

@@ -21,7 +21,7 @@ BreakerPanel::BreakerPanel(QWidget* parent) : QGroupBox(QStringLiteral("Jidoka â
     layout_->addStretch();
     scroll->setWidget(inner);
     outer->addWidget(scroll);
-    setMinimumHeight(200);
+    setMinimumHeight(170);
 }
 
 void BreakerPanel::showSnapshot(const EngineSnapshot& snapshot) {

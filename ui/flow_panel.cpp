@@ -37,7 +37,7 @@ FlowPanel::FlowPanel(QWidget* parent) : QGroupBox(QStringLiteral("Kanban and Hei
     depthChart_->addSeries(QStringLiteral("admission depth"), QColor(0x3b, 0x82, 0xf6));
     depthChart_->addSeries(QStringLiteral("confirmation depth"), QColor(0x93, 0x33, 0xea));
     depthChart_->setToolTip(QStringLiteral("Queue depths sampled once a second over the last 5 minutes."));
-    depthChart_->setMinimumHeight(125);
+    depthChart_->setMinimumHeight(105);
     layout->addWidget(depthChart_, 1);
 }
 

@@ -47,7 +47,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     chart->addAxis(y_, Qt::AlignLeft);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(110);
+    setMinimumHeight(90);
     setToolTip(title);
     setAccessibleName(title);
 }

@@ -72,6 +72,7 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     table_->setColumnWidth(TimelineModel::Kind, 140);
     table_->setColumnWidth(TimelineModel::Subject, 140);
     table_->setWordWrap(false);
+    table_->setMinimumHeight(50);  // the dock stays short at 1280x800
     layout->addWidget(table_);
     connect(kind_, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
     connect(text_, &QLineEdit::textChanged, this, &TimelineView::applyFilter);

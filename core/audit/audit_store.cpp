@@ -281,7 +281,8 @@ void AuditStore::run() {
         for (auto& committed : batch->committed) {
             committed();
         }
-        if (options_.nowMs && options_.nowMs() - lastPurgeMs > 3'600'000) {
+        const std::int64_t purgeEveryMs = databaseName_.startsWith(QStringLiteral("file:")) ? 60'000 : 3'600'000;
+        if (options_.nowMs && options_.nowMs() - lastPurgeMs > purgeEveryMs) {
             purge();
             lastPurgeMs = options_.nowMs();
         }
@@ -350,8 +351,11 @@ void AuditStore::purge() {
     AuditConnection connection(databaseName_, QStringLiteral("tai-audit-purge-"));
     QSqlQuery q(connection.db());
     const std::int64_t now = options_.nowMs();
+    const bool inMemory = databaseName_.startsWith(QStringLiteral("file:"));
+    const std::int64_t keepMs = inMemory ? std::chrono::duration_cast<std::chrono::milliseconds>(options_.memoryRetention).count()
+                                         : options_.retentionDays * kDayMs;
     q.prepare(QStringLiteral("DELETE FROM audit_events WHERE at_ms < ?"));
-    q.addBindValue(static_cast<qlonglong>(now - options_.retentionDays * kDayMs));
+    q.addBindValue(static_cast<qlonglong>(now - keepMs));
     if (!q.exec()) {
         spdlog::warn("audit store: retention failed: {}", q.lastError().text().toStdString());
     }
@@ -360,7 +364,7 @@ void AuditStore::purge() {
     q.addBindValue(static_cast<qlonglong>(now - kDayMs));
     q.exec();
     if (removed > 0) {
-        spdlog::info("audit store: retention removed {} events older than {} days", removed, options_.retentionDays);
+        spdlog::debug("audit store: retention removed {} events", removed);
     }
 }
 

@@ -24,6 +24,8 @@ public:
         QString path;  // a file, or empty for an in-memory database (--ephemeral)
         int retentionDays = 30;
         std::function<std::int64_t()> nowMs;  // the engine's clock, for retention and key expiry
+        // In memory (ephemeral) the trail keeps only this much, so a long demo cannot fill RAM.
+        std::chrono::minutes memoryRetention{15};
     };
     static constexpr int kSchemaVersion = 1;
     static constexpr int kBatchRows = 1000;
