@@ -36,7 +36,9 @@ FlowPanel::FlowPanel(QWidget* parent) : QGroupBox(QStringLiteral("Kanban and Hei
     depthChart_ = new TimeSeriesChart(QStringLiteral("Queue depth"), 300, this);
     depthChart_->addSeries(QStringLiteral("admission depth"), QColor(0x3b, 0x82, 0xf6));
     depthChart_->addSeries(QStringLiteral("confirmation depth"), QColor(0x93, 0x33, 0xea));
-    depthChart_->setToolTip(QStringLiteral("Queue depths sampled once a second over the last 5 minutes."));
+    depthChart_->setToolTip(QStringLiteral("Queue depths sampled once a second, on the same time axis as the Kaizen "
+                                           "charts (the last minute, growing to 5 minutes)."));
+    depthChart_->hideTimeLabels();
     depthChart_->setMinimumHeight(105);
     layout->addWidget(depthChart_, 1);
 }
@@ -69,7 +71,7 @@ void FlowPanel::showSnapshot(const EngineSnapshot& s) {
     for (const int load : s.laneLoad) {
         lanes << QString::number(load);
     }
-    numbers_->setText(QStringLiteral("WIP (gateway calls in flight): %1   ·   shed: %2   ·   lanes: [%3]")
+    numbers_->setText(QStringLiteral("WIP %1 · shed %2 · lanes [%3]")
                           .arg(admission.counters.inProgress)
                           .arg(admission.counters.shed)
                           .arg(lanes.join(QLatin1Char(' '))));

@@ -43,6 +43,10 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     // Units live in the series names: an axis title would be elided at these heights.
     y_->setLabelFormat(QStringLiteral("%.4g"));
     y_->setTickCount(3);
+    QFont small = x_->labelsFont();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    x_->setLabelsFont(small);
+    y_->setLabelsFont(small);
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
     setChart(chart);
@@ -56,10 +60,13 @@ void TimeSeriesChart::setRightAxis(double minimumMax) {
     right_ = new QValueAxis(chart());
     right_->setLabelFormat(QStringLiteral("%.3g"));
     right_->setTickCount(3);
+    right_->setLabelsFont(y_->labelsFont());
     right_->setRange(0, minimumMax);
     rightMinimumMax_ = minimumMax;
     chart()->addAxis(right_, Qt::AlignRight);
 }
+
+void TimeSeriesChart::hideTimeLabels() { x_->setLabelsVisible(false); }
 
 void TimeSeriesChart::setFixedLeftRange(double min, double max) {
     fixedLeft_ = std::make_pair(min, max);

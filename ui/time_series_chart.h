@@ -24,6 +24,8 @@ public:
     void setRightAxis(double minimumMax);
     // Fixes the left axis range instead of scaling it to the data.
     void setFixedLeftRange(double min, double max);
+    // For a short chart beside others on the same time axis: keeps the grid, drops the labels.
+    void hideTimeLabels();
     // Buffer for series `index`: fill it, then call commit().
     QList<QPointF>& buffer(int index) { return buffers_[index]; }
     void commit(double minimumYMax);

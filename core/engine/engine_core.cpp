@@ -155,9 +155,11 @@ void EngineCore::recoverFromDatabase() {
             ++interrupted;
         }
     }
+    const QString where = audit_->databaseName().startsWith(QStringLiteral("file:")) ? QStringLiteral("an in-memory audit trail")
+                                                                                     : audit_->databaseName();
     const QString text = QStringLiteral("started on %1: %2 idempotency keys restored, %3 rollouts interrupted (resume or "
                                         "roll back); breakers and queues start fresh")
-                             .arg(audit_->databaseName())
+                             .arg(where)
                              .arg(keys)
                              .arg(interrupted);
     addTimeline(QStringLiteral("system"), QStringLiteral("engine"), text);
