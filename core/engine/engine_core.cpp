@@ -13,6 +13,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSocketNotifier>
+
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -39,9 +43,21 @@ OutcomeCounts sumCounts(const std::vector<std::uint64_t>& counts) {
 }  // namespace
 
 EngineCore::EngineCore(EngineConfig config, Clock* injectedClock)
-    : config_(std::move(config)), clock_(injectedClock), gateway_(config_.seed), load_(config_.seed), burst_(config_.seed + 1) {}
+    : config_(std::move(config)), clock_(injectedClock), gateway_(config_.seed), load_(config_.seed), burst_(config_.seed + 1) {
+    wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    wakeNotifier_ = new QSocketNotifier(wakeFd_, QSocketNotifier::Read, this);  // moves to the engine thread with us
+    connect(wakeNotifier_, &QSocketNotifier::activated, this, [this] {
+        std::uint64_t count = 0;
+        [[maybe_unused]] const auto bytes = ::read(wakeFd_, &count, sizeof count);
+        drainInbox();
+    });
+}
 
-EngineCore::~EngineCore() { stop(); }
+EngineCore::~EngineCore() {
+    stop();
+    delete wakeNotifier_;
+    ::close(wakeFd_);
+}
 
 void EngineCore::post(std::function<void()> work) {
     bool wake = false;
@@ -51,7 +67,8 @@ void EngineCore::post(std::function<void()> work) {
         inbox_.push_back(std::move(work));
     }
     if (wake) {
-        QMetaObject::invokeMethod(this, "drainInbox", Qt::QueuedConnection);
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto bytes = ::write(wakeFd_, &one, sizeof one);
     }
 }
 

@@ -10,6 +10,8 @@
 
 #include <QObject>
 
+class QSocketNotifier;
+
 #include <atomic>
 #include <deque>
 #include <map>
@@ -43,9 +45,9 @@ public:
     AuditStore* audit() { return audit_.get(); }
 
     // Thread-safe: queues `work` to run on the engine thread. The work travels through a
-    // std::mutex inbox, so the hand-off is visible to ThreadSanitizer (Qt's own event queue
-    // synchronises inside an uninstrumented library); Qt only carries an argument-less wake-up,
-    // and one wake-up drains everything queued before it.
+    // std::mutex inbox, so the hand-off is visible to ThreadSanitizer, and the wake-up is a write
+    // to an eventfd that a QSocketNotifier on the engine thread watches: nothing Qt allocates
+    // crosses threads. One wake-up drains everything queued before it.
     void post(std::function<void()> work);
     void submitPayment(const QByteArray& json, const QString& traceId, const Reply& reply);
     CommandResult execute(const EngineCommand& command);
@@ -56,7 +58,7 @@ Q_SIGNALS:
     void snapshotReady(tai::SnapshotPtr snapshot);
 
 private:
-    Q_INVOKABLE void drainInbox();
+    void drainInbox();
 
     CommandResult apply(const SetGatewayFault& command);
     CommandResult apply(const ControlBreaker& command);
@@ -86,6 +88,8 @@ private:
 
     std::mutex inboxMutex_;
     std::vector<std::function<void()>> inbox_;
+    int wakeFd_ = -1;
+    QSocketNotifier* wakeNotifier_ = nullptr;
 
     EngineConfig config_;
     std::unique_ptr<RealClock> ownedClock_;
