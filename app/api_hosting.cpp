@@ -11,7 +11,8 @@ QString resolveDataDir(const CliOptions& options) {
     if (options.ephemeral) {
         return {};
     }
-    return options.dataDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) : options.dataDir;
+    return options.dataDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                                     : options.dataDir;
 }
 
 std::optional<QString> auditDatabaseFor(const CliOptions& options) {
@@ -31,9 +32,12 @@ std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QSt
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']'))) {
         host = host.mid(1, host.size() - 2);
     }
-    const QHostAddress address = host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+    const QHostAddress address =
+        host == u"localhost" ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
     if (!portOk || port < 0 || port > 65535 || address.isNull()) {
-        *error = QStringLiteral("--listen: expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080 (got '%1')").arg(options.listen);
+        *error =
+            QStringLiteral("--listen: expected HOST:PORT with an IP address, e.g. 127.0.0.1:8080 (got '%1')")
+                .arg(options.listen);
         return nullptr;
     }
     auto host_ = std::make_unique<ApiHost>();
@@ -48,8 +52,9 @@ std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QSt
     host_->token = loadApiToken(tokenDir, loopback, error);
     if (host_->token.value.isEmpty()) {
         if (!loopback) {
-            *error = QStringLiteral("refusing to listen on %1: no token file at %2 (start once on loopback to create "
-                                    "one, or write a token of at least 32 characters there with mode 0600)")
+            *error = QStringLiteral(
+                         "refusing to listen on %1: no token file at %2 (start once on loopback to create "
+                         "one, or write a token of at least 32 characters there with mode 0600)")
                          .arg(options.listen, host_->token.path);
         }
         return nullptr;
@@ -60,8 +65,9 @@ std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QSt
     if (!host_->server->start(address, static_cast<quint16>(port), error)) {
         return nullptr;
     }
-    const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                                                                               : address.toString();
+    const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol
+                              ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                              : address.toString();
     host_->url = QStringLiteral("http://%1:%2").arg(shown).arg(host_->server->port());
     return host_;
 }

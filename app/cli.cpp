@@ -73,8 +73,10 @@ CliParse parseCommandLine(const QStringList& arguments) {
         } else if (arg == u"--listen" && cursor.takeValue(arg, value)) {
             options.listen = value;
         } else if (arg == u"--http-idle-timeout" && cursor.takeValue(arg, value)) {
-            if (!parseNumber(arg, value, options.httpIdleTimeoutSeconds, error) || options.httpIdleTimeoutSeconds < 1) {
-                return {std::nullopt, error.isEmpty() ? QStringLiteral("--http-idle-timeout: at least 1 second") : error};
+            if (!parseNumber(arg, value, options.httpIdleTimeoutSeconds, error) ||
+                options.httpIdleTimeoutSeconds < 1) {
+                return {std::nullopt,
+                        error.isEmpty() ? QStringLiteral("--http-idle-timeout: at least 1 second") : error};
             }
         } else if (arg == u"--retention-days" && cursor.takeValue(arg, value)) {
             if (!parseNumber(arg, value, options.retentionDays, error)) {
@@ -124,8 +126,10 @@ CliParse parseCommandLine(const QStringList& arguments) {
                 return {std::nullopt, error};
             }
         } else if (arg == u"--deploy" && cursor.takeValue(arg, value)) {
-            if (value.count(QLatin1Char(':')) != 1 || value.startsWith(QLatin1Char(':')) || value.endsWith(QLatin1Char(':'))) {
-                return {std::nullopt, QStringLiteral("--deploy: expected SERVICE:VERSION, e.g. api-service:v2.0.0")};
+            if (value.count(QLatin1Char(':')) != 1 || value.startsWith(QLatin1Char(':')) ||
+                value.endsWith(QLatin1Char(':'))) {
+                return {std::nullopt,
+                        QStringLiteral("--deploy: expected SERVICE:VERSION, e.g. api-service:v2.0.0")};
             }
             options.deploy = value;
         } else if (arg == u"--view" && cursor.takeValue(arg, value)) {
@@ -157,7 +161,8 @@ CliParse parseCommandLine(const QStringList& arguments) {
         return {std::nullopt, QStringLiteral("--summary-every and --retention-days must be at least 1")};
     }
     if (options.mode == Mode::AuditExport && (options.output.isEmpty() || options.ephemeral)) {
-        return {std::nullopt, QStringLiteral("audit export needs --output FILE and a persistent data dir (see --help)")};
+        return {std::nullopt,
+                QStringLiteral("audit export needs --output FILE and a persistent data dir (see --help)")};
     }
     if (options.mode == Mode::Replay && !options.dataDir.isEmpty()) {
         return {std::nullopt, QStringLiteral("replay always runs in memory; --data-dir does not apply")};
@@ -167,7 +172,8 @@ CliParse parseCommandLine(const QStringList& arguments) {
 
 QString helpText() {
     return QStringLiteral(
-        "TAI Console " TAI_VERSION " - resilience engine and operations console\n"
+        "TAI Console " TAI_VERSION
+        " - resilience engine and operations console\n"
         "\n"
         "Usage:\n"
         "  tai-console [options]                 the console, running the built-in demo load\n"

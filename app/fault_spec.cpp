@@ -24,11 +24,14 @@ std::optional<GatewayFault> parseFaultSpec(const QString& spec, QString* error) 
             ok = ok && ms >= 0 && ms <= 600'000;
             (key == u"latency" ? fault.latencyMs : fault.jitterMs) = ms;
         } else {
-            *error = QStringLiteral("--fault: unknown part '%1' (use down, error=R, timeout=R, latency=MS, jitter=MS)").arg(part);
+            *error = QStringLiteral(
+                         "--fault: unknown part '%1' (use down, error=R, timeout=R, latency=MS, jitter=MS)")
+                         .arg(part);
             return std::nullopt;
         }
         if (!ok) {
-            *error = QStringLiteral("--fault: bad value in '%1' (rates 0..1, milliseconds 0..600000)").arg(part);
+            *error =
+                QStringLiteral("--fault: bad value in '%1' (rates 0..1, milliseconds 0..600000)").arg(part);
             return std::nullopt;
         }
     }
@@ -54,7 +57,10 @@ std::optional<InfraFault> parseInfraFaultSpec(const QString& spec, QString* erro
             ok = ok && n >= 0;
             (key == u"p99" ? fault.p99Ms : fault.capacity) = n;
         } else {
-            *error = QStringLiteral("--infra-fault: unknown part '%1' (use region=, version=, error=, p99=, actions=, capacity=)").arg(part);
+            *error = QStringLiteral(
+                         "--infra-fault: unknown part '%1' (use region=, version=, error=, p99=, actions=, "
+                         "capacity=)")
+                         .arg(part);
             return std::nullopt;
         }
         if (!ok) {

@@ -55,7 +55,8 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
         if (!api) {
             return ui::ApiStatus{{}, 0, apiError, {}, {}};
         }
-        return ui::ApiStatus{api->url, api->server->requestsPerSecond(), api->server->lastError(), api->token.value, api->token.path};
+        return ui::ApiStatus{api->url, api->server->requestsPerSecond(), api->server->lastError(),
+                             api->token.value, api->token.path};
     });
     if (!options.view.isEmpty()) {
         window.showView(options.view);
@@ -63,13 +64,15 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     window.show();
 
     if (!options.screenshotPath.isEmpty()) {
-        QTimer::singleShot(static_cast<int>(options.screenshotAfterSeconds * 1000), &window, [&window, &options] {
-            const bool saved = window.grab().save(options.screenshotPath, "PNG");
-            if (!saved) {
-                std::fprintf(stderr, "tai-console: cannot write screenshot %s\n", qPrintable(options.screenshotPath));
-            }
-            QApplication::exit(saved ? 0 : 1);
-        });
+        QTimer::singleShot(static_cast<int>(options.screenshotAfterSeconds * 1000), &window,
+                           [&window, &options] {
+                               const bool saved = window.grab().save(options.screenshotPath, "PNG");
+                               if (!saved) {
+                                   std::fprintf(stderr, "tai-console: cannot write screenshot %s\n",
+                                                qPrintable(options.screenshotPath));
+                               }
+                               QApplication::exit(saved ? 0 : 1);
+                           });
     }
     const int status = QApplication::exec();
     engine.stop();

@@ -38,8 +38,10 @@ int runHeadlessMode(const CliOptions& options) {
         engine.stop();
         return 1;
     }
-    spdlog::info("api: listening on {} (control token in {})", api->url.toStdString(), api->token.path.toStdString());
-    spdlog::info("audit: {}", engine.auditDatabase().isEmpty() ? std::string("off") : engine.auditDatabase().toStdString());
+    spdlog::info("api: listening on {} (control token in {})", api->url.toStdString(),
+                 api->token.path.toStdString());
+    spdlog::info("audit: {}", engine.auditDatabase().isEmpty() ? std::string("off")
+                                                               : engine.auditDatabase().toStdString());
     scheduleStartupActions(engine, options);
     spdlog::info("tai-console {} headless: policy {}, generated load {}/s, summary every {} s", TAI_VERSION,
                  policy->version.toStdString(), options.loadPerSecond, options.summaryEverySeconds);

@@ -15,8 +15,9 @@ QString kpiSummaryLine(const EngineSnapshot& s) {
     const KpiView& k = s.kpis;
     const auto& breaker = s.breakers.at(0).status;
     const auto& admission = s.queues.at(0).counters;
-    return QStringLiteral("kpi: %1/s | success %2 | reject %3 | p50 %4 ms p99 %5 ms | breaker %6%7 | "
-                          "admission %8/%9 shed %10 | received %11 charged %12")
+    return QStringLiteral(
+               "kpi: %1/s | success %2 | reject %3 | p50 %4 ms p99 %5 ms | breaker %6%7 | "
+               "admission %8/%9 shed %10 | received %11 charged %12")
         .arg(k.throughputPerS, 0, 'f', 1)
         .arg(percent(k.successRate), percent(k.rejectRate))
         .arg(k.p50Ms, 0, 'f', 3)

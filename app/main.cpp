@@ -1,5 +1,5 @@
-#include "cli.h"
 #include "audit_export_mode.h"
+#include "cli.h"
 #include "gui_mode.h"
 #include "headless_mode.h"
 #include "replay_mode.h"

@@ -29,7 +29,8 @@ void report(Engine& engine, const EngineCommand& command, const QString& what) {
 
 void scheduleStartupActions(Engine& engine, const CliOptions& options) {
     if (options.infraFault) {
-        report(engine, SetInfraFault{*options.infraFault, std::nullopt, false, kOrigin}, QStringLiteral("--infra-fault"));
+        report(engine, SetInfraFault{*options.infraFault, std::nullopt, false, kOrigin},
+               QStringLiteral("--infra-fault"));
     }
     if (!options.deploy.isEmpty()) {
         const QJsonObject body{{QStringLiteral("service"), options.deploy.section(QLatin1Char(':'), 0, 0)},
@@ -38,8 +39,9 @@ void scheduleStartupActions(Engine& engine, const CliOptions& options) {
     }
     if (options.fault) {
         const GatewayFault fault = *options.fault;
-        QTimer::singleShot(static_cast<int>(options.faultAfterSeconds * 1000), &engine,
-                           [&engine, fault] { report(engine, SetGatewayFault{fault, kOrigin}, QStringLiteral("--fault")); });
+        QTimer::singleShot(static_cast<int>(options.faultAfterSeconds * 1000), &engine, [&engine, fault] {
+            report(engine, SetGatewayFault{fault, kOrigin}, QStringLiteral("--fault"));
+        });
     }
 }
 

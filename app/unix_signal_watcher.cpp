@@ -1,8 +1,8 @@
 #include "unix_signal_watcher.h"
 
-#include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <csignal>
 
 namespace tai::app {
 

@@ -15,8 +15,9 @@ namespace tai::ui {
 ApiStatusIndicator::ApiStatusIndicator(std::function<ApiStatus()> source, QWidget* parent)
     : QLabel(parent), source_(std::move(source)) {
     setAccessibleName(QStringLiteral("API status"));
-    setToolTip(QStringLiteral("The HTTP API: its address, requests per second over the last 10 s, and the last server "
-                              "error. Controls → API access… shows the control token."));
+    setToolTip(QStringLiteral(
+        "The HTTP API: its address, requests per second over the last 10 s, and the last server "
+        "error. Controls → API access… shows the control token."));
     auto* timer = new QTimer(this);
     connect(timer, &QTimer::timeout, this, &ApiStatusIndicator::refresh);
     timer->start(1000);
@@ -26,7 +27,8 @@ ApiStatusIndicator::ApiStatusIndicator(std::function<ApiStatus()> source, QWidge
 void ApiStatusIndicator::refresh() {
     const ApiStatus s = source_ ? source_() : ApiStatus{};
     if (s.url.isEmpty()) {
-        setText(QStringLiteral("API: off") + (s.lastError.isEmpty() ? QString() : QStringLiteral(" — ") + s.lastError));
+        setText(QStringLiteral("API: off") +
+                (s.lastError.isEmpty() ? QString() : QStringLiteral(" — ") + s.lastError));
         return;
     }
     setText(QStringLiteral("API %1 · %2 req/s · last error: %3")
@@ -48,14 +50,16 @@ void showApiAccessDialog(QWidget* parent, const ApiStatus& status) {
     token->setMinimumWidth(420);
     auto* copy = new QPushButton(QStringLiteral("Copy"), &dialog);
     copy->setAccessibleName(QStringLiteral("Copy API token"));
-    QObject::connect(copy, &QPushButton::clicked, &dialog, [value = status.token] { QGuiApplication::clipboard()->setText(value); });
+    QObject::connect(copy, &QPushButton::clicked, &dialog,
+                     [value = status.token] { QGuiApplication::clipboard()->setText(value); });
     auto* row = new QHBoxLayout;
     row->addWidget(token, 1);
     row->addWidget(copy);
     form->addRow(QStringLiteral("Address"), url);
     form->addRow(QStringLiteral("Control token"), row);
     form->addRow(QStringLiteral("Stored in"), new QLineEdit(status.tokenPath, &dialog));
-    form->addRow(new QLabel(QStringLiteral("Send it as \"Authorization: Bearer <token>\" to /v1/control/…"), &dialog));
+    form->addRow(
+        new QLabel(QStringLiteral("Send it as \"Authorization: Bearer <token>\" to /v1/control/…"), &dialog));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     form->addRow(buttons);

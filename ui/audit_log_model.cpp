@@ -25,8 +25,12 @@ void AuditLogModel::appendPage(const std::vector<AuditRecord>& records) {
     endInsertRows();
 }
 
-int AuditLogModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : static_cast<int>(rows_.size()); }
-int AuditLogModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int AuditLogModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+int AuditLogModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
@@ -35,13 +39,20 @@ QVariant AuditLogModel::data(const QModelIndex& index, int role) const {
     }
     const AuditRecord& r = rows_[static_cast<std::size_t>(index.row())];
     switch (index.column()) {
-        case Seq: return QVariant::fromValue(static_cast<qlonglong>(r.seq));
-        case Time: return formatRfc3339(fromEpochMs(r.row.atMs));
-        case Kind: return r.row.kind;
-        case Subject: return r.row.subject;
-        case Trace: return r.row.traceId;
-        case Payload: return QString::fromUtf8(r.row.payload);
-        default: return {};
+        case Seq:
+            return QVariant::fromValue(static_cast<qlonglong>(r.seq));
+        case Time:
+            return formatRfc3339(fromEpochMs(r.row.atMs));
+        case Kind:
+            return r.row.kind;
+        case Subject:
+            return r.row.subject;
+        case Trace:
+            return r.row.traceId;
+        case Payload:
+            return QString::fromUtf8(r.row.payload);
+        default:
+            return {};
     }
 }
 

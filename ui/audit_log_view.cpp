@@ -25,8 +25,8 @@ AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
     kind_ = new QComboBox(this);
     kind_->setAccessibleName(QStringLiteral("Audit kind filter"));
     kind_->addItem(QStringLiteral("All kinds"), QString());
-    for (const char* kind : {"decision", "operator", "breaker_transition", "rollout_stage", "rollback", "andon", "deployment",
-                             "policy", "shed", "system"}) {
+    for (const char* kind : {"decision", "operator", "breaker_transition", "rollout_stage", "rollback",
+                             "andon", "deployment", "policy", "shed", "system"}) {
         kind_->addItem(QString::fromLatin1(kind), QString::fromLatin1(kind));
     }
     subject_ = new QLineEdit(this);
@@ -47,7 +47,8 @@ AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
     auto* search = new QPushButton(QStringLiteral("Search"), this);
     auto* more = new QPushButton(QStringLiteral("Load more"), this);
     auto* exportButton = new QPushButton(QStringLiteral("Export…"), this);
-    exportButton->setToolTip(QStringLiteral("Write every event matching the filters to a CSV or JSONL file."));
+    exportButton->setToolTip(
+        QStringLiteral("Write every event matching the filters to a CSV or JSONL file."));
     filters->addWidget(kind_);
     filters->addWidget(subject_, 1);
     filters->addWidget(trace_, 1);
@@ -95,7 +96,9 @@ AuditQuery AuditLogView::currentQuery() const {
     return q;
 }
 
-void AuditLogView::refresh() { fetch(currentQuery(), true); }
+void AuditLogView::refresh() {
+    fetch(currentQuery(), true);
+}
 
 void AuditLogView::loadMore() {
     AuditQuery q = currentQuery();
@@ -125,7 +128,9 @@ void AuditLogView::fetch(AuditQuery query, bool replace) {
                 self->model_->appendPage(records);
                 self->status_->setText(QStringLiteral("%1 events shown%2")
                                            .arg(self->model_->rowCount())
-                                           .arg(records.size() == 500 ? QStringLiteral(" (Load more for the next page)") : QString()));
+                                           .arg(records.size() == 500
+                                                    ? QStringLiteral(" (Load more for the next page)")
+                                                    : QString()));
                 Q_EMIT self->pageLoaded(static_cast<int>(records.size()));
             },
             Qt::QueuedConnection);
@@ -137,15 +142,18 @@ void AuditLogView::exportRange() {
         return;
     }
     QString selected;
-    const QString file = QFileDialog::getSaveFileName(this, QStringLiteral("Export the audit trail"), QStringLiteral("audit.jsonl"),
-                                                      QStringLiteral("JSON lines (*.jsonl);;CSV (*.csv)"), &selected);
+    const QString file = QFileDialog::getSaveFileName(
+        this, QStringLiteral("Export the audit trail"), QStringLiteral("audit.jsonl"),
+        QStringLiteral("JSON lines (*.jsonl);;CSV (*.csv)"), &selected);
     if (file.isEmpty()) {
         return;
     }
-    const QString format = file.endsWith(QStringLiteral(".csv")) || selected.startsWith(QStringLiteral("CSV")) ? QStringLiteral("csv")
-                                                                                                              : QStringLiteral("jsonl");
+    const QString format = file.endsWith(QStringLiteral(".csv")) || selected.startsWith(QStringLiteral("CSV"))
+                               ? QStringLiteral("csv")
+                               : QStringLiteral("jsonl");
     const QString error = exporter_(currentQuery(), format, file);
-    status_->setText(error.isEmpty() ? QStringLiteral("Exported to ") + file : QStringLiteral("Export failed: ") + error);
+    status_->setText(error.isEmpty() ? QStringLiteral("Exported to ") + file
+                                     : QStringLiteral("Export failed: ") + error);
 }
 
 }  // namespace tai::ui

@@ -22,7 +22,8 @@ class AuditLogView : public QWidget {
     Q_OBJECT
 public:
     using Query = std::function<std::vector<AuditRecord>(const AuditQuery&)>;
-    using Export = std::function<QString(const AuditQuery&, const QString& format, const QString& file)>;  // error or empty
+    using Export = std::function<QString(const AuditQuery&, const QString& format,
+                                         const QString& file)>;  // error or empty
 
     explicit AuditLogView(QWidget* parent = nullptr);
     void setSource(Query query, Export exporter);

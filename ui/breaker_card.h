@@ -30,7 +30,8 @@ Q_SIGNALS:
     void controlRequested(const QString& breaker, tai::BreakerControl control);
 
 private:
-    QPushButton* addControl(const QString& text, const QString& name, BreakerControl control, const QString& tip);
+    QPushButton* addControl(const QString& text, const QString& name, BreakerControl control,
+                            const QString& tip);
 
     QString breaker_;
     bool compact_;

@@ -26,19 +26,21 @@ BurstForm::BurstForm(QWidget* parent) : QWidget(parent) {
     fraudsters_->setValue(1);
     fraudsters_->setSuffix(QStringLiteral(" %"));
     fraudsters_->setAccessibleName(QStringLiteral("Fraudster share"));
-    fraudsters_->setToolTip(QStringLiteral("Share of burst payments from blacklisted customers or over the amount limit."));
+    fraudsters_->setToolTip(
+        QStringLiteral("Share of burst payments from blacklisted customers or over the amount limit."));
     customers_ = new QSpinBox(this);
     customers_->setRange(1, 10'000'000);
     customers_->setValue(500);
     customers_->setAccessibleName(QStringLiteral("Customer pool"));
-    customers_->setToolTip(QStringLiteral("Distinct customers the burst draws from (widened to 30 s of traffic so that "
-                                          "legitimate customers stay under the velocity limit)."));
+    customers_->setToolTip(
+        QStringLiteral("Distinct customers the burst draws from (widened to 30 s of traffic so that "
+                       "legitimate customers stay under the velocity limit)."));
     auto* start = new QPushButton(QStringLiteral("Start burst"), this);
     start->setObjectName(QStringLiteral("startBurst"));
     start->setAccessibleName(QStringLiteral("Start burst"));
     connect(start, &QPushButton::clicked, this, [this] {
-        Q_EMIT burstRequested(StartBurst{rate_->value(), seconds_->value(), fraudsters_->value() / 100.0,
-                                         customers_->value(), {}});
+        Q_EMIT burstRequested(StartBurst{
+            rate_->value(), seconds_->value(), fraudsters_->value() / 100.0, customers_->value(), {}});
     });
     form->addRow(QStringLiteral("Rate"), rate_);
     form->addRow(QStringLiteral("Duration"), seconds_);

@@ -21,12 +21,14 @@ DeployForm::DeployForm(const QStringList& regions, QWidget* parent) : QWidget(pa
     rows->addLayout(second);
     service_ = new QComboBox(this);
     service_->setEditable(true);
-    service_->addItems({QStringLiteral("api-service"), QStringLiteral("payments-service"), QStringLiteral("web-frontend")});
+    service_->addItems(
+        {QStringLiteral("api-service"), QStringLiteral("payments-service"), QStringLiteral("web-frontend")});
     service_->setAccessibleName(QStringLiteral("Service"));
     service_->setToolTip(QStringLiteral("The service to deploy."));
     version_ = new QLineEdit(QStringLiteral("v2.0.0"), this);
     version_->setAccessibleName(QStringLiteral("Version"));
-    version_->setToolTip(QStringLiteral("The image version; the registry holds v<major>.<minor>.<patch> of known services."));
+    version_->setToolTip(
+        QStringLiteral("The image version; the registry holds v<major>.<minor>.<patch> of known services."));
     version_->setMinimumWidth(80);
     version_->setMaximumWidth(110);
     layout->addWidget(service_);
@@ -39,7 +41,8 @@ DeployForm::DeployForm(const QStringList& regions, QWidget* parent) : QWidget(pa
         second->addWidget(box);
     }
     initial_ = new QCheckBox(QStringLiteral("initial"), this);
-    initial_->setToolTip(QStringLiteral("A first deployment: no previous stable version is needed as a rollback plan."));
+    initial_->setToolTip(
+        QStringLiteral("A first deployment: no previous stable version is needed as a rollback plan."));
     layout->addWidget(initial_);
     auto* deploy = new QPushButton(QStringLiteral("Deploy"), this);
     deploy->setObjectName(QStringLiteral("deploy"));
@@ -59,7 +62,8 @@ QJsonObject DeployForm::request() const {
             regions.append(box->text());
         }
     }
-    QJsonObject o{{QStringLiteral("service"), service_->currentText()}, {QStringLiteral("version"), version_->text()}};
+    QJsonObject o{{QStringLiteral("service"), service_->currentText()},
+                  {QStringLiteral("version"), version_->text()}};
     if (!regions.isEmpty()) {
         o.insert(QStringLiteral("regions"), regions);
     }
@@ -69,7 +73,9 @@ QJsonObject DeployForm::request() const {
     return o;
 }
 
-QString DeployForm::resultText() const { return result_->text(); }
+QString DeployForm::resultText() const {
+    return result_->text();
+}
 
 void DeployForm::showResult(const QString& text, bool ok) {
     result_->setText(text);

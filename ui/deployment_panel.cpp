@@ -26,7 +26,8 @@ DeploymentPanel::DeploymentPanel(const QStringList& regions, QWidget* parent) : 
     auto* inner = new QWidget(scroll);
     list_ = new QVBoxLayout(inner);
     list_->setContentsMargins(0, 0, 0, 0);
-    empty_ = new QLabel(QStringLiteral("No deployments yet. Request one above, over the API, or from a scenario."), inner);
+    empty_ = new QLabel(
+        QStringLiteral("No deployments yet. Request one above, over the API, or from a scenario."), inner);
     list_->addWidget(empty_);
     list_->addStretch();
     scroll->setWidget(inner);
@@ -51,16 +52,26 @@ void DeploymentPanel::showSnapshot(const EngineSnapshot& s) {
     QStringList faults;
     for (const InfraFault& f : s.infraFaults) {
         QStringList parts;
-        if (f.errorRate) parts << QStringLiteral("errors %1%").arg(*f.errorRate * 100, 0, 'g', 3);
-        if (f.p99Ms) parts << QStringLiteral("p99 %1 ms").arg(*f.p99Ms);
-        if (f.actionFailureRate) parts << QStringLiteral("action failures %1%").arg(*f.actionFailureRate * 100, 0, 'g', 3);
-        if (f.capacity) parts << QStringLiteral("capacity %1").arg(*f.capacity);
-        faults << QStringLiteral("%1%2: %3").arg(f.region, f.version.isEmpty() ? QString() : QStringLiteral(" (") + f.version + QLatin1Char(')'),
-                                                parts.join(QStringLiteral(", ")));
+        if (f.errorRate)
+            parts << QStringLiteral("errors %1%").arg(*f.errorRate * 100, 0, 'g', 3);
+        if (f.p99Ms)
+            parts << QStringLiteral("p99 %1 ms").arg(*f.p99Ms);
+        if (f.actionFailureRate)
+            parts << QStringLiteral("action failures %1%").arg(*f.actionFailureRate * 100, 0, 'g', 3);
+        if (f.capacity)
+            parts << QStringLiteral("capacity %1").arg(*f.capacity);
+        faults << QStringLiteral("%1%2: %3")
+                      .arg(f.region,
+                           f.version.isEmpty() ? QString()
+                                               : QStringLiteral(" (") + f.version + QLatin1Char(')'),
+                           parts.join(QStringLiteral(", ")));
     }
-    faults_->setText(faults.isEmpty() ? QStringLiteral("No infrastructure fault injected")
-                                      : QStringLiteral("⚠ Infrastructure faults: ") + faults.join(QStringLiteral("; ")));
-    faults_->setStyleSheet(faults.isEmpty() ? QString() : QStringLiteral("color: %1; font-weight: bold;").arg(faultColor().name()));
+    faults_->setText(faults.isEmpty()
+                         ? QStringLiteral("No infrastructure fault injected")
+                         : QStringLiteral("⚠ Infrastructure faults: ") + faults.join(QStringLiteral("; ")));
+    faults_->setStyleSheet(faults.isEmpty()
+                               ? QString()
+                               : QStringLiteral("color: %1; font-weight: bold;").arg(faultColor().name()));
 }
 
 }  // namespace tai::ui

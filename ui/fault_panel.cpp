@@ -31,11 +31,13 @@ FaultPanel::FaultPanel(QWidget* parent) : QWidget(parent) {
     timeoutRate_->setRange(0, 100);
     timeoutRate_->setSuffix(QStringLiteral(" %"));
     timeoutRate_->setAccessibleName(QStringLiteral("Gateway timeout rate"));
-    timeoutRate_->setToolTip(QStringLiteral("Share of calls that hang until the action timeout (30 s by default)."));
+    timeoutRate_->setToolTip(
+        QStringLiteral("Share of calls that hang until the action timeout (30 s by default)."));
     outage_ = new QCheckBox(QStringLiteral("Outage: gateway down"), this);
     outage_->setObjectName(QStringLiteral("outage"));
     outage_->setAccessibleName(QStringLiteral("Gateway outage"));
-    outage_->setToolTip(QStringLiteral("Every call fails at once, as with a refused connection (Ctrl+Shift+F toggles)."));
+    outage_->setToolTip(
+        QStringLiteral("Every call fails at once, as with a refused connection (Ctrl+Shift+F toggles)."));
     auto* apply = new QPushButton(QStringLiteral("Apply fault"), this);
     apply->setObjectName(QStringLiteral("applyFault"));
     apply->setAccessibleName(QStringLiteral("Apply fault"));
@@ -66,14 +68,15 @@ FaultPanel::FaultPanel(QWidget* parent) : QWidget(parent) {
 }
 
 GatewayFault FaultPanel::edited() const {
-    return GatewayFault{latency_->value(), jitter_->value(), errorRate_->value() / 100.0, timeoutRate_->value() / 100.0,
-                        outage_->isChecked()};
+    return GatewayFault{latency_->value(), jitter_->value(), errorRate_->value() / 100.0,
+                        timeoutRate_->value() / 100.0, outage_->isChecked()};
 }
 
 void FaultPanel::showActive(const GatewayFault& fault) {
     active_->setText(fault.describe());
     if (outage_->isChecked() != fault.down && !outage_->hasFocus()) {
-        const QSignalBlocker block(outage_);  // reflect a fault set elsewhere (API, scenario) without re-sending it
+        const QSignalBlocker block(
+            outage_);  // reflect a fault set elsewhere (API, scenario) without re-sending it
         outage_->setChecked(fault.down);
     }
 }

@@ -12,15 +12,18 @@ namespace tai::ui {
 FlowPanel::FlowPanel(QWidget* parent) : QGroupBox(QStringLiteral("Kanban and Heijunka — flow"), parent) {
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
-    admission_ = gauge(QStringLiteral("Admission queue"),
-                       QStringLiteral("Approved payments waiting for a gateway token, against the queue's capacity. "
-                                      "When it is full, new payments are shed (queue_full)."));
-    confirmation_ = gauge(QStringLiteral("Confirmation queue"),
-                          QStringLiteral("Charged payments waiting for confirmation workers (receipt record, merchant "
-                                         "notification), against capacity."));
-    tokens_ = gauge(QStringLiteral("Token bucket"),
-                    QStringLiteral("Heijunka leveling: tokens available for gateway calls (refills at the configured "
-                                   "rate, up to the burst)."));
+    admission_ =
+        gauge(QStringLiteral("Admission queue"),
+              QStringLiteral("Approved payments waiting for a gateway token, against the queue's capacity. "
+                             "When it is full, new payments are shed (queue_full)."));
+    confirmation_ =
+        gauge(QStringLiteral("Confirmation queue"),
+              QStringLiteral("Charged payments waiting for confirmation workers (receipt record, merchant "
+                             "notification), against capacity."));
+    tokens_ = gauge(
+        QStringLiteral("Token bucket"),
+        QStringLiteral("Heijunka leveling: tokens available for gateway calls (refills at the configured "
+                       "rate, up to the burst)."));
     workers_ = gauge(QStringLiteral("Confirmation workers"),
                      QStringLiteral("Worker threads busy with confirmation work right now, of the pool."));
     form->addRow(QStringLiteral("Admission"), admission_);
@@ -30,14 +33,16 @@ FlowPanel::FlowPanel(QWidget* parent) : QGroupBox(QStringLiteral("Kanban and Hei
     layout->addLayout(form);
     numbers_ = new QLabel(this);
     numbers_->setWordWrap(true);
-    numbers_->setToolTip(QStringLiteral("WIP: gateway calls in flight. Shed: payments refused because the admission queue "
-                                        "was full. Lanes: in-flight calls per gateway lane (least-loaded dispatch)."));
+    numbers_->setToolTip(
+        QStringLiteral("WIP: gateway calls in flight. Shed: payments refused because the admission queue "
+                       "was full. Lanes: in-flight calls per gateway lane (least-loaded dispatch)."));
     layout->addWidget(numbers_);
     depthChart_ = new TimeSeriesChart(QStringLiteral("Queue depth"), 300, this);
     depthChart_->addSeries(QStringLiteral("admission depth"), QColor(0x3b, 0x82, 0xf6));
     depthChart_->addSeries(QStringLiteral("confirmation depth"), QColor(0x93, 0x33, 0xea));
-    depthChart_->setToolTip(QStringLiteral("Queue depths sampled once a second, on the same time axis as the Kaizen "
-                                           "charts (the last minute, growing to 5 minutes)."));
+    depthChart_->setToolTip(
+        QStringLiteral("Queue depths sampled once a second, on the same time axis as the Kaizen "
+                       "charts (the last minute, growing to 5 minutes)."));
     depthChart_->hideTimeLabels();
     depthChart_->setMinimumHeight(105);
     layout->addWidget(depthChart_, 1);
@@ -64,8 +69,12 @@ void FlowPanel::showSnapshot(const EngineSnapshot& s) {
     set(confirmation_, confirmation.counters.depth, confirmation.counters.capacity,
         QStringLiteral("%1 / %2").arg(confirmation.counters.depth).arg(confirmation.counters.capacity));
     set(tokens_, static_cast<std::uint64_t>(s.tokenFill), static_cast<std::uint64_t>(s.tokenBurst),
-        QStringLiteral("%1 / %2 (refill %3/s)").arg(s.tokenFill, 0, 'f', 0).arg(s.tokenBurst).arg(s.tokenRatePerS));
-    set(workers_, static_cast<std::uint64_t>(confirmation.busyWorkers), static_cast<std::uint64_t>(confirmation.workers),
+        QStringLiteral("%1 / %2 (refill %3/s)")
+            .arg(s.tokenFill, 0, 'f', 0)
+            .arg(s.tokenBurst)
+            .arg(s.tokenRatePerS));
+    set(workers_, static_cast<std::uint64_t>(confirmation.busyWorkers),
+        static_cast<std::uint64_t>(confirmation.workers),
         QStringLiteral("%1 / %2").arg(confirmation.busyWorkers).arg(confirmation.workers));
     QStringList lanes;
     for (const int load : s.laneLoad) {
@@ -83,13 +92,16 @@ void FlowPanel::showSnapshot(const EngineSnapshot& s) {
         QList<QPointF>& points = depthChart_->buffer(series);
         points.resize(0);
         for (const KpiSample& sample : s.history) {
-            points.append(QPointF(static_cast<double>(sample.second - lastSecond_),
-                                  static_cast<double>(series == 0 ? sample.admissionDepth : sample.confirmationDepth)));
+            points.append(
+                QPointF(static_cast<double>(sample.second - lastSecond_),
+                        static_cast<double>(series == 0 ? sample.admissionDepth : sample.confirmationDepth)));
         }
     }
     depthChart_->commit(10);
 }
 
-QString FlowPanel::admissionText() const { return admission_->format(); }
+QString FlowPanel::admissionText() const {
+    return admission_->format();
+}
 
 }  // namespace tai::ui

@@ -7,12 +7,13 @@
 namespace tai::ui {
 
 HealthSparkline::HealthSparkline(QWidget* parent) : QWidget(parent) {
-    setToolTip(QStringLiteral("New-version health per sample. Top: error rate; bottom: p99 latency. Solid red line: "
-                              "the rollback threshold (5 %, 1000 ms); dashed amber: marginal (2.5 %, 500 ms)."));
+    setToolTip(
+        QStringLiteral("New-version health per sample. Top: error rate; bottom: p99 latency. Solid red line: "
+                       "the rollback threshold (5 %, 1000 ms); dashed amber: marginal (2.5 %, 500 ms)."));
 }
 
-void HealthSparkline::showHealth(const std::vector<HealthPoint>& health, double maxErrorRate, double marginalErrorRate,
-                                 double maxP99Ms, double marginalP99Ms) {
+void HealthSparkline::showHealth(const std::vector<HealthPoint>& health, double maxErrorRate,
+                                 double marginalErrorRate, double maxP99Ms, double marginalP99Ms) {
     health_ = health;
     maxErrorRate_ = maxErrorRate;
     marginalErrorRate_ = marginalErrorRate;
@@ -26,14 +27,16 @@ void HealthSparkline::showHealth(const std::vector<HealthPoint>& health, double 
     update();
 }
 
-void HealthSparkline::drawLane(QPainter& painter, const QRectF& lane, const std::vector<double>& values, double max,
-                               double marginal, const QColor& color, const QString& label) {
+void HealthSparkline::drawLane(QPainter& painter, const QRectF& lane, const std::vector<double>& values,
+                               double max, double marginal, const QColor& color, const QString& label) {
     // Scale so the rollback threshold sits at 2/3 of the lane height, unless values go higher.
     double top = max * 1.5;
     for (const double v : values) {
         top = std::max(top, v * 1.1);
     }
-    const auto y = [&](double v) { return lane.bottom() - (v / top) * lane.height(); };
+    const auto y = [&](double v) {
+        return lane.bottom() - (v / top) * lane.height();
+    };
     painter.setPen(QPen(QColor(0xd0, 0x31, 0x2d), 1));
     painter.drawLine(QPointF(lane.left(), y(max)), QPointF(lane.right(), y(max)));
     painter.setPen(QPen(QColor(0xe0, 0x9b, 0x12), 1, Qt::DashLine));
@@ -67,9 +70,12 @@ void HealthSparkline::paintEvent(QPaintEvent*) {
     const QRectF all = QRectF(rect()).adjusted(1, 1, -1, -1);
     const QRectF upper(all.left(), all.top(), all.width(), all.height() / 2 - 1);
     const QRectF lower(all.left(), all.top() + all.height() / 2 + 1, all.width(), all.height() / 2 - 1);
-    const QString errorLabel = health_.empty() ? QStringLiteral("err –")
-                                               : QStringLiteral("err %1%").arg(health_.back().errorRate * 100, 0, 'f', 1);
-    const QString p99Label = health_.empty() ? QStringLiteral("p99 –") : QStringLiteral("p99 %1 ms").arg(health_.back().p99Ms, 0, 'f', 0);
+    const QString errorLabel = health_.empty()
+                                   ? QStringLiteral("err –")
+                                   : QStringLiteral("err %1%").arg(health_.back().errorRate * 100, 0, 'f', 1);
+    const QString p99Label = health_.empty()
+                                 ? QStringLiteral("p99 –")
+                                 : QStringLiteral("p99 %1 ms").arg(health_.back().p99Ms, 0, 'f', 0);
     drawLane(painter, upper, errors, maxErrorRate_, marginalErrorRate_, QColor(0x93, 0x33, 0xea), errorLabel);
     drawLane(painter, lower, p99s, maxP99_, marginalP99_, QColor(0x3b, 0x82, 0xf6), p99Label);
 }

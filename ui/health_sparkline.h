@@ -13,8 +13,8 @@ class HealthSparkline : public QWidget {
 public:
     explicit HealthSparkline(QWidget* parent = nullptr);
 
-    void showHealth(const std::vector<HealthPoint>& health, double maxErrorRate, double marginalErrorRate, double maxP99Ms,
-                    double marginalP99Ms);
+    void showHealth(const std::vector<HealthPoint>& health, double maxErrorRate, double marginalErrorRate,
+                    double maxP99Ms, double marginalP99Ms);
     QSize sizeHint() const override { return {200, 46}; }
     QSize minimumSizeHint() const override { return {120, 44}; }
 
@@ -22,8 +22,8 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
-    void drawLane(QPainter& painter, const QRectF& lane, const std::vector<double>& values, double max, double marginal,
-                  const QColor& color, const QString& label);
+    void drawLane(QPainter& painter, const QRectF& lane, const std::vector<double>& values, double max,
+                  double marginal, const QColor& color, const QString& label);
 
     std::vector<HealthPoint> health_;
     double maxErrorRate_ = 0.05;

@@ -36,6 +36,8 @@ void KpiTile::setValue(const QString& value, const QString& detail, bool dimmed)
     value_->setEnabled(!dimmed);
 }
 
-QString KpiTile::value() const { return value_->text(); }
+QString KpiTile::value() const {
+    return value_->text();
+}
 
 }  // namespace tai::ui

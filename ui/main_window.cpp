@@ -27,8 +27,8 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace tai::ui {
@@ -43,8 +43,9 @@ QString operatorName() {
 
 std::optional<QString> askWithDialog(QWidget* parent, const QString& title, const QString& question) {
     bool ok = false;
-    const QString reason = QInputDialog::getText(parent, title, question + QStringLiteral("\n\nReason (optional):"),
-                                                 QLineEdit::Normal, QString(), &ok);
+    const QString reason =
+        QInputDialog::getText(parent, title, question + QStringLiteral("\n\nReason (optional):"),
+                              QLineEdit::Normal, QString(), &ok);
     return ok ? std::optional(reason) : std::nullopt;
 }
 }  // namespace
@@ -52,7 +53,9 @@ std::optional<QString> askWithDialog(QWidget* parent, const QString& title, cons
 MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), engine_(engine) {
     setWindowTitle(QStringLiteral("TAI Console"));
     setObjectName(QStringLiteral("mainWindow"));
-    confirm_ = [this](const QString& title, const QString& question) { return askWithDialog(this, title, question); };
+    confirm_ = [this](const QString& title, const QString& question) {
+        return askWithDialog(this, title, question);
+    };
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -168,7 +171,8 @@ void MainWindow::buildDocks() {
         send(burst, QStringLiteral("burst of %1/s for %2 s").arg(burst.paymentsPerSecond).arg(burst.seconds));
     });
     connect(faults_, &FaultPanel::faultRequested, this, [this](const GatewayFault& fault) {
-        send(SetGatewayFault{fault, {operatorName(), {}}}, QStringLiteral("gateway fault: ") + fault.describe());
+        send(SetGatewayFault{fault, {operatorName(), {}}},
+             QStringLiteral("gateway fault: ") + fault.describe());
     });
 }
 
@@ -195,7 +199,8 @@ void MainWindow::buildActions() {
     add(QStringLiteral("Focus the &payment form"), QKeySequence(Qt::CTRL | Qt::Key_I),
         [this] { paymentForm_->field(QStringLiteral("customer_id"))->setFocus(); });
     controls->addSeparator();
-    add(QStringLiteral("&API access…"), QKeySequence(), [this] { showApiAccessDialog(this, apiStatus_ ? apiStatus_() : ApiStatus{}); });
+    add(QStringLiteral("&API access…"), QKeySequence(),
+        [this] { showApiAccessDialog(this, apiStatus_ ? apiStatus_() : ApiStatus{}); });
     add(QStringLiteral("Reset window &layout"), QKeySequence(), [this] { restoreState(defaultState_); });
     add(QStringLiteral("&Quit"), QKeySequence::Quit, [this] { close(); });
 }
@@ -238,8 +243,9 @@ void MainWindow::render() {
     faults_->showActive(s.gatewayFault);
     timeline_->showSnapshot(s);
     deployments_->showSnapshot(s);
-    views_->setTabText(1, deployments_->activeCount() > 0 ? QStringLiteral("Deployments (%1 active)").arg(deployments_->activeCount())
-                                                          : QStringLiteral("Deployments"));
+    views_->setTabText(1, deployments_->activeCount() > 0
+                              ? QStringLiteral("Deployments (%1 active)").arg(deployments_->activeCount())
+                              : QStringLiteral("Deployments"));
 }
 
 void MainWindow::requestBreakerControl(const QString& breaker, BreakerControl control) {
@@ -247,16 +253,20 @@ void MainWindow::requestBreakerControl(const QString& breaker, BreakerControl co
     if (control == BreakerControl::ForceOpen || control == BreakerControl::ForceClosed) {
         const QString question =
             control == BreakerControl::ForceOpen
-                ? QStringLiteral("Force %1 OPEN? Every call will fail fast until you release it.").arg(breaker)
-                : QStringLiteral("Force %1 CLOSED? Failures will be ignored until you release it.").arg(breaker);
+                ? QStringLiteral("Force %1 OPEN? Every call will fail fast until you release it.")
+                      .arg(breaker)
+                : QStringLiteral("Force %1 CLOSED? Failures will be ignored until you release it.")
+                      .arg(breaker);
         const auto answer = confirm_(QStringLiteral("Confirm breaker control"), question);
         if (!answer) {
-            status_->setText(QStringLiteral("Cancelled: ") + toString(control) + QStringLiteral(" ") + breaker);
+            status_->setText(QStringLiteral("Cancelled: ") + toString(control) + QStringLiteral(" ") +
+                             breaker);
             return;
         }
         reason = *answer;
     }
-    send(ControlBreaker{breaker, control, {operatorName(), reason}}, toString(control) + QStringLiteral(" ") + breaker);
+    send(ControlBreaker{breaker, control, {operatorName(), reason}},
+         toString(control) + QStringLiteral(" ") + breaker);
 }
 
 void MainWindow::attachAudit(AuditStore* store) {
@@ -282,23 +292,30 @@ void MainWindow::attachApi(std::function<ApiStatus()> status) {
     apiIndicator_->refresh();
 }
 
-void MainWindow::showView(const QString& name) { views_->setCurrentIndex(name == u"deployments" ? 1 : 0); }
+void MainWindow::showView(const QString& name) {
+    views_->setCurrentIndex(name == u"deployments" ? 1 : 0);
+}
 
-void MainWindow::requestRolloutControl(const QString& deployment, RolloutControl control, const QString& region) {
+void MainWindow::requestRolloutControl(const QString& deployment, RolloutControl control,
+                                       const QString& region) {
     QString reason;
     if (control == RolloutControl::Abort || control == RolloutControl::Rollback) {
-        const QString question = control == RolloutControl::Abort
-                                     ? QStringLiteral("Abort %1? The active region rolls back and the rest is cancelled.").arg(deployment)
-                                     : QStringLiteral("Roll back %1 in %2 to its previous version?").arg(deployment, region);
+        const QString question =
+            control == RolloutControl::Abort
+                ? QStringLiteral("Abort %1? The active region rolls back and the rest is cancelled.")
+                      .arg(deployment)
+                : QStringLiteral("Roll back %1 in %2 to its previous version?").arg(deployment, region);
         const auto answer = confirm_(QStringLiteral("Confirm rollout control"), question);
         if (!answer) {
-            status_->setText(QStringLiteral("Cancelled: ") + toString(control) + QStringLiteral(" ") + deployment);
+            status_->setText(QStringLiteral("Cancelled: ") + toString(control) + QStringLiteral(" ") +
+                             deployment);
             return;
         }
         reason = *answer;
     }
     send(ControlRollout{deployment, control, region, {operatorName(), reason}},
-         toString(control) + QStringLiteral(" ") + deployment + (region.isEmpty() ? QString() : QStringLiteral(" ") + region));
+         toString(control) + QStringLiteral(" ") + deployment +
+             (region.isEmpty() ? QString() : QStringLiteral(" ") + region));
 }
 
 void MainWindow::requestDeployment(const QJsonObject& request) {
@@ -309,8 +326,10 @@ void MainWindow::requestDeployment(const QJsonObject& request) {
             deployments_->form()->showResult(QStringLiteral("Accepted as ") + r.id, true);
         } else {
             QStringList reasons(r.reasons.begin(), r.reasons.end());
-            deployments_->form()->showResult(r.error + (reasons.isEmpty() ? QString() : QStringLiteral(": ") + reasons.join(QStringLiteral(", "))),
-                                             false);
+            deployments_->form()->showResult(
+                r.error + (reasons.isEmpty() ? QString()
+                                             : QStringLiteral(": ") + reasons.join(QStringLiteral(", "))),
+                false);
         }
         watcher->deleteLater();
     });
@@ -322,7 +341,8 @@ void MainWindow::send(const EngineCommand& command, const QString& description) 
     connect(watcher, &QFutureWatcher<CommandResult>::finished, this, [this, watcher, description] {
         const CommandResult result = watcher->future().result();
         status_->setText(result.ok ? QString(QStringLiteral("Done: ") + description)
-                                   : QString(QStringLiteral("Refused: ") + description + QStringLiteral(" — ") + result.error));
+                                   : QString(QStringLiteral("Refused: ") + description +
+                                             QStringLiteral(" — ") + result.error));
         watcher->deleteLater();
     });
     watcher->setFuture(engine_.execute(command));

@@ -22,9 +22,11 @@ struct FieldSpec {
 const FieldSpec kFields[] = {
     {u"customer_id", u"Customer", u"cust_demo", u"Required: 1–64 of A–Z a–z 0–9 _ . : -"},
     {u"merchant_id", u"Merchant", u"merc_1", u"Required: 1–64 of A–Z a–z 0–9 _ . : -"},
-    {u"amount", u"Amount", u"42.00", u"Required: a decimal like 12.50, more than 0 and at most 1000000000.00"},
+    {u"amount", u"Amount", u"42.00",
+     u"Required: a decimal like 12.50, more than 0 and at most 1000000000.00"},
     {u"currency", u"Currency", u"USD", u"Required: 3 uppercase letters (ISO 4217)"},
-    {u"idempotency_key", u"Idempotency key", u"", u"Optional: 1–255 printable ASCII; a repeat returns the stored answer"},
+    {u"idempotency_key", u"Idempotency key", u"",
+     u"Optional: 1–255 printable ASCII; a repeat returns the stored answer"},
     {u"id", u"Payment id", u"", u"Optional: at most 64 characters; generated when empty"},
 };
 // Valid stand-ins, so that each field is judged on its own.
@@ -83,7 +85,9 @@ QJsonObject PaymentForm::object() const {
     return o;
 }
 
-QByteArray PaymentForm::json() const { return QJsonDocument(object()).toJson(QJsonDocument::Compact); }
+QByteArray PaymentForm::json() const {
+    return QJsonDocument(object()).toJson(QJsonDocument::Compact);
+}
 
 void PaymentForm::validate() {
     bool allValid = true;
@@ -111,8 +115,12 @@ QString PaymentForm::errorFor(const QString& name) const {
     return label ? label->text() : QString();
 }
 
-bool PaymentForm::canSubmit() const { return submit_->isEnabled(); }
-QString PaymentForm::resultText() const { return result_->text(); }
+bool PaymentForm::canSubmit() const {
+    return submit_->isEnabled();
+}
+QString PaymentForm::resultText() const {
+    return result_->text();
+}
 
 void PaymentForm::showResponse(const PaymentResponse& r) {
     QStringList lines;
@@ -123,7 +131,9 @@ void PaymentForm::showResponse(const PaymentResponse& r) {
     lines << QStringLiteral("Decision: %1 (HTTP %2)").arg(outcome).arg(r.httpStatus());
     if (r.policyRan) {
         QStringList reasons(r.reasons.begin(), r.reasons.end());
-        lines << QStringLiteral("Score: %1   Reasons: %2").arg(r.score).arg(reasons.isEmpty() ? QStringLiteral("none") : reasons.join(QStringLiteral(", ")));
+        lines << QStringLiteral("Score: %1   Reasons: %2")
+                     .arg(r.score)
+                     .arg(reasons.isEmpty() ? QStringLiteral("none") : reasons.join(QStringLiteral(", ")));
     }
     if (!r.receiptId.isEmpty()) {
         lines << QStringLiteral("Receipt: ") + r.receiptId;

@@ -11,7 +11,8 @@
 
 namespace tai::ui {
 
-RolloutCard::RolloutCard(const QString& deployment, QWidget* parent) : QFrame(parent), deployment_(deployment) {
+RolloutCard::RolloutCard(const QString& deployment, QWidget* parent)
+    : QFrame(parent), deployment_(deployment) {
     setObjectName(QStringLiteral("rollout:") + deployment);
     setFrameShape(QFrame::StyledPanel);
     setAccessibleName(QStringLiteral("Deployment ") + deployment);
@@ -25,19 +26,24 @@ RolloutCard::RolloutCard(const QString& deployment, QWidget* parent) : QFrame(pa
     layout->addWidget(title_);
     auto* buttons = new QHBoxLayout;
     buttons->setSpacing(3);
-    buttons->addWidget(addControl(QStringLiteral("Pause"), RolloutControl::Pause,
-                                  QStringLiteral("Hold the active stage where it is. Health is still watched and a bad "
-                                                 "sample still rolls back.")));
-    buttons->addWidget(addControl(QStringLiteral("Resume"), RolloutControl::Resume, QStringLiteral("Continue a paused rollout.")));
+    buttons->addWidget(
+        addControl(QStringLiteral("Pause"), RolloutControl::Pause,
+                   QStringLiteral("Hold the active stage where it is. Health is still watched and a bad "
+                                  "sample still rolls back.")));
+    buttons->addWidget(addControl(QStringLiteral("Resume"), RolloutControl::Resume,
+                                  QStringLiteral("Continue a paused rollout.")));
     buttons->addWidget(addControl(QStringLiteral("Promote"), RolloutControl::Promote,
                                   QStringLiteral("Skip the rest of the current stage.")));
-    buttons->addWidget(addControl(QStringLiteral("Promote full"), RolloutControl::PromoteFull,
-                                  QStringLiteral("Skip every remaining stage of the active region: straight to 100 %.")));
-    buttons->addWidget(addControl(QStringLiteral("Abort"), RolloutControl::Abort,
-                                  QStringLiteral("Roll back the active region and cancel the rest (asks to confirm).")));
-    buttons->addWidget(addControl(QStringLiteral("Retry"), RolloutControl::Retry,
-                                  QStringLiteral("Start an aborted, failed or rolled-back rollout again from its first "
-                                                 "unfinished region.")));
+    buttons->addWidget(
+        addControl(QStringLiteral("Promote full"), RolloutControl::PromoteFull,
+                   QStringLiteral("Skip every remaining stage of the active region: straight to 100 %.")));
+    buttons->addWidget(
+        addControl(QStringLiteral("Abort"), RolloutControl::Abort,
+                   QStringLiteral("Roll back the active region and cancel the rest (asks to confirm).")));
+    buttons->addWidget(
+        addControl(QStringLiteral("Retry"), RolloutControl::Retry,
+                   QStringLiteral("Start an aborted, failed or rolled-back rollout again from its first "
+                                  "unfinished region.")));
     buttons->addStretch();
     layout->addLayout(buttons);
     grid_ = new QGridLayout;
@@ -48,11 +54,13 @@ RolloutCard::RolloutCard(const QString& deployment, QWidget* parent) : QFrame(pa
 
 QPushButton* RolloutCard::addControl(const QString& text, RolloutControl control, const QString& tip) {
     auto* button = new QPushButton(text, this);
-    button->setMinimumWidth(10);  // may shrink with the tab; the tooltip and accessible name keep the full meaning
+    button->setMinimumWidth(
+        10);  // may shrink with the tab; the tooltip and accessible name keep the full meaning
     button->setObjectName(toString(control));
     button->setAccessibleName(text + QStringLiteral(" ") + deployment_);
     button->setToolTip(tip);
-    connect(button, &QPushButton::clicked, this, [this, control] { Q_EMIT controlRequested(deployment_, control, {}); });
+    connect(button, &QPushButton::clicked, this,
+            [this, control] { Q_EMIT controlRequested(deployment_, control, {}); });
     controls_.insert(static_cast<int>(control), button);
     return button;
 }
@@ -68,10 +76,12 @@ RolloutCard::RegionRow& RolloutCard::row(const QString& region) {
     RegionRow row{new QLabel(region, this), new StageChips(this), new QLabel(this), new HealthSparkline(this),
                   new QPushButton(QStringLiteral("Roll back"), this)};
     row.progress->setMinimumWidth(110);
-    row.progress->setToolTip(QStringLiteral("Traffic on the new version, and time in the stage against its plan."));
+    row.progress->setToolTip(
+        QStringLiteral("Traffic on the new version, and time in the stage against its plan."));
     row.rollback->setObjectName(QStringLiteral("rollback:") + region);
     row.rollback->setAccessibleName(QStringLiteral("Roll back ") + region);
-    row.rollback->setToolTip(QStringLiteral("Put this region back on its previous version (also a completed region)."));
+    row.rollback->setToolTip(
+        QStringLiteral("Put this region back on its previous version (also a completed region)."));
     connect(row.rollback, &QPushButton::clicked, this,
             [this, region] { Q_EMIT controlRequested(deployment_, RolloutControl::Rollback, region); });
     QFont bold = row.name->font();
@@ -86,7 +96,9 @@ RolloutCard::RegionRow& RolloutCard::row(const QString& region) {
 }
 
 void RolloutCard::showRollout(const RolloutView& v) {
-    QString title = QStringLiteral("%1 · %2 %3 — %4").arg(v.id, v.service, v.version, toString(v.status).toUpper().replace(QLatin1Char('_'), QLatin1Char(' ')));
+    QString title = QStringLiteral("%1 · %2 %3 — %4")
+                        .arg(v.id, v.service, v.version,
+                             toString(v.status).toUpper().replace(QLatin1Char('_'), QLatin1Char(' ')));
     if (!v.requestedBy.isEmpty()) {
         title += QStringLiteral(" · requested by ") + v.requestedBy;
     }
@@ -97,11 +109,13 @@ void RolloutCard::showRollout(const RolloutView& v) {
     const bool running = v.status == RolloutStatus::InProgress || v.status == RolloutStatus::Paused;
     const bool halted = v.status == RolloutStatus::Aborted || v.status == RolloutStatus::Failed ||
                         v.status == RolloutStatus::RolledBack;
-    controls_.value(static_cast<int>(RolloutControl::Pause))->setEnabled(v.status == RolloutStatus::InProgress);
-    controls_.value(static_cast<int>(RolloutControl::Resume))->setEnabled(v.status == RolloutStatus::Paused ||
-                                                                         v.status == RolloutStatus::Interrupted);
+    controls_.value(static_cast<int>(RolloutControl::Pause))
+        ->setEnabled(v.status == RolloutStatus::InProgress);
+    controls_.value(static_cast<int>(RolloutControl::Resume))
+        ->setEnabled(v.status == RolloutStatus::Paused || v.status == RolloutStatus::Interrupted);
     controls_.value(static_cast<int>(RolloutControl::Promote))->setEnabled(running && v.activeRegion >= 0);
-    controls_.value(static_cast<int>(RolloutControl::PromoteFull))->setEnabled(running && v.activeRegion >= 0);
+    controls_.value(static_cast<int>(RolloutControl::PromoteFull))
+        ->setEnabled(running && v.activeRegion >= 0);
     controls_.value(static_cast<int>(RolloutControl::Abort))->setEnabled(running && v.activeRegion >= 0);
     controls_.value(static_cast<int>(RolloutControl::Retry))->setEnabled(halted);
     for (const RegionView& region : v.regions) {
@@ -114,8 +128,9 @@ void RolloutCard::showRollout(const RolloutView& v) {
                                     .arg(region.plannedS, 0, 'f', 0)
                                     .arg(region.baking ? QStringLiteral(" (bake)") : QString()));
         } else {
-            r.progress->setText(region.stage == u"pending" ? QStringLiteral("waiting")
-                                                           : QString(region.stage).replace(QLatin1Char('_'), QLatin1Char(' ')));
+            r.progress->setText(region.stage == u"pending"
+                                    ? QStringLiteral("waiting")
+                                    : QString(region.stage).replace(QLatin1Char('_'), QLatin1Char(' ')));
         }
         r.progress->setToolTip(region.note);
         r.health->showHealth(region.health, v.maxErrorRate, v.marginalErrorRate, v.maxP99Ms, v.marginalP99Ms);
@@ -123,11 +138,15 @@ void RolloutCard::showRollout(const RolloutView& v) {
     }
 }
 
-QString RolloutCard::statusText() const { return title_->text(); }
+QString RolloutCard::statusText() const {
+    return title_->text();
+}
 
 QString RolloutCard::regionText(const QString& region) const {
     const auto found = rows_.constFind(region);
-    return found == rows_.constEnd() ? QString() : found->chips->summary() + QStringLiteral(" | ") + found->progress->text();
+    return found == rows_.constEnd()
+               ? QString()
+               : found->chips->summary() + QStringLiteral(" | ") + found->progress->text();
 }
 
 }  // namespace tai::ui

@@ -32,8 +32,14 @@ void StageChips::showRegion(const RegionView& region, const QStringList& stages,
         }
         chips_.push_back(chip);
     }
-    Chip last{done ? QStringLiteral("done") : rolledBack ? QStringLiteral("rolled back") : cancelled ? QStringLiteral("cancelled") : QStringLiteral("done"),
-              done ? kDone : rolledBack ? kRolledBack : kIdle, rolledBack};
+    Chip last{done         ? QStringLiteral("done")
+              : rolledBack ? QStringLiteral("rolled back")
+              : cancelled  ? QStringLiteral("cancelled")
+                           : QStringLiteral("done"),
+              done         ? kDone
+              : rolledBack ? kRolledBack
+                           : kIdle,
+              rolledBack};
     chips_.push_back(last);
     summary_ = region.stage;
     setAccessibleDescription(QStringLiteral("%1: %2").arg(region.region, region.stage));
@@ -63,7 +69,9 @@ void StageChips::paintEvent(QPaintEvent*) {
             painter.drawPath(path);
         }
         painter.setPen(Qt::white);
-        painter.drawText(box, Qt::AlignCenter, painter.fontMetrics().elidedText(chip.text, Qt::ElideRight, static_cast<int>(box.width()) - 4));
+        painter.drawText(
+            box, Qt::AlignCenter,
+            painter.fontMetrics().elidedText(chip.text, Qt::ElideRight, static_cast<int>(box.width()) - 4));
         if (i + 1 < n) {
             painter.setPen(QPen(palette().color(QPalette::WindowText), 1.5));
             const double x = box.right() + 2;

@@ -10,18 +10,24 @@ const QColor kRed(0xd0, 0x31, 0x2d);
 
 QColor lightColor(AndonLight light) {
     switch (light) {
-        case AndonLight::Green: return kGreen;
-        case AndonLight::Yellow: return kAmber;
-        case AndonLight::Red: return kRed;
+        case AndonLight::Green:
+            return kGreen;
+        case AndonLight::Yellow:
+            return kAmber;
+        case AndonLight::Red:
+            return kRed;
     }
     return kGreen;
 }
 
 QColor breakerColor(BreakerState state) {
     switch (state) {
-        case BreakerState::Closed: return kGreen;
-        case BreakerState::HalfOpen: return kAmber;
-        case BreakerState::Open: return kRed;
+        case BreakerState::Closed:
+            return kGreen;
+        case BreakerState::HalfOpen:
+            return kAmber;
+        case BreakerState::Open:
+            return kRed;
     }
     return kGreen;
 }
@@ -30,6 +36,8 @@ QColor severityColor(Severity severity) {
     return severity == Severity::Critical ? kRed : severity == Severity::High ? kAmber : kGreen;
 }
 
-QColor faultColor() { return QColor(0xc2, 0x5e, 0x00); }
+QColor faultColor() {
+    return QColor(0xc2, 0x5e, 0x00);
+}
 
 }  // namespace tai::ui

@@ -32,7 +32,8 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     chart->legend()->setContentsMargins(0, 0, 0, 0);
     chart->setMargins(QMargins(4, 2, 4, 2));
     chart->setBackgroundRoundness(0);
-    chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
+                                                                        : QChart::ChartThemeLight);
     window_ = windowSeconds;
     x_ = new QValueAxis(chart);
     x_->setRange(-60, 0);
@@ -66,7 +67,9 @@ void TimeSeriesChart::setRightAxis(double minimumMax) {
     chart()->addAxis(right_, Qt::AlignRight);
 }
 
-void TimeSeriesChart::hideTimeLabels() { x_->setLabelsVisible(false); }
+void TimeSeriesChart::hideTimeLabels() {
+    x_->setLabelsVisible(false);
+}
 
 void TimeSeriesChart::setFixedLeftRange(double min, double max) {
     fixedLeft_ = std::make_pair(min, max);
@@ -102,7 +105,8 @@ void TimeSeriesChart::commit(double minimumYMax) {
     }
     // Show at least the last minute, growing to the full window as history accumulates, so a
     // freshly started console does not squeeze its first seconds against the right edge.
-    x_->setRange(std::max(-static_cast<double>(window_), std::min(-60.0, std::floor(oldest / 60.0) * 60.0)), 0);
+    x_->setRange(std::max(-static_cast<double>(window_), std::min(-60.0, std::floor(oldest / 60.0) * 60.0)),
+                 0);
     if (!fixedLeft_) {
         y_->setRange(0, niceCeiling(top * 1.1));
     }
@@ -111,7 +115,11 @@ void TimeSeriesChart::commit(double minimumYMax) {
     }
 }
 
-int TimeSeriesChart::pointCount(int index) const { return static_cast<int>(series_.at(index)->count()); }
-double TimeSeriesChart::yMax() const { return y_->max(); }
+int TimeSeriesChart::pointCount(int index) const {
+    return static_cast<int>(series_.at(index)->count());
+}
+double TimeSeriesChart::yMax() const {
+    return y_->max();
+}
 
 }  // namespace tai::ui

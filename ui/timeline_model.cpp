@@ -36,7 +36,9 @@ int TimelineModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(rows_.size());
 }
 
-int TimelineModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int TimelineModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant TimelineModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)) {
@@ -45,11 +47,16 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
     const TimelineEvent& e = rows_[static_cast<std::size_t>(index.row())];
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
-            case Time: return role == Qt::ToolTipRole ? formatRfc3339(e.at) : formatRfc3339(e.at).mid(11, 12);
-            case Kind: return e.kind;
-            case Subject: return e.subject;
-            case Event: return e.text;
-            default: return {};
+            case Time:
+                return role == Qt::ToolTipRole ? formatRfc3339(e.at) : formatRfc3339(e.at).mid(11, 12);
+            case Kind:
+                return e.kind;
+            case Subject:
+                return e.subject;
+            case Event:
+                return e.text;
+            default:
+                return {};
         }
     }
     if (role == Qt::ForegroundRole && index.column() == Kind) {
@@ -68,11 +75,16 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
         return {};
     }
     switch (section) {
-        case Time: return QStringLiteral("Time (UTC)");
-        case Kind: return QStringLiteral("Kind");
-        case Subject: return QStringLiteral("Subject");
-        case Event: return QStringLiteral("Event");
-        default: return {};
+        case Time:
+            return QStringLiteral("Time (UTC)");
+        case Kind:
+            return QStringLiteral("Kind");
+        case Subject:
+            return QStringLiteral("Subject");
+        case Event:
+            return QStringLiteral("Event");
+        default:
+            return {};
     }
 }
 

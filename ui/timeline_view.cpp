@@ -85,6 +85,8 @@ void TimelineView::applyFilter() {
     filter->refresh();
 }
 
-void TimelineView::showSnapshot(const EngineSnapshot& snapshot) { model_->merge(snapshot.timeline); }
+void TimelineView::showSnapshot(const EngineSnapshot& snapshot) {
+    model_->merge(snapshot.timeline);
+}
 
 }  // namespace tai::ui

@@ -12,10 +12,14 @@ const AndonRuleConfig* rule(const AndonConfig& config, const QString& name) {
 }
 
 Severity severityOf(const AndonRuleConfig& r) {
-    return r.severity == u"CRITICAL" ? Severity::Critical : r.severity == u"HIGH" ? Severity::High : Severity::Low;
+    return r.severity == u"CRITICAL" ? Severity::Critical
+           : r.severity == u"HIGH"   ? Severity::High
+                                     : Severity::Low;
 }
 
-QString percent(double v) { return QString::number(v * 100, 'f', 1) + QLatin1Char('%'); }
+QString percent(double v) {
+    return QString::number(v * 100, 'f', 1) + QLatin1Char('%');
+}
 }  // namespace
 
 AndonVerdict evaluateAndon(const AndonInputs& in, const AndonConfig& config) {
@@ -23,35 +27,54 @@ AndonVerdict evaluateAndon(const AndonInputs& in, const AndonConfig& config) {
     auto& alerts = verdict.alerts;
     if (const auto* r = rule(config, QStringLiteral("breaker_open"))) {
         for (const QString& breaker : in.openBreakers) {
-            alerts.push_back({r->name, severityOf(*r), breaker, breaker + QStringLiteral(" breaker open"), 1, 0,
-                              QStringLiteral("force_half_open")});
+            alerts.push_back({r->name, severityOf(*r), breaker, breaker + QStringLiteral(" breaker open"), 1,
+                              0, QStringLiteral("force_half_open")});
         }
     }
-    if (const auto* r = rule(config, QStringLiteral("fraud_rate")); r && in.rejectRate.enoughData &&
-                                                                     in.rejectRate.value > r->threshold) {
-        alerts.push_back({r->name, severityOf(*r), QStringLiteral("payments"),
-                          QStringLiteral("fraud (reject) rate ") + percent(in.rejectRate.value) + QStringLiteral(" > ") +
-                              percent(r->threshold),
-                          in.rejectRate.value, r->threshold, {}});
+    if (const auto* r = rule(config, QStringLiteral("fraud_rate"));
+        r && in.rejectRate.enoughData && in.rejectRate.value > r->threshold) {
+        alerts.push_back({r->name,
+                          severityOf(*r),
+                          QStringLiteral("payments"),
+                          QStringLiteral("fraud (reject) rate ") + percent(in.rejectRate.value) +
+                              QStringLiteral(" > ") + percent(r->threshold),
+                          in.rejectRate.value,
+                          r->threshold,
+                          {}});
     }
-    if (const auto* r = rule(config, QStringLiteral("p99_latency_ms")); r && in.latencyKnown && in.p99Ms > r->threshold) {
-        alerts.push_back({r->name, severityOf(*r), QStringLiteral("payments"),
-                          QStringLiteral("p99 latency %1 ms > %2 ms").arg(in.p99Ms, 0, 'f', 0).arg(r->threshold, 0, 'f', 0),
-                          in.p99Ms, r->threshold, {}});
+    if (const auto* r = rule(config, QStringLiteral("p99_latency_ms"));
+        r && in.latencyKnown && in.p99Ms > r->threshold) {
+        alerts.push_back({r->name,
+                          severityOf(*r),
+                          QStringLiteral("payments"),
+                          QStringLiteral("p99 latency %1 ms > %2 ms")
+                              .arg(in.p99Ms, 0, 'f', 0)
+                              .arg(r->threshold, 0, 'f', 0),
+                          in.p99Ms,
+                          r->threshold,
+                          {}});
     }
-    if (const auto* r = rule(config, QStringLiteral("error_rate")); r && in.errorRate.enoughData &&
-                                                                     in.errorRate.value > r->threshold) {
-        alerts.push_back({r->name, severityOf(*r), QStringLiteral("payment-gateway"),
-                          QStringLiteral("gateway error rate ") + percent(in.errorRate.value) + QStringLiteral(" > ") +
-                              percent(r->threshold),
-                          in.errorRate.value, r->threshold, {}});
+    if (const auto* r = rule(config, QStringLiteral("error_rate"));
+        r && in.errorRate.enoughData && in.errorRate.value > r->threshold) {
+        alerts.push_back({r->name,
+                          severityOf(*r),
+                          QStringLiteral("payment-gateway"),
+                          QStringLiteral("gateway error rate ") + percent(in.errorRate.value) +
+                              QStringLiteral(" > ") + percent(r->threshold),
+                          in.errorRate.value,
+                          r->threshold,
+                          {}});
     }
-    if (const auto* r = rule(config, QStringLiteral("success_rate")); r && in.successRate.enoughData &&
-                                                                       in.successRate.value < r->threshold) {
-        alerts.push_back({r->name, severityOf(*r), QStringLiteral("payments"),
-                          QStringLiteral("success rate ") + percent(in.successRate.value) + QStringLiteral(" < ") +
-                              percent(r->threshold),
-                          in.successRate.value, r->threshold, {}});
+    if (const auto* r = rule(config, QStringLiteral("success_rate"));
+        r && in.successRate.enoughData && in.successRate.value < r->threshold) {
+        alerts.push_back({r->name,
+                          severityOf(*r),
+                          QStringLiteral("payments"),
+                          QStringLiteral("success rate ") + percent(in.successRate.value) +
+                              QStringLiteral(" < ") + percent(r->threshold),
+                          in.successRate.value,
+                          r->threshold,
+                          {}});
     }
     alerts.insert(alerts.end(), in.eventAlerts.begin(), in.eventAlerts.end());
     std::stable_sort(alerts.begin(), alerts.end(),
@@ -61,7 +84,9 @@ AndonVerdict evaluateAndon(const AndonInputs& in, const AndonConfig& config) {
         return verdict;
     }
     const Severity worst = alerts.front().severity;
-    verdict.light = worst == Severity::Critical ? AndonLight::Red : worst == Severity::High ? AndonLight::Yellow : AndonLight::Green;
+    verdict.light = worst == Severity::Critical ? AndonLight::Red
+                    : worst == Severity::High   ? AndonLight::Yellow
+                                                : AndonLight::Green;
     verdict.reason = alerts.front().message;
     if (alerts.size() > 1) {
         verdict.reason += QStringLiteral(" (+%1 more)").arg(alerts.size() - 1);

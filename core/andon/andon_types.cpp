@@ -4,18 +4,24 @@ namespace tai {
 
 QString toString(Severity severity) {
     switch (severity) {
-        case Severity::Low: return QStringLiteral("LOW");
-        case Severity::High: return QStringLiteral("HIGH");
-        case Severity::Critical: return QStringLiteral("CRITICAL");
+        case Severity::Low:
+            return QStringLiteral("LOW");
+        case Severity::High:
+            return QStringLiteral("HIGH");
+        case Severity::Critical:
+            return QStringLiteral("CRITICAL");
     }
     return {};
 }
 
 QString toString(AndonLight light) {
     switch (light) {
-        case AndonLight::Green: return QStringLiteral("GREEN");
-        case AndonLight::Yellow: return QStringLiteral("YELLOW");
-        case AndonLight::Red: return QStringLiteral("RED");
+        case AndonLight::Green:
+            return QStringLiteral("GREEN");
+        case AndonLight::Yellow:
+            return QStringLiteral("YELLOW");
+        case AndonLight::Red:
+            return QStringLiteral("RED");
     }
     return {};
 }

@@ -18,22 +18,30 @@ namespace tai {
 
 namespace {
 
-QFuture<HttpReply> ready(HttpReply reply) { return QtFuture::makeReadyFuture(std::move(reply)); }
+QFuture<HttpReply> ready(HttpReply reply) {
+    return QtFuture::makeReadyFuture(std::move(reply));
+}
 
 HttpReply fromPayment(const PaymentResponse& r) {
     HttpReply reply = HttpReply::json(r.httpStatus(), paymentResponseJson(r));
-    if (!r.error.isEmpty() && r.outcome != PaymentOutcome::GatewayError && r.outcome != PaymentOutcome::GatewayTimeout) {
+    if (!r.error.isEmpty() && r.outcome != PaymentOutcome::GatewayError &&
+        r.outcome != PaymentOutcome::GatewayTimeout) {
         // Like every error body, name the field at fault.
-        const auto field = QJsonDocument::fromJson(HttpReply::error(400, r.error).body).object().value(QStringLiteral("field"));
+        const auto field = QJsonDocument::fromJson(HttpReply::error(400, r.error).body)
+                               .object()
+                               .value(QStringLiteral("field"));
         if (field.isString()) {
             QJsonObject body = QJsonDocument::fromJson(reply.body).object();
             body.insert(QStringLiteral("field"), field);
             reply.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
         }
     }
-    const PaymentOutcome effective = r.outcome == PaymentOutcome::Duplicate && r.original ? *r.original : r.outcome;
-    if ((effective == PaymentOutcome::QueueFull || effective == PaymentOutcome::CircuitOpen) && r.retryAfter.count() > 0) {
-        reply.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray::number(static_cast<qint64>(std::ceil(toSeconds(r.retryAfter))))));
+    const PaymentOutcome effective =
+        r.outcome == PaymentOutcome::Duplicate && r.original ? *r.original : r.outcome;
+    if ((effective == PaymentOutcome::QueueFull || effective == PaymentOutcome::CircuitOpen) &&
+        r.retryAfter.count() > 0) {
+        reply.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray::number(static_cast<qint64>(
+                                                                      std::ceil(toSeconds(r.retryAfter))))));
     }
     return reply;
 }
@@ -60,7 +68,8 @@ std::optional<QJsonObject> objectBody(const QByteArray& body, HttpReply* error) 
     QJsonParseError parse{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parse);
     if (parse.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = HttpReply::error(400, QStringLiteral("body: must be a JSON object (%1)").arg(parse.errorString()));
+        *error = HttpReply::error(
+            400, QStringLiteral("body: must be a JSON object (%1)").arg(parse.errorString()));
         return std::nullopt;
     }
     return doc.object();
@@ -72,7 +81,8 @@ std::optional<double> number(const QJsonObject& o, const char* key, double min, 
         return std::nullopt;
     }
     if (!v.isDouble() || v.toDouble() < min || v.toDouble() > max) {
-        *error = QStringLiteral("%1: must be a number from %2 to %3").arg(QLatin1String(key)).arg(min).arg(max);
+        *error =
+            QStringLiteral("%1: must be a number from %2 to %3").arg(QLatin1String(key)).arg(min).arg(max);
         return std::nullopt;
     }
     return v.toDouble();
@@ -88,7 +98,8 @@ CommandOrigin originOf(const QJsonObject& body) {
 }  // namespace
 
 QString traceIdFromTraceparent(const QByteArray& header) {
-    static const QRegularExpression pattern(QStringLiteral("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$"));
+    static const QRegularExpression pattern(
+        QStringLiteral("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$"));
     const auto match = pattern.match(QString::fromLatin1(header.trimmed()));
     if (!match.hasMatch() || match.captured(1) == QString(32, QLatin1Char('0'))) {
         return {};
@@ -142,7 +153,10 @@ QFuture<HttpReply> ApiRouter::handle(const ApiRequest& request) {
             return methodNotAllowed("GET");
         }
         const auto snapshot = engine_.latestSnapshot();
-        HttpReply reply{200, snapshot ? prometheusText(*snapshot) : QByteArray(), "text/plain; version=0.0.4; charset=utf-8", {}};
+        HttpReply reply{200,
+                        snapshot ? prometheusText(*snapshot) : QByteArray(),
+                        "text/plain; version=0.0.4; charset=utf-8",
+                        {}};
         return ready(reply);
     }
     if (path == u"/v1/payments") {
@@ -162,9 +176,11 @@ QFuture<HttpReply> ApiRouter::handle(const ApiRequest& request) {
         if (!snapshot) {
             return ready(HttpReply::error(503, QStringLiteral("engine: not running")));
         }
-        const QJsonValue body = path == u"/v1/state" ? QJsonValue(snapshotJson(*snapshot)) : QJsonValue(alertsJson(*snapshot));
-        return ready(HttpReply::json(200, body.isObject() ? QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact)
-                                                          : QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)));
+        const QJsonValue body =
+            path == u"/v1/state" ? QJsonValue(snapshotJson(*snapshot)) : QJsonValue(alertsJson(*snapshot));
+        return ready(HttpReply::json(
+            200, body.isObject() ? QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact)
+                                 : QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)));
     }
     if (parts.size() == 3 && parts[0] == u"v1" && parts[1] == u"traces") {
         return get ? ready(trace(parts[2])) : methodNotAllowed("GET");
@@ -175,7 +191,8 @@ QFuture<HttpReply> ApiRouter::handle(const ApiRequest& request) {
         }
         const QByteArray authorization = request.headers.value("authorization");
         if (authorization.isEmpty()) {
-            HttpReply reply = HttpReply::error(401, QStringLiteral("authorization: a Bearer token is required for control endpoints"));
+            HttpReply reply = HttpReply::error(
+                401, QStringLiteral("authorization: a Bearer token is required for control endpoints"));
             reply.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
             return ready(reply);
         }
@@ -189,9 +206,8 @@ QFuture<HttpReply> ApiRouter::handle(const ApiRequest& request) {
 
 QFuture<HttpReply> ApiRouter::payments(const ApiRequest& request) {
     const QString trace = traceIdFromTraceparent(request.headers.value("traceparent"));
-    return engine_.submitPayment(request.body, trace).then(QtFuture::Launch::Sync, [](const PaymentResponse& r) {
-        return fromPayment(r);
-    });
+    return engine_.submitPayment(request.body, trace)
+        .then(QtFuture::Launch::Sync, [](const PaymentResponse& r) { return fromPayment(r); });
 }
 
 QFuture<HttpReply> ApiRouter::deployments(const ApiRequest& request) {
@@ -200,27 +216,30 @@ QFuture<HttpReply> ApiRouter::deployments(const ApiRequest& request) {
     if (!body) {
         return ready(error);
     }
-    return engine_.execute(RequestDeployment{*body, originOf(*body)}).then(QtFuture::Launch::Sync, [](const CommandResult& r) {
-        if (r.ok) {
-            return HttpReply::json(202, QJsonDocument(QJsonObject{{QStringLiteral("id"), r.id},
-                                                                  {QStringLiteral("status"), QStringLiteral("accepted")}})
-                                            .toJson(QJsonDocument::Compact));
-        }
-        QJsonObject o{{QStringLiteral("error"), r.error}};
-        if (!r.id.isEmpty()) {
-            o.insert(QStringLiteral("id"), r.id);
-        }
-        QJsonArray reasons;
-        for (const QString& reason : r.reasons) {
-            reasons.append(reason);
-        }
-        o.insert(QStringLiteral("reasons"), reasons);
-        const auto field = HttpReply::error(422, r.error);
-        if (const auto f = QJsonDocument::fromJson(field.body).object().value(QStringLiteral("field")); !f.isUndefined()) {
-            o.insert(QStringLiteral("field"), f);
-        }
-        return HttpReply::json(422, QJsonDocument(o).toJson(QJsonDocument::Compact));
-    });
+    return engine_.execute(RequestDeployment{*body, originOf(*body)})
+        .then(QtFuture::Launch::Sync, [](const CommandResult& r) {
+            if (r.ok) {
+                return HttpReply::json(
+                    202, QJsonDocument(QJsonObject{{QStringLiteral("id"), r.id},
+                                                   {QStringLiteral("status"), QStringLiteral("accepted")}})
+                             .toJson(QJsonDocument::Compact));
+            }
+            QJsonObject o{{QStringLiteral("error"), r.error}};
+            if (!r.id.isEmpty()) {
+                o.insert(QStringLiteral("id"), r.id);
+            }
+            QJsonArray reasons;
+            for (const QString& reason : r.reasons) {
+                reasons.append(reason);
+            }
+            o.insert(QStringLiteral("reasons"), reasons);
+            const auto field = HttpReply::error(422, r.error);
+            if (const auto f = QJsonDocument::fromJson(field.body).object().value(QStringLiteral("field"));
+                !f.isUndefined()) {
+                o.insert(QStringLiteral("field"), f);
+            }
+            return HttpReply::json(422, QJsonDocument(o).toJson(QJsonDocument::Compact));
+        });
 }
 
 HttpReply ApiRouter::deployment(const QString& id) const {
@@ -249,16 +268,20 @@ HttpReply ApiRouter::trace(const QString& traceId) const {
     query.limit = 1000;
     QJsonArray events;
     for (const AuditRecord& r : store->query(query)) {
-        events.append(QJsonObject{{QStringLiteral("seq"), static_cast<qint64>(r.seq)},
-                                  {QStringLiteral("at_ms"), static_cast<qint64>(r.row.atMs)},
-                                  {QStringLiteral("kind"), r.row.kind},
-                                  {QStringLiteral("subject"), r.row.subject},
-                                  {QStringLiteral("payload"), QJsonDocument::fromJson(r.row.payload).object()}});
+        events.append(
+            QJsonObject{{QStringLiteral("seq"), static_cast<qint64>(r.seq)},
+                        {QStringLiteral("at_ms"), static_cast<qint64>(r.row.atMs)},
+                        {QStringLiteral("kind"), r.row.kind},
+                        {QStringLiteral("subject"), r.row.subject},
+                        {QStringLiteral("payload"), QJsonDocument::fromJson(r.row.payload).object()}});
     }
     if (events.isEmpty()) {
-        return HttpReply::error(404, QStringLiteral("trace_id: no events for %1 (yet: decisions are written within 50 ms)").arg(traceId));
+        return HttpReply::error(
+            404, QStringLiteral("trace_id: no events for %1 (yet: decisions are written within 50 ms)")
+                     .arg(traceId));
     }
-    return HttpReply::json(200, QJsonDocument(QJsonObject{{QStringLiteral("trace_id"), traceId}, {QStringLiteral("events"), events}})
+    return HttpReply::json(200, QJsonDocument(QJsonObject{{QStringLiteral("trace_id"), traceId},
+                                                          {QStringLiteral("events"), events}})
                                     .toJson(QJsonDocument::Compact));
 }
 
@@ -271,25 +294,30 @@ QFuture<HttpReply> ApiRouter::control(const ApiRequest& request, const QStringLi
     const QJsonObject& body = *parsed;
     const CommandOrigin origin = originOf(body);
     const auto run = [this](const EngineCommand& command) {
-        return engine_.execute(command).then(QtFuture::Launch::Sync, [](const CommandResult& r) { return fromCommand(r); });
+        return engine_.execute(command).then(QtFuture::Launch::Sync,
+                                             [](const CommandResult& r) { return fromCommand(r); });
     };
     QString error;
     // breakers/{name}/{force-open|force-half-open|force-closed|release}
     if (parts.size() == 3 && parts[0] == u"breakers") {
-        static const QHash<QString, BreakerControl> controls{{QStringLiteral("force-open"), BreakerControl::ForceOpen},
-                                                             {QStringLiteral("force-half-open"), BreakerControl::ForceHalfOpen},
-                                                             {QStringLiteral("force-closed"), BreakerControl::ForceClosed},
-                                                             {QStringLiteral("release"), BreakerControl::Release}};
+        static const QHash<QString, BreakerControl> controls{
+            {QStringLiteral("force-open"), BreakerControl::ForceOpen},
+            {QStringLiteral("force-half-open"), BreakerControl::ForceHalfOpen},
+            {QStringLiteral("force-closed"), BreakerControl::ForceClosed},
+            {QStringLiteral("release"), BreakerControl::Release}};
         if (!controls.contains(parts[2])) {
-            return ready(HttpReply::error(404, QStringLiteral("control: unknown breaker control '%1'").arg(parts[2].left(40))));
+            return ready(HttpReply::error(
+                404, QStringLiteral("control: unknown breaker control '%1'").arg(parts[2].left(40))));
         }
         return run(ControlBreaker{parts[1], controls.value(parts[2]), origin});
     }
     // deployments/{id}/{pause|resume|promote|promote-full|abort|rollback|retry}
     if (parts.size() == 3 && parts[0] == u"deployments") {
-        const auto control = rolloutControlFromString(QString(parts[2]).replace(QLatin1Char('-'), QLatin1Char('_')));
+        const auto control =
+            rolloutControlFromString(QString(parts[2]).replace(QLatin1Char('-'), QLatin1Char('_')));
         if (!control) {
-            return ready(HttpReply::error(404, QStringLiteral("control: unknown rollout control '%1'").arg(parts[2].left(40))));
+            return ready(HttpReply::error(
+                404, QStringLiteral("control: unknown rollout control '%1'").arg(parts[2].left(40))));
         }
         const QString region = body.value(QStringLiteral("region")).toString();
         if (*control == RolloutControl::Rollback && region.isEmpty()) {
@@ -314,18 +342,22 @@ QFuture<HttpReply> ApiRouter::control(const ApiRequest& request, const QStringLi
         f.region = body.value(QStringLiteral("region")).toString();
         f.version = body.value(QStringLiteral("version")).toString();
         f.errorRate = number(body, "error_rate", 0, 1, &error);
-        if (const auto p = number(body, "p99_ms", 0, 3.6e6, &error)) f.p99Ms = static_cast<int>(*p);
+        if (const auto p = number(body, "p99_ms", 0, 3.6e6, &error))
+            f.p99Ms = static_cast<int>(*p);
         f.actionFailureRate = number(body, "action_failure_rate", 0, 1, &error);
-        if (const auto c = number(body, "capacity", 0, 1e9, &error)) f.capacity = static_cast<int>(*c);
+        if (const auto c = number(body, "capacity", 0, 1e9, &error))
+            f.capacity = static_cast<int>(*c);
         std::optional<int> forSeconds;
-        if (const auto s = number(body, "for_s", 1, 86400, &error)) forSeconds = static_cast<int>(*s);
+        if (const auto s = number(body, "for_s", 1, 86400, &error))
+            forSeconds = static_cast<int>(*s);
         if (!error.isEmpty()) {
             return ready(HttpReply::error(400, error));
         }
         return run(SetInfraFault{f, forSeconds, body.value(QStringLiteral("clear")).toBool(false), origin});
     }
     if (parts.size() == 1 && (parts[0] == u"load" || parts[0] == u"burst")) {
-        const int rate = static_cast<int>(number(body, "payments_per_s", 0, 1e7, &error).value_or(parts[0] == u"load" ? 0 : 100));
+        const int rate = static_cast<int>(
+            number(body, "payments_per_s", 0, 1e7, &error).value_or(parts[0] == u"load" ? 0 : 100));
         const double share = number(body, "fraudster_share", 0, 1, &error).value_or(0.01);
         const int customers = static_cast<int>(number(body, "customers", 1, 1e9, &error).value_or(500));
         const int seconds = static_cast<int>(number(body, "seconds", 1, 3600, &error).value_or(10));
@@ -337,7 +369,8 @@ QFuture<HttpReply> ApiRouter::control(const ApiRequest& request, const QStringLi
         }
         return run(StartBurst{rate, seconds, share, customers, origin});
     }
-    return ready(HttpReply::error(404, QStringLiteral("path: no control endpoint at %1").arg(request.path.left(200))));
+    return ready(
+        HttpReply::error(404, QStringLiteral("path: no control endpoint at %1").arg(request.path.left(200))));
 }
 
 }  // namespace tai

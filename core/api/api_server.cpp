@@ -12,20 +12,32 @@
 namespace tai {
 
 namespace {
-qint64 monotonicMs() { return std::chrono::duration_cast<std::chrono::milliseconds>(RealClock::monotonicNow()).count(); }
+qint64 monotonicMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(RealClock::monotonicNow()).count();
+}
 
 QByteArray methodName(QHttpServerRequest::Method method) {
     switch (method) {
-        case QHttpServerRequest::Method::Get: return "GET";
-        case QHttpServerRequest::Method::Put: return "PUT";
-        case QHttpServerRequest::Method::Delete: return "DELETE";
-        case QHttpServerRequest::Method::Post: return "POST";
-        case QHttpServerRequest::Method::Head: return "HEAD";
-        case QHttpServerRequest::Method::Options: return "OPTIONS";
-        case QHttpServerRequest::Method::Patch: return "PATCH";
-        case QHttpServerRequest::Method::Connect: return "CONNECT";
-        case QHttpServerRequest::Method::Trace: return "TRACE";
-        default: return "UNKNOWN";
+        case QHttpServerRequest::Method::Get:
+            return "GET";
+        case QHttpServerRequest::Method::Put:
+            return "PUT";
+        case QHttpServerRequest::Method::Delete:
+            return "DELETE";
+        case QHttpServerRequest::Method::Post:
+            return "POST";
+        case QHttpServerRequest::Method::Head:
+            return "HEAD";
+        case QHttpServerRequest::Method::Options:
+            return "OPTIONS";
+        case QHttpServerRequest::Method::Patch:
+            return "PATCH";
+        case QHttpServerRequest::Method::Connect:
+            return "CONNECT";
+        case QHttpServerRequest::Method::Trace:
+            return "TRACE";
+        default:
+            return "UNKNOWN";
     }
 }
 }  // namespace
@@ -34,7 +46,8 @@ namespace {
 // Lets the API see every connection as it is accepted, before any request on it completes.
 class WatchedTcpServer final : public QTcpServer {
 public:
-    WatchedTcpServer(QObject* parent, std::function<void(QTcpSocket*)> watch) : QTcpServer(parent), watch_(std::move(watch)) {}
+    WatchedTcpServer(QObject* parent, std::function<void(QTcpSocket*)> watch)
+        : QTcpServer(parent), watch_(std::move(watch)) {}
 
 protected:
     void incomingConnection(qintptr descriptor) override {
@@ -61,7 +74,9 @@ ApiServer::ApiServer(ApiRouter& router, QObject* parent) : QAbstractHttpServer(p
 
 void ApiServer::watch(QTcpSocket* socket) {
     lastActivity_.insert(socket, monotonicMs());
-    const auto touch = [this, socket] { lastActivity_[socket] = monotonicMs(); };
+    const auto touch = [this, socket] {
+        lastActivity_[socket] = monotonicMs();
+    };
     connect(socket, &QIODevice::readyRead, this, touch);
     connect(socket, &QIODevice::bytesWritten, this, touch);
     connect(socket, &QObject::destroyed, this, [this, socket] { lastActivity_.remove(socket); });
@@ -83,7 +98,10 @@ void ApiServer::closeIdle() {
 bool ApiServer::start(const QHostAddress& address, quint16 port, QString* error) {
     auto* server = new WatchedTcpServer(this, [this](QTcpSocket* socket) { watch(socket); });
     if (!server->listen(address, port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(server->errorString());
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(address.toString())
+                     .arg(port)
+                     .arg(server->errorString());
         delete server;
         return false;
     }
@@ -95,7 +113,9 @@ bool ApiServer::start(const QHostAddress& address, quint16 port, QString* error)
 
 double ApiServer::requestsPerSecond() const {
     const qint64 now = monotonicMs();
-    return static_cast<double>(std::count_if(recent_.begin(), recent_.end(), [now](qint64 t) { return now - t <= 10'000; })) / 10.0;
+    return static_cast<double>(
+               std::count_if(recent_.begin(), recent_.end(), [now](qint64 t) { return now - t <= 10'000; })) /
+           10.0;
 }
 
 bool ApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) {
@@ -124,9 +144,12 @@ bool ApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* soc
     connection.replies.emplace_back(std::nullopt);
 
     QFuture<HttpReply> future = router_.handle(api);
-    future.then(this, [this, socket, slot, close](const HttpReply& reply) { deliver(socket, slot, reply, close); })
+    future
+        .then(this,
+              [this, socket, slot, close](const HttpReply& reply) { deliver(socket, slot, reply, close); })
         .onCanceled(this, [this, socket, slot, close] {
-            deliver(socket, slot, HttpReply::error(503, QStringLiteral("engine: stopped before it answered")), close);
+            deliver(socket, slot, HttpReply::error(503, QStringLiteral("engine: stopped before it answered")),
+                    close);
         });
     return true;
 }
@@ -160,7 +183,8 @@ void ApiServer::flush(QTcpSocket* key) {
         auto [reply, close] = std::move(*c.replies.front());
         c.replies.pop_front();
         ++c.firstSlot;
-        QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
+        QByteArray head =
+            "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
         head += "Content-Type: " + reply.contentType + "\r\n";
         head += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
         for (const auto& [name, value] : std::as_const(reply.headers)) {

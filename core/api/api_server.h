@@ -44,8 +44,8 @@ protected:
 private:
     struct Connection {
         QPointer<QTcpSocket> socket;
-        quint64 nextSlot = 0;   // the slot the next request takes
-        quint64 firstSlot = 0;  // the oldest unanswered
+        quint64 nextSlot = 0;                                           // the slot the next request takes
+        quint64 firstSlot = 0;                                          // the oldest unanswered
         std::deque<std::optional<std::pair<HttpReply, bool>>> replies;  // reply, close after
     };
     void deliver(QTcpSocket* key, quint64 slot, HttpReply reply, bool close);

@@ -36,7 +36,8 @@ ApiToken loadApiToken(const QString& directory, bool create, QString* error) {
     const QByteArray value = bytes.toHex();
     // Create with owner-only permissions before writing, so the secret is never readable by others.
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly) ||
-        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || file.write(value + '\n') != value.size() + 1) {
+        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        file.write(value + '\n') != value.size() + 1) {
         *error = token.path + QStringLiteral(": cannot write: ") + file.errorString();
         return token;
     }

@@ -14,7 +14,9 @@ struct HttpReply {
     QByteArray contentType = "application/json";
     QList<QPair<QByteArray, QByteArray>> headers;
 
-    static HttpReply json(int status, const QByteArray& body) { return {status, body, "application/json", {}}; }
+    static HttpReply json(int status, const QByteArray& body) {
+        return {status, body, "application/json", {}};
+    }
     // {"error": "...", "field": "..."}: the field is the part before the first ':' when it names one.
     static HttpReply error(int status, const QString& message);
 };

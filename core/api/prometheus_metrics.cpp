@@ -3,7 +3,9 @@
 namespace tai {
 
 namespace {
-QByteArray number(double v) { return QByteArray::number(v, 'g', 12); }
+QByteArray number(double v) {
+    return QByteArray::number(v, 'g', 12);
+}
 
 QByteArray label(const QString& value) {
     QByteArray escaped = value.toUtf8();
@@ -22,14 +24,19 @@ QByteArray prometheusText(const EngineSnapshot& s) {
     out.reserve(8192);
     family(out, "tai_payments_total", "counter", "Payment signals decided, by outcome.");
     for (int i = 0; i < kPaymentOutcomeCount; ++i) {
-        out += "tai_payments_total{system=\"payments\",outcome=\"" + label(toString(static_cast<PaymentOutcome>(i))) + "\"} " +
+        out += "tai_payments_total{system=\"payments\",outcome=\"" +
+               label(toString(static_cast<PaymentOutcome>(i))) + "\"} " +
                QByteArray::number(static_cast<qulonglong>(s.kpis.totals[static_cast<std::size_t>(i)])) + '\n';
     }
     family(out, "tai_breaker_state", "gauge", "Circuit breaker state: 0 closed, 1 half-open, 2 open.");
     for (const BreakerView& b : s.breakers) {
-        const int state = b.status.state == BreakerState::Closed ? 0 : b.status.state == BreakerState::HalfOpen ? 1 : 2;
-        const QByteArray system = b.status.name.startsWith(QStringLiteral("deploy:")) ? "deployments" : "payments";
-        out += "tai_breaker_state{system=\"" + system + "\",breaker=\"" + label(b.status.name) + "\"} " + QByteArray::number(state) + '\n';
+        const int state = b.status.state == BreakerState::Closed     ? 0
+                          : b.status.state == BreakerState::HalfOpen ? 1
+                                                                     : 2;
+        const QByteArray system =
+            b.status.name.startsWith(QStringLiteral("deploy:")) ? "deployments" : "payments";
+        out += "tai_breaker_state{system=\"" + system + "\",breaker=\"" + label(b.status.name) + "\"} " +
+               QByteArray::number(state) + '\n';
     }
     family(out, "tai_breaker_trips_total", "counter", "Times each breaker opened.");
     for (const BreakerView& b : s.breakers) {
@@ -59,7 +66,8 @@ QByteArray prometheusText(const EngineSnapshot& s) {
     out += "tai_payment_latency_seconds_bucket{system=\"payments\",le=\"+Inf\"} " +
            QByteArray::number(static_cast<qulonglong>(s.kpis.latencyCount)) + '\n';
     out += "tai_payment_latency_seconds_sum{system=\"payments\"} " + number(s.kpis.latencySumSeconds) + '\n';
-    out += "tai_payment_latency_seconds_count{system=\"payments\"} " + QByteArray::number(static_cast<qulonglong>(s.kpis.latencyCount)) + '\n';
+    out += "tai_payment_latency_seconds_count{system=\"payments\"} " +
+           QByteArray::number(static_cast<qulonglong>(s.kpis.latencyCount)) + '\n';
     family(out, "tai_andon_light", "gauge", "Overall Andon light: 0 green, 1 yellow, 2 red.");
     out += "tai_andon_light " + QByteArray::number(static_cast<int>(s.light)) + '\n';
     family(out, "tai_alerts_active", "gauge", "Alert conditions holding now.");
@@ -67,8 +75,10 @@ QByteArray prometheusText(const EngineSnapshot& s) {
     family(out, "tai_rollouts", "gauge", "Deployments by status.");
     for (int i = 0; i <= static_cast<int>(RolloutStatus::Interrupted); ++i) {
         const auto status = static_cast<RolloutStatus>(i);
-        const auto count = std::count_if(s.rollouts.begin(), s.rollouts.end(), [status](const RolloutView& v) { return v.status == status; });
-        out += "tai_rollouts{system=\"deployments\",status=\"" + label(toString(status)) + "\"} " + QByteArray::number(static_cast<qlonglong>(count)) + '\n';
+        const auto count = std::count_if(s.rollouts.begin(), s.rollouts.end(),
+                                         [status](const RolloutView& v) { return v.status == status; });
+        out += "tai_rollouts{system=\"deployments\",status=\"" + label(toString(status)) + "\"} " +
+               QByteArray::number(static_cast<qlonglong>(count)) + '\n';
     }
     return out;
 }

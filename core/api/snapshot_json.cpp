@@ -7,7 +7,8 @@ namespace tai {
 
 namespace {
 QJsonObject rate(const Rate& r) {
-    QJsonObject o{{QStringLiteral("samples"), static_cast<qint64>(r.samples)}, {QStringLiteral("enough_data"), r.enoughData}};
+    QJsonObject o{{QStringLiteral("samples"), static_cast<qint64>(r.samples)},
+                  {QStringLiteral("enough_data"), r.enoughData}};
     o.insert(QStringLiteral("value"), r.enoughData ? QJsonValue(r.value) : QJsonValue());
     return o;
 }
@@ -53,7 +54,8 @@ QJsonObject snapshotJson(const EngineSnapshot& s) {
     }
     QJsonObject totals;
     for (int i = 0; i < kPaymentOutcomeCount; ++i) {
-        totals.insert(toString(static_cast<PaymentOutcome>(i)), static_cast<qint64>(s.kpis.totals[static_cast<std::size_t>(i)]));
+        totals.insert(toString(static_cast<PaymentOutcome>(i)),
+                      static_cast<qint64>(s.kpis.totals[static_cast<std::size_t>(i)]));
     }
     QJsonArray rollouts;
     for (const RolloutView& v : s.rollouts) {

@@ -26,7 +26,8 @@ struct Batch {
 // when it goes out of scope.
 class AuditConnection {
 public:
-    AuditConnection(const QString& database, const QString& role) : name_(role + QUuid::createUuid().toString(QUuid::Id128)) {
+    AuditConnection(const QString& database, const QString& role)
+        : name_(role + QUuid::createUuid().toString(QUuid::Id128)) {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name_);
         db.setDatabaseName(database);
         if (database.startsWith(QStringLiteral("file:"))) {
@@ -72,20 +73,25 @@ bool exec(QSqlDatabase db, const QString& sql, QString* error) {
 // Schema migrations: each step runs once, in order, and records its version.
 const QStringList kMigrations[] = {
     {
-        QStringLiteral("CREATE TABLE audit_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, "
-                       "trace_id TEXT, kind TEXT NOT NULL, subject TEXT, payload TEXT, policy_version TEXT)"),
+        QStringLiteral(
+            "CREATE TABLE audit_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, "
+            "trace_id TEXT, kind TEXT NOT NULL, subject TEXT, payload TEXT, policy_version TEXT)"),
         QStringLiteral("CREATE INDEX audit_kind ON audit_events(kind, seq)"),
         QStringLiteral("CREATE INDEX audit_subject ON audit_events(subject, seq)"),
         QStringLiteral("CREATE INDEX audit_trace ON audit_events(trace_id)"),
         QStringLiteral("CREATE INDEX audit_time ON audit_events(at_ms)"),
-        QStringLiteral("CREATE TABLE idempotency (key TEXT PRIMARY KEY, hash TEXT NOT NULL, response TEXT NOT NULL, "
-                       "stored_at_ms INTEGER NOT NULL)"),
-        QStringLiteral("CREATE TABLE rollouts (id TEXT PRIMARY KEY, status TEXT NOT NULL, state TEXT NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE idempotency (key TEXT PRIMARY KEY, hash TEXT NOT NULL, response TEXT NOT NULL, "
+            "stored_at_ms INTEGER NOT NULL)"),
+        QStringLiteral(
+            "CREATE TABLE rollouts (id TEXT PRIMARY KEY, status TEXT NOT NULL, state TEXT NOT NULL)"),
     },
 };
 
 bool migrate(QSqlDatabase db, std::int64_t nowMs, QString* error) {
-    if (!exec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER)"),
+    if (!exec(db,
+              QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                             "applied_at_ms INTEGER)"),
               error)) {
         return false;
     }
@@ -93,7 +99,9 @@ bool migrate(QSqlDatabase db, std::int64_t nowMs, QString* error) {
     current.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
     const int have = current.next() ? current.value(0).toInt() : 0;
     if (have > AuditStore::kSchemaVersion) {
-        *error = QStringLiteral("the database has schema version %1; this build knows up to %2").arg(have).arg(AuditStore::kSchemaVersion);
+        *error = QStringLiteral("the database has schema version %1; this build knows up to %2")
+                     .arg(have)
+                     .arg(AuditStore::kSchemaVersion);
         return false;
     }
     for (int version = have + 1; version <= AuditStore::kSchemaVersion; ++version) {
@@ -108,7 +116,8 @@ bool migrate(QSqlDatabase db, std::int64_t nowMs, QString* error) {
             }
         }
         QSqlQuery record(db);
-        record.prepare(QStringLiteral("INSERT INTO schema_migrations (version, applied_at_ms) VALUES (?, ?)"));
+        record.prepare(
+            QStringLiteral("INSERT INTO schema_migrations (version, applied_at_ms) VALUES (?, ?)"));
         record.addBindValue(version);
         record.addBindValue(static_cast<qlonglong>(nowMs));
         if (!record.exec() || !db.commit()) {
@@ -157,9 +166,10 @@ AuditStore::AuditStore(const Options& options, QString databaseName)
 
 std::unique_ptr<AuditStore> AuditStore::open(const Options& options, QString* error) {
     static std::atomic<int> counter{0};
-    const QString name = options.path.isEmpty()
-                             ? QStringLiteral("file:tai-memory-%1?mode=memory&cache=shared").arg(counter.fetch_add(1))
-                             : options.path;
+    const QString name =
+        options.path.isEmpty()
+            ? QStringLiteral("file:tai-memory-%1?mode=memory&cache=shared").arg(counter.fetch_add(1))
+            : options.path;
     std::unique_ptr<AuditStore> store(new AuditStore(options, name));
     std::promise<QString> ready;
     auto started = ready.get_future();
@@ -215,7 +225,8 @@ void AuditStore::append(AuditRow row) {
     }
 }
 
-void AuditStore::appendDurable(std::vector<AuditRow> rows, std::optional<IdempotencyRow> key, std::function<void()> committed) {
+void AuditStore::appendDurable(std::vector<AuditRow> rows, std::optional<IdempotencyRow> key,
+                               std::function<void()> committed) {
     std::lock_guard lock(mutex_);
     pendingRows_ += rows.size();
     for (AuditRow& row : rows) {
@@ -261,8 +272,8 @@ void AuditStore::run() {
             std::unique_lock lock(mutex_);
             // Group commit: wait for a full batch, for the window to pass, or for shutdown.
             wake_.wait_for(lock, kBatchWindow, [this] { return stopping_ || pendingRows_ >= kBatchRows; });
-            const bool empty = pending_->rows.empty() && pending_->keys.empty() && pending_->rollouts.empty() &&
-                               pending_->committed.empty();
+            const bool empty = pending_->rows.empty() && pending_->keys.empty() &&
+                               pending_->rollouts.empty() && pending_->committed.empty();
             if (empty) {
                 if (stopping_) {
                     return;
@@ -281,7 +292,8 @@ void AuditStore::run() {
         for (auto& committed : batch->committed) {
             committed();
         }
-        const std::int64_t purgeEveryMs = databaseName_.startsWith(QStringLiteral("file:")) ? 60'000 : 3'600'000;
+        const std::int64_t purgeEveryMs =
+            databaseName_.startsWith(QStringLiteral("file:")) ? 60'000 : 3'600'000;
         if (options_.nowMs && options_.nowMs() - lastPurgeMs > purgeEveryMs) {
             purge();
             lastPurgeMs = options_.nowMs();
@@ -302,8 +314,9 @@ bool AuditStore::commitBatch(Batch& batch) {
         return fail(db.lastError().text());
     }
     QSqlQuery insert(db);
-    insert.prepare(QStringLiteral("INSERT INTO audit_events (at_ms, trace_id, kind, subject, payload, policy_version) "
-                                  "VALUES (?, ?, ?, ?, ?, ?)"));
+    insert.prepare(
+        QStringLiteral("INSERT INTO audit_events (at_ms, trace_id, kind, subject, payload, policy_version) "
+                       "VALUES (?, ?, ?, ?, ?, ?)"));
     for (const AuditRow& row : batch.rows) {
         insert.bindValue(0, static_cast<qlonglong>(row.atMs));
         insert.bindValue(1, row.traceId);
@@ -316,7 +329,8 @@ bool AuditStore::commitBatch(Batch& batch) {
         }
     }
     QSqlQuery key(db);
-    key.prepare(QStringLiteral("INSERT OR REPLACE INTO idempotency (key, hash, response, stored_at_ms) VALUES (?, ?, ?, ?)"));
+    key.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO idempotency (key, hash, response, stored_at_ms) VALUES (?, ?, ?, ?)"));
     for (const IdempotencyRow& k : batch.keys) {
         key.bindValue(0, k.key);
         key.bindValue(1, QString::fromLatin1(k.canonicalHash));
@@ -352,8 +366,9 @@ void AuditStore::purge() {
     QSqlQuery q(connection.db());
     const std::int64_t now = options_.nowMs();
     const bool inMemory = databaseName_.startsWith(QStringLiteral("file:"));
-    const std::int64_t keepMs = inMemory ? std::chrono::duration_cast<std::chrono::milliseconds>(options_.memoryRetention).count()
-                                         : options_.retentionDays * kDayMs;
+    const std::int64_t keepMs =
+        inMemory ? std::chrono::duration_cast<std::chrono::milliseconds>(options_.memoryRetention).count()
+                 : options_.retentionDays * kDayMs;
     q.prepare(QStringLiteral("DELETE FROM audit_events WHERE at_ms < ?"));
     q.addBindValue(static_cast<qlonglong>(now - keepMs));
     if (!q.exec()) {
@@ -371,13 +386,14 @@ void AuditStore::purge() {
 std::vector<IdempotencyRow> AuditStore::loadIdempotency(std::int64_t nowMs) const {
     AuditConnection connection(databaseName_, QStringLiteral("tai-audit-reader-"));
     QSqlQuery q(connection.db());
-    q.prepare(QStringLiteral("SELECT key, hash, response, stored_at_ms FROM idempotency WHERE stored_at_ms > ?"));
+    q.prepare(
+        QStringLiteral("SELECT key, hash, response, stored_at_ms FROM idempotency WHERE stored_at_ms > ?"));
     q.addBindValue(static_cast<qlonglong>(nowMs - kDayMs));
     q.exec();
     std::vector<IdempotencyRow> rows;
     while (q.next()) {
-        rows.push_back(IdempotencyRow{q.value(0).toString(), q.value(1).toString().toLatin1(), q.value(2).toString().toUtf8(),
-                                      q.value(3).toLongLong()});
+        rows.push_back(IdempotencyRow{q.value(0).toString(), q.value(1).toString().toLatin1(),
+                                      q.value(2).toString().toUtf8(), q.value(3).toLongLong()});
     }
     return rows;
 }
@@ -395,7 +411,8 @@ std::vector<std::pair<QString, QByteArray>> AuditStore::loadRollouts() const {
 
 std::vector<AuditRecord> AuditStore::query(const AuditQuery& query, QString* error) const {
     AuditConnection connection(databaseName_, QStringLiteral("tai-audit-reader-"));
-    QString sql = QStringLiteral("SELECT seq, at_ms, trace_id, kind, subject, payload, policy_version FROM audit_events");
+    QString sql = QStringLiteral(
+        "SELECT seq, at_ms, trace_id, kind, subject, payload, policy_version FROM audit_events");
     QVariantList values;
     bindFilter(sql, values, query);
     sql += QStringLiteral(" ORDER BY seq LIMIT ?");
@@ -413,14 +430,16 @@ std::vector<AuditRecord> AuditStore::query(const AuditQuery& query, QString* err
         return records;
     }
     while (q.next()) {
-        records.push_back(AuditRecord{q.value(0).toLongLong(),
-                                      AuditRow{q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                                               q.value(4).toString(), q.value(5).toString().toUtf8(), q.value(6).toString()}});
+        records.push_back(AuditRecord{
+            q.value(0).toLongLong(),
+            AuditRow{q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                     q.value(4).toString(), q.value(5).toString().toUtf8(), q.value(6).toString()}});
     }
     return records;
 }
 
-std::int64_t AuditStore::exportTo(const AuditQuery& filter, const QString& format, const QString& file, QString* error) const {
+std::int64_t AuditStore::exportTo(const AuditQuery& filter, const QString& format, const QString& file,
+                                  QString* error) const {
     if (format != u"csv" && format != u"jsonl") {
         *error = QStringLiteral("format: must be csv or jsonl");
         return -1;
@@ -447,8 +466,9 @@ std::int64_t AuditStore::exportTo(const AuditQuery& filter, const QString& forma
         }
         for (const AuditRecord& r : records) {
             if (format == u"csv") {
-                out.write(QStringList{QString::number(r.seq), QString::number(r.row.atMs), csv(r.row.traceId), csv(r.row.kind),
-                                      csv(r.row.subject), csv(r.row.policyVersion), csv(QString::fromUtf8(r.row.payload))}
+                out.write(QStringList{QString::number(r.seq), QString::number(r.row.atMs), csv(r.row.traceId),
+                                      csv(r.row.kind), csv(r.row.subject), csv(r.row.policyVersion),
+                                      csv(QString::fromUtf8(r.row.payload))}
                               .join(QLatin1Char(','))
                               .toUtf8() +
                           '\n');

@@ -36,7 +36,8 @@ public:
     ~AuditStore();  // commits what is queued, then stops the writer
 
     void append(AuditRow row);
-    void appendDurable(std::vector<AuditRow> rows, std::optional<IdempotencyRow> key, std::function<void()> committed);
+    void appendDurable(std::vector<AuditRow> rows, std::optional<IdempotencyRow> key,
+                       std::function<void()> committed);
     void putRollout(const QString& id, const QString& status, const QByteArray& json);
     void flush();  // waits until everything queued before it is committed
 
@@ -44,8 +45,10 @@ public:
     std::vector<IdempotencyRow> loadIdempotency(std::int64_t nowMs) const;
     std::vector<std::pair<QString, QByteArray>> loadRollouts() const;  // status, json
     std::vector<AuditRecord> query(const AuditQuery& query, QString* error = nullptr) const;
-    // Writes every row matching `query` (ignoring its limit) as CSV or JSONL. Returns rows written, -1 on error.
-    std::int64_t exportTo(const AuditQuery& query, const QString& format, const QString& file, QString* error) const;
+    // Writes every row matching `query` (ignoring its limit) as CSV or JSONL. Returns rows written, -1 on
+    // error.
+    std::int64_t exportTo(const AuditQuery& query, const QString& format, const QString& file,
+                          QString* error) const;
 
     QString databaseName() const { return databaseName_; }
     std::uint64_t committedRows() const { return committedRows_.load(); }

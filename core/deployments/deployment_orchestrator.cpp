@@ -8,7 +8,9 @@ using namespace std::chrono_literals;
 
 namespace {
 constexpr std::size_t kHealthPoints = 90;
-QString percent(double v) { return QString::number(v * 100, 'f', 1) + QLatin1Char('%'); }
+QString percent(double v) {
+    return QString::number(v * 100, 'f', 1) + QLatin1Char('%');
+}
 }  // namespace
 
 struct DeploymentOrchestrator::RegionState {
@@ -44,8 +46,8 @@ struct DeploymentOrchestrator::Rollout {
     std::uint64_t epoch = 0;  // bumped on halt/retry so stale action callbacks do nothing
 };
 
-DeploymentOrchestrator::DeploymentOrchestrator(const DeploymentsConfig& config, Clock& clock, InfraSimulator& infra,
-                                               DeploymentListener listener)
+DeploymentOrchestrator::DeploymentOrchestrator(const DeploymentsConfig& config, Clock& clock,
+                                               InfraSimulator& infra, DeploymentListener listener)
     : config_(config), clock_(clock), infra_(infra), listener_(std::move(listener)) {
     const auto add = [this](const QString& name) {
         auto breaker = std::make_unique<CircuitBreaker>(name, config_.breaker, clock_);
@@ -110,15 +112,17 @@ DeploymentDecision DeploymentOrchestrator::request(DeploymentSignal signal) {
         decision.error = QStringLiteral("id: deployment '%1' already exists").arg(signal.id);
         return decision;
     }
-    const DeploymentSubject subject{&signal, signal.regions, &infra_, &config_, activeFor(signal.service), clock_.now()};
+    const DeploymentSubject subject{&signal,     signal.regions, &infra_, &config_, activeFor(signal.service),
+                                    clock_.now()};
     const PolicyDecision verdict = safety_.evaluate(subject);
     decision.id = signal.id;
     if (verdict.rejected) {
         decision.reasons = safety_.reasonsOf(verdict);
         QStringList reasons(decision.reasons.begin(), decision.reasons.end());
         if (listener_.timeline) {
-            listener_.timeline(signal.id, QStringLiteral("deployment of %1 %2 rejected: %3")
-                                              .arg(signal.service, signal.version, reasons.join(QStringLiteral(", "))));
+            listener_.timeline(signal.id,
+                               QStringLiteral("deployment of %1 %2 rejected: %3")
+                                   .arg(signal.service, signal.version, reasons.join(QStringLiteral(", "))));
         }
         return decision;
     }
@@ -136,9 +140,11 @@ DeploymentDecision DeploymentOrchestrator::request(DeploymentSignal signal) {
     }
     Rollout& r = *rollouts_.emplace_back(std::move(rollout));
     if (listener_.timeline) {
-        listener_.timeline(r.signal.id, QStringLiteral("deployment of %1 %2 accepted for %3 (requested by %4)")
-                                            .arg(r.signal.service, r.signal.version, r.signal.regions.join(QStringLiteral(" → ")),
-                                                 r.signal.requestedBy.isEmpty() ? QStringLiteral("unknown") : r.signal.requestedBy));
+        listener_.timeline(
+            r.signal.id,
+            QStringLiteral("deployment of %1 %2 accepted for %3 (requested by %4)")
+                .arg(r.signal.service, r.signal.version, r.signal.regions.join(QStringLiteral(" → ")),
+                     r.signal.requestedBy.isEmpty() ? QStringLiteral("unknown") : r.signal.requestedBy));
     }
     startNextRegion(r);
     return decision;
@@ -152,7 +158,8 @@ void DeploymentOrchestrator::startNextRegion(Rollout& r) {
             r.active = -1;
             if (listener_.alert) {
                 listener_.alert(Severity::Low, QStringLiteral("deployment_succeeded"), r.signal.id,
-                                QStringLiteral("GREEN: %1 %2 deployed to every region").arg(r.signal.service, r.signal.version));
+                                QStringLiteral("GREEN: %1 %2 deployed to every region")
+                                    .arg(r.signal.service, r.signal.version));
             }
             if (listener_.timeline) {
                 listener_.timeline(r.signal.id, QStringLiteral("GREEN: deployment completed"));
@@ -167,18 +174,20 @@ void DeploymentOrchestrator::startNextRegion(Rollout& r) {
 void DeploymentOrchestrator::emitStage(Rollout& r, int region) {
     const RegionState& s = r.regions.at(static_cast<std::size_t>(region));
     if (listener_.report) {
-        listener_.report(RolloutReportEvent{clock_.now(), QStringLiteral("rollout_stage"), r.signal.id, s.region, s.stage,
-                                            s.weight, {}});
+        listener_.report(RolloutReportEvent{
+            clock_.now(), QStringLiteral("rollout_stage"), r.signal.id, s.region, s.stage, s.weight, {}});
     }
     if (listener_.timeline) {
-        listener_.timeline(r.signal.id, QStringLiteral("%1 → %2 (%3 %)").arg(s.region, s.stage).arg(s.weight));
+        listener_.timeline(r.signal.id,
+                           QStringLiteral("%1 → %2 (%3 %)").arg(s.region, s.stage).arg(s.weight));
     }
     if (listener_.changed) {
         listener_.changed();
     }
 }
 
-void DeploymentOrchestrator::runActions(Rollout& r, std::vector<DeploymentAction> actions, std::function<void()> then) {
+void DeploymentOrchestrator::runActions(Rollout& r, std::vector<DeploymentAction> actions,
+                                        std::function<void()> then) {
     if (actions.empty()) {
         r.actionsRunning = false;
         then();
@@ -202,13 +211,16 @@ void DeploymentOrchestrator::runActions(Rollout& r, std::vector<DeploymentAction
         fail(r, QStringLiteral("%1 blocked: breaker deploy:global is open").arg(toString(action)));
         return;
     }
-    const ActionResult result = infra_.run(action, r.signal.id, region.region, static_cast<int>(++r.samples), clock_.now());
+    const ActionResult result =
+        infra_.run(action, r.signal.id, region.region, static_cast<int>(++r.samples), clock_.now());
     region.note = toString(action) + QStringLiteral("…");
     const std::uint64_t epoch = r.epoch;
-    r.actionTimer = clock_.scheduleAfter(result.takes, [this, &r, actions = std::move(actions), then = std::move(then),
-                                                        result, regionalPermit, globalPermit, epoch, action]() mutable {
+    r.actionTimer = clock_.scheduleAfter(result.takes, [this, &r, actions = std::move(actions),
+                                                        then = std::move(then), result, regionalPermit,
+                                                        globalPermit, epoch, action]() mutable {
         r.actionTimer = 0;
-        CircuitBreaker& regionalBreaker = *breakers_.at(QStringLiteral("deploy:") + r.regions.at(static_cast<std::size_t>(r.active)).region);
+        CircuitBreaker& regionalBreaker = *breakers_.at(
+            QStringLiteral("deploy:") + r.regions.at(static_cast<std::size_t>(r.active)).region);
         CircuitBreaker& globalBreaker = *breakers_.at(QStringLiteral("deploy:global"));
         if (result.ok) {
             regionalBreaker.onSuccess(regionalPermit);
@@ -260,13 +272,15 @@ void DeploymentOrchestrator::stageRunning(Rollout& r, int stage) {
         }
     });
     if (config.durationS > 0) {
-        const auto slowAfter = Duration(static_cast<std::int64_t>(static_cast<double>(region.planned.count()) * config_.slowStageFactor));
+        const auto slowAfter = Duration(
+            static_cast<std::int64_t>(static_cast<double>(region.planned.count()) * config_.slowStageFactor));
         r.slowTimer = clock_.scheduleAfter(slowAfter, [this, &r, epoch, name = config.name] {
             r.slowTimer = 0;
             if (epoch == r.epoch && listener_.alert) {
-                listener_.alert(Severity::High, QStringLiteral("stage_slow"), r.signal.id,
-                                QStringLiteral("%1 slow to progress in %2 (%3)")
-                                    .arg(name, r.regions.at(static_cast<std::size_t>(r.active)).region, r.signal.id));
+                listener_.alert(
+                    Severity::High, QStringLiteral("stage_slow"), r.signal.id,
+                    QStringLiteral("%1 slow to progress in %2 (%3)")
+                        .arg(name, r.regions.at(static_cast<std::size_t>(r.active)).region, r.signal.id));
             }
         });
     }
@@ -336,32 +350,39 @@ void DeploymentOrchestrator::sampleHealth(Rollout& r) {
         return;
     }
     RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
-    const HealthSample h = infra_.health(r.signal.service, r.signal.version, region.region, std::max(1, region.weight),
-                                         ++r.samples, clock_.now());
+    const HealthSample h = infra_.health(r.signal.service, r.signal.version, region.region,
+                                         std::max(1, region.weight), ++r.samples, clock_.now());
     region.health.push_back(HealthPoint{clock_.now(), h.errorRate, h.p99Ms});
     while (region.health.size() > kHealthPoints) {
         region.health.pop_front();
     }
     const std::uint64_t epoch = r.epoch;
     const auto scheduleNext = [this, &r, epoch] {
-        r.healthTimer = clock_.scheduleAfter(std::chrono::seconds(config_.healthIntervalS), [this, &r, epoch] {
-            r.healthTimer = 0;
-            if (epoch == r.epoch) {
-                sampleHealth(r);
-            }
-        });
+        r.healthTimer =
+            clock_.scheduleAfter(std::chrono::seconds(config_.healthIntervalS), [this, &r, epoch] {
+                r.healthTimer = 0;
+                if (epoch == r.epoch) {
+                    sampleHealth(r);
+                }
+            });
     };
     const bool failing = h.errorRate > config_.maxErrorRate || h.p99Ms > config_.maxP99Ms;
     if (failing) {
-        const QString reason = h.errorRate > config_.maxErrorRate
-                                   ? QStringLiteral("error rate %1 > %2").arg(percent(h.errorRate), percent(config_.maxErrorRate))
-                                   : QStringLiteral("p99 %1 ms > %2 ms").arg(h.p99Ms, 0, 'f', 0).arg(config_.maxP99Ms);
+        const QString reason =
+            h.errorRate > config_.maxErrorRate
+                ? QStringLiteral("error rate %1 > %2")
+                      .arg(percent(h.errorRate), percent(config_.maxErrorRate))
+                : QStringLiteral("p99 %1 ms > %2 ms").arg(h.p99Ms, 0, 'f', 0).arg(config_.maxP99Ms);
         if (++region.failedSamples >= config_.failureLimit) {
             rollBack(r, r.active, reason, RolloutStatus::RolledBack, true);
             return;
         }
-        region.note = QStringLiteral("failed sample %1/%2: %3").arg(region.failedSamples).arg(config_.failureLimit).arg(reason);
-    } else if ((h.errorRate > config_.marginalErrorRate || h.p99Ms > config_.marginalP99Ms) && !region.marginalAlerted) {
+        region.note = QStringLiteral("failed sample %1/%2: %3")
+                          .arg(region.failedSamples)
+                          .arg(config_.failureLimit)
+                          .arg(reason);
+    } else if ((h.errorRate > config_.marginalErrorRate || h.p99Ms > config_.marginalP99Ms) &&
+               !region.marginalAlerted) {
         region.marginalAlerted = true;
         if (listener_.alert) {
             listener_.alert(Severity::High, QStringLiteral("health_marginal"), r.signal.id,
@@ -376,7 +397,8 @@ void DeploymentOrchestrator::sampleHealth(Rollout& r) {
     scheduleNext();
 }
 
-void DeploymentOrchestrator::rollBack(Rollout& r, int index, const QString& reason, RolloutStatus halt, bool automatic) {
+void DeploymentOrchestrator::rollBack(Rollout& r, int index, const QString& reason, RolloutStatus halt,
+                                      bool automatic) {
     RegionState& region = r.regions.at(static_cast<std::size_t>(index));
     const bool isActive = index == r.active;
     if (isActive) {
@@ -392,7 +414,8 @@ void DeploymentOrchestrator::rollBack(Rollout& r, int index, const QString& reas
                         QStringLiteral("rollback of %1 in %2: %3").arg(r.signal.id, region.region, reason));
     }
     if (listener_.report) {
-        listener_.report(RolloutReportEvent{clock_.now(), QStringLiteral("rollback"), r.signal.id, region.region, {}, 0, reason});
+        listener_.report(RolloutReportEvent{
+            clock_.now(), QStringLiteral("rollback"), r.signal.id, region.region, {}, 0, reason});
     }
     // Traffic back to the old version: a safety action, never blocked by a breaker, effective now.
     const TimePoint detected = clock_.now();
@@ -400,7 +423,8 @@ void DeploymentOrchestrator::rollBack(Rollout& r, int index, const QString& reas
     region.stage = QStringLiteral("rolled_back");
     region.stageIndex = -1;
     region.baking = false;
-    region.note = QStringLiteral("rolled back (") + reason + QStringLiteral("); traffic on ") + region.previousVersion;
+    region.note =
+        QStringLiteral("rolled back (") + reason + QStringLiteral("); traffic on ") + region.previousVersion;
     if (!region.previousVersion.isEmpty()) {
         infra_.setStable(r.signal.service, region.region, region.previousVersion);
     }
@@ -501,33 +525,42 @@ QString DeploymentOrchestrator::control(const QString& id, RolloutControl contro
             if (!running || r.active < 0) {
                 return QStringLiteral("abort: the rollout is %1").arg(toString(r.status));
             }
-            rollBack(r, r.active, QStringLiteral("aborted by operator") + (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
+            rollBack(r, r.active,
+                     QStringLiteral("aborted by operator") +
+                         (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
                      RolloutStatus::Aborted, false);
             break;
         case RolloutControl::Rollback: {
-            const auto it = std::find_if(r.regions.begin(), r.regions.end(),
-                                         [&regionName](const RegionState& s) { return s.region == regionName; });
+            const auto it =
+                std::find_if(r.regions.begin(), r.regions.end(),
+                             [&regionName](const RegionState& s) { return s.region == regionName; });
             if (it == r.regions.end()) {
                 return QStringLiteral("region: '%1' is not part of deployment %2").arg(regionName, id);
             }
             const int index = static_cast<int>(it - r.regions.begin());
             if (index != r.active && it->stage != u"done") {
-                return QStringLiteral("region: %1 is %2; only the active or a completed region can be rolled back")
+                return QStringLiteral(
+                           "region: %1 is %2; only the active or a completed region can be rolled back")
                     .arg(regionName, it->stage);
             }
-            rollBack(r, index, QStringLiteral("rolled back by operator") + (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
+            rollBack(r, index,
+                     QStringLiteral("rolled back by operator") +
+                         (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
                      RolloutStatus::RolledBack, false);
             break;
         }
         case RolloutControl::Retry: {
-            if (r.status != RolloutStatus::Aborted && r.status != RolloutStatus::Failed && r.status != RolloutStatus::RolledBack) {
-                return QStringLiteral("retry: only an aborted, failed or rolled-back rollout can be retried (it is %1)")
+            if (r.status != RolloutStatus::Aborted && r.status != RolloutStatus::Failed &&
+                r.status != RolloutStatus::RolledBack) {
+                return QStringLiteral(
+                           "retry: only an aborted, failed or rolled-back rollout can be retried (it is %1)")
                     .arg(toString(r.status));
             }
             if (r.active >= 0) {
                 return QStringLiteral("retry: a rollback is still in progress");
             }
-            r.status = RolloutStatus::Aborted;  // not active while we check for another rollout of the service
+            r.status =
+                RolloutStatus::Aborted;  // not active while we check for another rollout of the service
             if (activeFor(r.signal.service)) {
                 return QStringLiteral("retry: another rollout of %1 is in progress").arg(r.signal.service);
             }
@@ -537,9 +570,19 @@ QString DeploymentOrchestrator::control(const QString& id, RolloutControl contro
             for (int i = 0; i < static_cast<int>(r.regions.size()); ++i) {
                 RegionState& region = r.regions.at(static_cast<std::size_t>(i));
                 if (region.stage != u"done") {
-                    region = RegionState{region.region, QStringLiteral("pending"), -1, 0, false, {}, Duration{0}, {}, 0,
-                                         false, infra_.stableVersion(r.signal.service, region.region).value_or(QString()),
-                                         QStringLiteral("retry")};
+                    region =
+                        RegionState{region.region,
+                                    QStringLiteral("pending"),
+                                    -1,
+                                    0,
+                                    false,
+                                    {},
+                                    Duration{0},
+                                    {},
+                                    0,
+                                    false,
+                                    infra_.stableVersion(r.signal.service, region.region).value_or(QString()),
+                                    QStringLiteral("retry")};
                     int index = i;
                     r.queue.tryPush(std::move(index));
                 }

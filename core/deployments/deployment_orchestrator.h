@@ -42,7 +42,8 @@ public:
 
     DeploymentDecision request(DeploymentSignal signal);
     // Empty on success, otherwise what was wrong (naming the field).
-    QString control(const QString& deployment, RolloutControl control, const QString& region, const QString& why);
+    QString control(const QString& deployment, RolloutControl control, const QString& region,
+                    const QString& why);
 
     // After a restart: brings back a rollout that was in flight as interrupted, with no timers
     // running. The operator chooses resume (the active stage starts over) or rollback.

@@ -17,7 +17,8 @@ ParsedDeployment parseDeploymentSignal(const QJsonObject& o, const QStringList& 
     const QJsonValue id = o.value(QStringLiteral("id"));
     if (!id.isUndefined() && !id.isNull()) {
         if (!id.isString() || id.toString().isEmpty() || id.toString().size() > 64) {
-            return DeploymentError{QStringLiteral("id"), QStringLiteral("must be a string of 1-64 characters")};
+            return DeploymentError{QStringLiteral("id"),
+                                   QStringLiteral("must be a string of 1-64 characters")};
         }
         s.id = id.toString();
     }
@@ -26,8 +27,10 @@ ParsedDeployment parseDeploymentSignal(const QJsonObject& o, const QStringList& 
         return DeploymentError{QStringLiteral("service"), QStringLiteral("required")};
     }
     if (!service.isString() || !isName(service.toString())) {
-        return DeploymentError{QStringLiteral("service"),
-                               QStringLiteral("must be 1-64 lowercase letters, digits and '-', starting with a letter or digit")};
+        return DeploymentError{
+            QStringLiteral("service"),
+            QStringLiteral(
+                "must be 1-64 lowercase letters, digits and '-', starting with a letter or digit")};
     }
     s.service = service.toString();
     const QJsonValue version = o.value(QStringLiteral("version"));
@@ -36,13 +39,15 @@ ParsedDeployment parseDeploymentSignal(const QJsonObject& o, const QStringList& 
     }
     if (!version.isString() || version.toString().isEmpty() || version.toString().size() > 64 ||
         version.toString().contains(QLatin1Char(' '))) {
-        return DeploymentError{QStringLiteral("version"), QStringLiteral("must be a string of 1-64 characters without spaces")};
+        return DeploymentError{QStringLiteral("version"),
+                               QStringLiteral("must be a string of 1-64 characters without spaces")};
     }
     s.version = version.toString();
     const QJsonValue regions = o.value(QStringLiteral("regions"));
     if (!regions.isUndefined() && !regions.isNull()) {
         if (!regions.isArray() || regions.toArray().isEmpty()) {
-            return DeploymentError{QStringLiteral("regions"), QStringLiteral("must be a non-empty array of region names")};
+            return DeploymentError{QStringLiteral("regions"),
+                                   QStringLiteral("must be a non-empty array of region names")};
         }
         const QJsonArray list = regions.toArray();
         for (qsizetype i = 0; i < list.size(); ++i) {
@@ -62,7 +67,8 @@ ParsedDeployment parseDeploymentSignal(const QJsonObject& o, const QStringList& 
     const QJsonValue by = o.value(QStringLiteral("requested_by"));
     if (!by.isUndefined() && !by.isNull()) {
         if (!by.isString() || by.toString().size() > 64) {
-            return DeploymentError{QStringLiteral("requested_by"), QStringLiteral("must be a string of at most 64 characters")};
+            return DeploymentError{QStringLiteral("requested_by"),
+                                   QStringLiteral("must be a string of at most 64 characters")};
         }
         s.requestedBy = by.toString();
     }

@@ -11,7 +11,8 @@
 namespace tai {
 
 enum class RolloutStatus { InProgress, Paused, Completed, RolledBack, Aborted, Failed, Interrupted };
-QString toString(RolloutStatus status);  // in_progress, paused, completed, rolled_back, aborted, failed, interrupted
+QString toString(
+    RolloutStatus status);  // in_progress, paused, completed, rolled_back, aborted, failed, interrupted
 
 enum class RolloutControl { Pause, Resume, Promote, PromoteFull, Abort, Rollback, Retry };
 QString toString(RolloutControl control);  // pause, resume, promote, promote_full, abort, rollback, retry
@@ -32,7 +33,7 @@ struct RegionView {
     int weight = 0;       // percent of traffic on the new version
     double elapsedS = 0;  // in the current stage
     double plannedS = 0;
-    bool baking = false;  // at 100 %, waiting out the bake time before the next region
+    bool baking = false;              // at 100 %, waiting out the bake time before the next region
     std::vector<HealthPoint> health;  // recent samples, oldest first
     QString note;                     // what happened last: an action, a reason
 };

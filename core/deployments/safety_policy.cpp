@@ -33,8 +33,9 @@ SafetyPolicy::SafetyPolicy() {
         return !s.infra->imageExists(s.signal->service, s.signal->version);
     }));
     policy_.addRule(check("capacity", "insufficient_capacity", [](const DeploymentSubject& s) {
-        return std::any_of(s.regions.cbegin(), s.regions.cend(),
-                           [&s](const QString& r) { return !s.infra->hasCapacity(s.signal->service, r, s.now); });
+        return std::any_of(s.regions.cbegin(), s.regions.cend(), [&s](const QString& r) {
+            return !s.infra->hasCapacity(s.signal->service, r, s.now);
+        });
     }));
     policy_.addRule(check("rollback_plan", "no_rollback_plan", [](const DeploymentSubject& s) {
         if (s.signal->initial) {
@@ -52,7 +53,8 @@ SafetyPolicy::SafetyPolicy() {
             return h.errorRate > s.config->maxErrorRate || h.p99Ms > s.config->maxP99Ms;
         });
     }));
-    policy_.addRule(check("exclusive", "rollout_in_progress", [](const DeploymentSubject& s) { return s.rolloutInProgress; }));
+    policy_.addRule(check("exclusive", "rollout_in_progress",
+                          [](const DeploymentSubject& s) { return s.rolloutInProgress; }));
 }
 
 }  // namespace tai

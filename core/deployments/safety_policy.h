@@ -25,7 +25,9 @@ class SafetyPolicy {
 public:
     SafetyPolicy();
     PolicyDecision evaluate(const DeploymentSubject& subject) const { return policy_.evaluate(subject); }
-    std::vector<QString> reasonsOf(const PolicyDecision& decision) const { return policy_.reasonsOf(decision); }
+    std::vector<QString> reasonsOf(const PolicyDecision& decision) const {
+        return policy_.reasonsOf(decision);
+    }
 
 private:
     CompositePolicy<DeploymentSubject> policy_;

@@ -4,18 +4,20 @@
 
 namespace tai {
 
-void DurableJournal::record(const PaymentSignal& signal, const PaymentResponse& response, const IdempotencyRecord* key,
-                            std::function<void()> release) {
+void DurableJournal::record(const PaymentSignal& signal, const PaymentResponse& response,
+                            const IdempotencyRecord* key, std::function<void()> release) {
     std::vector<AuditRow> rows;
     const std::int64_t now = toEpochMs(clock_.now());
     rows.push_back(AuditRow{now, response.traceId, QStringLiteral("decision"), response.id,
                             decisionAuditJson(signal, response), policyVersion_()});
     std::optional<IdempotencyRow> keyRow;
     if (key != nullptr && signal.idempotencyKey) {
-        keyRow = IdempotencyRow{*signal.idempotencyKey, key->canonicalHash, paymentResponseJson(key->response), now};
+        keyRow = IdempotencyRow{*signal.idempotencyKey, key->canonicalHash,
+                                paymentResponseJson(key->response), now};
     }
-    store_.appendDurable(std::move(rows), std::move(keyRow),
-                         [post = post_, release = std::move(release)]() mutable { post(std::move(release)); });
+    store_.appendDurable(
+        std::move(rows), std::move(keyRow),
+        [post = post_, release = std::move(release)]() mutable { post(std::move(release)); });
 }
 
 }  // namespace tai

@@ -20,12 +20,14 @@ std::shared_ptr<QPromise<T>> startedPromise() {
 }
 }  // namespace
 
-Engine::Engine(EngineConfig config, QObject* parent) : QObject(parent), core_(new EngineCore(std::move(config), nullptr)) {
+Engine::Engine(EngineConfig config, QObject* parent)
+    : QObject(parent), core_(new EngineCore(std::move(config), nullptr)) {
     qRegisterMetaType<SnapshotPtr>();
     thread_.setObjectName(QStringLiteral("tai-engine"));
     core_->moveToThread(&thread_);
-    connect(core_, &EngineCore::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
-            Qt::DirectConnection);
+    connect(
+        core_, &EngineCore::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
+        Qt::DirectConnection);
 }
 
 Engine::Engine(EngineConfig config, Clock& clock, QObject* parent)
@@ -33,8 +35,9 @@ Engine::Engine(EngineConfig config, Clock& clock, QObject* parent)
     qRegisterMetaType<SnapshotPtr>();
     thread_.setObjectName(QStringLiteral("tai-engine"));
     core_->moveToThread(&thread_);
-    connect(core_, &EngineCore::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
-            Qt::DirectConnection);
+    connect(
+        core_, &EngineCore::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
+        Qt::DirectConnection);
 }
 
 Engine::~Engine() {

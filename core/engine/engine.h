@@ -34,7 +34,9 @@ public:
     QString startError() const { return startError_; }
     // The audit database (file path or in-memory URI), empty without one. Readable from any thread.
     QString auditDatabase() const { return auditDatabase_; }
-    class AuditStore* auditStore() const { return auditStore_; }
+    class AuditStore* auditStore() const {
+        return auditStore_;
+    }
 
     // `traceId` continues an incoming W3C trace (32 lowercase hex); empty starts a new one.
     QFuture<PaymentResponse> submitPayment(const QByteArray& json, const QString& traceId = {});

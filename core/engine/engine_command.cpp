@@ -4,10 +4,14 @@ namespace tai {
 
 QString toString(BreakerControl control) {
     switch (control) {
-        case BreakerControl::ForceOpen: return QStringLiteral("force_open");
-        case BreakerControl::ForceHalfOpen: return QStringLiteral("force_half_open");
-        case BreakerControl::ForceClosed: return QStringLiteral("force_closed");
-        case BreakerControl::Release: return QStringLiteral("release");
+        case BreakerControl::ForceOpen:
+            return QStringLiteral("force_open");
+        case BreakerControl::ForceHalfOpen:
+            return QStringLiteral("force_half_open");
+        case BreakerControl::ForceClosed:
+            return QStringLiteral("force_closed");
+        case BreakerControl::Release:
+            return QStringLiteral("release");
     }
     return {};
 }

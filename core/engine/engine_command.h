@@ -1,7 +1,7 @@
 #pragma once
 
-#include "jidoka/breaker_types.h"
 #include "deployments/rollout_types.h"
+#include "jidoka/breaker_types.h"
 #include "sim/gateway_simulator.h"
 #include "sim/infra_simulator.h"
 
@@ -75,13 +75,13 @@ struct SetInfraFault {
     CommandOrigin origin;
 };
 
-using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad, StartBurst, RequestDeployment, ControlRollout,
-                                   SetInfraFault>;
+using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad, StartBurst, RequestDeployment,
+                                   ControlRollout, SetInfraFault>;
 
 struct CommandResult {
     bool ok = true;
-    QString error;  // names what was wrong, e.g. "breaker: unknown breaker 'x'"
-    QString id;     // what the command created (a deployment id)
+    QString error;                 // names what was wrong, e.g. "breaker: unknown breaker 'x'"
+    QString id;                    // what the command created (a deployment id)
     std::vector<QString> reasons;  // why a deployment was rejected
 
     static CommandResult refused(QString why) { return {false, std::move(why), {}, {}}; }

@@ -2,11 +2,11 @@
 
 #include "andon/andon_evaluator.h"
 #include "audit/audit_store.h"
+#include "deployments/deployment_orchestrator.h"
 #include "deployments/rollout_json.h"
 #include "engine/durable_journal.h"
-#include "payments/payment_json.h"
-#include "deployments/deployment_orchestrator.h"
 #include "kaizen/kpi_rates.h"
+#include "payments/payment_json.h"
 #include "sim/identifiers.h"
 #include "sim/real_clock.h"
 
@@ -43,9 +43,14 @@ OutcomeCounts sumCounts(const std::vector<std::uint64_t>& counts) {
 }  // namespace
 
 EngineCore::EngineCore(EngineConfig config, Clock* injectedClock)
-    : config_(std::move(config)), clock_(injectedClock), gateway_(config_.seed), load_(config_.seed), burst_(config_.seed + 1) {
+    : config_(std::move(config)),
+      clock_(injectedClock),
+      gateway_(config_.seed),
+      load_(config_.seed),
+      burst_(config_.seed + 1) {
     wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    wakeNotifier_ = new QSocketNotifier(wakeFd_, QSocketNotifier::Read, this);  // moves to the engine thread with us
+    wakeNotifier_ =
+        new QSocketNotifier(wakeFd_, QSocketNotifier::Read, this);  // moves to the engine thread with us
     connect(wakeNotifier_, &QSocketNotifier::activated, this, [this] {
         std::uint64_t count = 0;
         [[maybe_unused]] const auto bytes = ::read(wakeFd_, &count, sizeof count);
@@ -92,7 +97,9 @@ bool EngineCore::start() {
         clock_ = ownedClock_.get();
     }
     if (config_.auditDatabase) {
-        AuditStore::Options options{*config_.auditDatabase, config_.retentionDays, [this] { return toEpochMs(clock_->now()); }};
+        AuditStore::Options options{*config_.auditDatabase, config_.retentionDays, [this] {
+                                        return toEpochMs(clock_->now());
+                                    }};
         audit_ = AuditStore::open(options, &startError_);
         if (!audit_) {
             startError_ = QStringLiteral("audit database: ") + startError_;
@@ -122,7 +129,8 @@ bool EngineCore::start() {
                                         {QStringLiteral("weight"), e.weight},
                                         {QStringLiteral("reason"), e.reason}})
                   .toJson(QJsonDocument::Compact));
-        post([this, id = e.deployment] { persistRollout(id); });  // after the orchestrator finished the change
+        post(
+            [this, id = e.deployment] { persistRollout(id); });  // after the orchestrator finished the change
         reportEvents_.push_back(e);
         if (reportEvents_.size() > 100'000) {
             reportEvents_.erase(reportEvents_.begin(), reportEvents_.begin() + 50'000);
@@ -134,9 +142,14 @@ bool EngineCore::start() {
     listener.timeline = [this](const QString& subject, const QString& text) {
         addTimeline(QStringLiteral("deployment"), subject, text);
     };
-    listener.breakerTransition = [this](const BreakerTransition& t) { onTransition(t); };
-    listener.changed = [this] { requestExtraSnapshot(); };
-    deployments_ = std::make_unique<DeploymentOrchestrator>(config_.policy.deployments, *clock_, *infra_, listener);
+    listener.breakerTransition = [this](const BreakerTransition& t) {
+        onTransition(t);
+    };
+    listener.changed = [this] {
+        requestExtraSnapshot();
+    };
+    deployments_ =
+        std::make_unique<DeploymentOrchestrator>(config_.policy.deployments, *clock_, *infra_, listener);
     load_.setProfile(config_.load, clock_->now());
     startedAt_ = clock_->now();
     running_ = true;
@@ -157,7 +170,8 @@ void EngineCore::recoverFromDatabase() {
     std::size_t keys = 0;
     for (const IdempotencyRow& row : audit_->loadIdempotency(toEpochMs(now))) {
         if (const auto response = paymentResponseFromJson(row.response)) {
-            idempotency_.put(row.key, IdempotencyRecord{row.canonicalHash, *response, fromEpochMs(row.storedAtMs)});
+            idempotency_.put(row.key,
+                             IdempotencyRecord{row.canonicalHash, *response, fromEpochMs(row.storedAtMs)});
             ++keys;
         }
     }
@@ -172,26 +186,32 @@ void EngineCore::recoverFromDatabase() {
             ++interrupted;
         }
     }
-    const QString where = audit_->databaseName().startsWith(QStringLiteral("file:")) ? QStringLiteral("an in-memory audit trail")
-                                                                                     : audit_->databaseName();
-    const QString text = QStringLiteral("started on %1: %2 idempotency keys restored, %3 rollouts interrupted (resume or "
-                                        "roll back); breakers and queues start fresh")
-                             .arg(where)
-                             .arg(keys)
-                             .arg(interrupted);
+    const QString where = audit_->databaseName().startsWith(QStringLiteral("file:"))
+                              ? QStringLiteral("an in-memory audit trail")
+                              : audit_->databaseName();
+    const QString text =
+        QStringLiteral(
+            "started on %1: %2 idempotency keys restored, %3 rollouts interrupted (resume or "
+            "roll back); breakers and queues start fresh")
+            .arg(where)
+            .arg(keys)
+            .arg(interrupted);
     addTimeline(QStringLiteral("system"), QStringLiteral("engine"), text);
     spdlog::info("{}", text.toStdString());
 }
 
-void EngineCore::audit(const QString& kind, const QString& subject, const QByteArray& payload, const QString& traceId) {
+void EngineCore::audit(const QString& kind, const QString& subject, const QByteArray& payload,
+                       const QString& traceId) {
     if (audit_) {
-        audit_->append(AuditRow{toEpochMs(clock_->now()), traceId, kind, subject, payload, config_.policy.version});
+        audit_->append(
+            AuditRow{toEpochMs(clock_->now()), traceId, kind, subject, payload, config_.policy.version});
     }
 }
 
 void EngineCore::recordOperator(const CommandOrigin& origin, const QString& command, const QString& subject,
                                 const QString& text) {
-    timeline_.push_back(TimelineEvent{++timelineSequence_, clock_->now(), QStringLiteral("operator"), subject, text});
+    timeline_.push_back(
+        TimelineEvent{++timelineSequence_, clock_->now(), QStringLiteral("operator"), subject, text});
     while (timeline_.size() > kTimelineEvents) {
         timeline_.pop_front();
     }
@@ -208,7 +228,8 @@ void EngineCore::persistRollout(const QString& deployment) {
         return;
     }
     if (const auto view = deployments_->view(deployment)) {
-        audit_->putRollout(view->id, toString(view->status), QJsonDocument(rolloutToJson(*view)).toJson(QJsonDocument::Compact));
+        audit_->putRollout(view->id, toString(view->status),
+                           QJsonDocument(rolloutToJson(*view)).toJson(QJsonDocument::Compact));
     }
 }
 
@@ -277,15 +298,19 @@ CommandResult EngineCore::execute(const EngineCommand& command) {
     return std::visit([this](const auto& c) { return apply(c); }, command);
 }
 
-void EngineCore::onDeploymentAlert(Severity severity, const QString& rule, const QString& subject, const QString& message) {
+void EngineCore::onDeploymentAlert(Severity severity, const QString& rule, const QString& subject,
+                                   const QString& message) {
     addTimeline(QStringLiteral("andon"), subject, toString(severity) + QStringLiteral(": ") + message);
-    spdlog::info("andon {} {}: {}", toString(severity).toStdString(), rule.toStdString(), message.toStdString());
+    spdlog::info("andon {} {}: {}", toString(severity).toStdString(), rule.toStdString(),
+                 message.toStdString());
     if (severity == Severity::Low) {
         return;  // a GREEN event: on the timeline, not on the board
     }
-    const QString control = rule == u"rollback_triggered" || rule == u"deployment_failed" ? QStringLiteral("rollback")
-                                                                                          : QString();
-    eventAlerts_.push_back(ActiveAlert{rule, severity, subject, message, 1, 0, control, toEpochMs(clock_->now())});
+    const QString control = rule == u"rollback_triggered" || rule == u"deployment_failed"
+                                ? QStringLiteral("rollback")
+                                : QString();
+    eventAlerts_.push_back(
+        ActiveAlert{rule, severity, subject, message, 1, 0, control, toEpochMs(clock_->now())});
     requestExtraSnapshot();
 }
 
@@ -296,15 +321,16 @@ void EngineCore::onTransition(const BreakerTransition& t) {
         recent.pop_front();
     }
     addTimeline(QStringLiteral("breaker_transition"), t.breaker,
-                toString(t.from) + QStringLiteral(" → ") + toString(t.to) + (t.forced ? QStringLiteral(" (forced)") : QString()) +
-                    QStringLiteral(": ") + t.reason);
+                toString(t.from) + QStringLiteral(" → ") + toString(t.to) +
+                    (t.forced ? QStringLiteral(" (forced)") : QString()) + QStringLiteral(": ") + t.reason);
     spdlog::info("breaker {}: {} -> {}{} ({})", t.breaker.toStdString(), toString(t.from).toStdString(),
                  toString(t.to).toStdString(), t.forced ? " forced" : "", t.reason.toStdString());
     requestExtraSnapshot();
 }
 
 void EngineCore::addTimeline(const QString& kind, const QString& subject, const QString& text) {
-    audit(kind, subject, QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact));
+    audit(kind, subject,
+          QJsonDocument(QJsonObject{{QStringLiteral("text"), text}}).toJson(QJsonDocument::Compact));
     timeline_.push_back(TimelineEvent{++timelineSequence_, clock_->now(), kind, subject, text});
     while (timeline_.size() > kTimelineEvents) {
         timeline_.pop_front();
@@ -340,13 +366,16 @@ void EngineCore::scheduleLoad() {
     loadTimer_ = clock_->scheduleAfter(kLoadTick, [this] {
         loadTimer_ = 0;
         const Reply ignore;
-        const auto submit = [this, &ignore](PaymentSignal s) { pipeline_->submit(std::move(s), nextTraceId(), ignore); };
+        const auto submit = [this, &ignore](PaymentSignal s) {
+            pipeline_->submit(std::move(s), nextTraceId(), ignore);
+        };
         load_.generate(clock_->now(), submit);
         if (burst_.profile().paymentsPerSecond > 0) {
             burst_.generate(std::min(clock_->now(), burstUntil_), submit);
             if (!burstActive()) {
                 burst_.setProfile(LoadProfile{0, 0, 1}, clock_->now());
-                addTimeline(QStringLiteral("operator"), QStringLiteral("load"), QStringLiteral("burst finished"));
+                addTimeline(QStringLiteral("operator"), QStringLiteral("load"),
+                            QStringLiteral("burst finished"));
             }
         }
         scheduleLoad();
@@ -364,7 +393,8 @@ void EngineCore::scheduleSeconds() {
 }
 
 void EngineCore::closeSecond() {
-    const auto second = std::chrono::floor<std::chrono::seconds>(clock_->now()).time_since_epoch().count() - 1;
+    const auto second =
+        std::chrono::floor<std::chrono::seconds>(clock_->now()).time_since_epoch().count() - 1;
     KpiSample sample;
     sample.second = second;
     for (int i = 0; i < kPaymentOutcomeCount; ++i) {
@@ -416,8 +446,9 @@ void EngineCore::publishSnapshot() {
 
     snapshot->queues.push_back(QueueView{QStringLiteral("admission"), pipeline_->admissionCounters(),
                                          PaymentPipeline::kGatewayLanes, pipeline_->lanes().totalLoad()});
-    snapshot->queues.push_back(QueueView{QStringLiteral("confirmation"), pipeline_->confirmations().counters(),
-                                         confirmationWorkers_->workerCount(), confirmationWorkers_->busyWorkers()});
+    snapshot->queues.push_back(
+        QueueView{QStringLiteral("confirmation"), pipeline_->confirmations().counters(),
+                  confirmationWorkers_->workerCount(), confirmationWorkers_->busyWorkers()});
     snapshot->tokenFill = pipeline_->tokenFill();
     snapshot->tokenBurst = pipeline_->config().gatewayBurst;
     snapshot->tokenRatePerS = pipeline_->config().gatewayRatePerS;
@@ -440,8 +471,8 @@ void EngineCore::publishSnapshot() {
     kpis.rejectRate = rates.reject;
     kpis.errorRate = rates.error;
     // Throughput over the last (up to 5) complete seconds since start, never a partial one.
-    const auto complete = std::chrono::floor<std::chrono::seconds>(now) -
-                          std::chrono::ceil<std::chrono::seconds>(startedAt_);
+    const auto complete =
+        std::chrono::floor<std::chrono::seconds>(now) - std::chrono::ceil<std::chrono::seconds>(startedAt_);
     const int seconds = static_cast<int>(std::clamp<std::int64_t>(complete.count(), 1, 5));
     std::uint64_t recent = 0;
     for (const auto n : metrics.windowCounts(now - 1s, seconds)) {
@@ -460,7 +491,8 @@ void EngineCore::publishSnapshot() {
         kpis.received += metrics.total(i);
     }
     kpis.confirmed = confirmed_.load(std::memory_order_relaxed);
-    static const std::vector<double> kBoundsSeconds{0.00001, 0.0001, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30};
+    static const std::vector<double> kBoundsSeconds{0.00001, 0.0001, 0.001, 0.005, 0.01, 0.05,
+                                                    0.1,     0.5,    1,     5,     10,   30};
     static const std::vector<std::uint64_t> kBoundsMicros = [] {
         std::vector<std::uint64_t> micros;
         for (const double s : kBoundsSeconds) {
@@ -496,7 +528,8 @@ void EngineCore::publishSnapshot() {
     snapshot->lightReason = std::move(verdict.reason);
     snapshot->alerts = std::move(verdict.alerts);
 
-    const std::size_t first = history_.size() > kSnapshotHistorySeconds ? history_.size() - kSnapshotHistorySeconds : 0;
+    const std::size_t first =
+        history_.size() > kSnapshotHistorySeconds ? history_.size() - kSnapshotHistorySeconds : 0;
     snapshot->history.assign(history_.begin() + static_cast<std::ptrdiff_t>(first), history_.end());
     snapshot->timeline.assign(timeline_.begin(), timeline_.end());
     Q_EMIT snapshotReady(std::move(snapshot));

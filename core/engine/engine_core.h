@@ -14,10 +14,10 @@ class QSocketNotifier;
 
 #include <atomic>
 #include <deque>
-#include <map>
 #include <functional>
-#include <mutex>
+#include <map>
 #include <memory>
+#include <mutex>
 
 namespace tai {
 
@@ -67,14 +67,17 @@ private:
     CommandResult apply(const RequestDeployment& command);
     CommandResult apply(const ControlRollout& command);
     CommandResult apply(const SetInfraFault& command);
-    void onDeploymentAlert(Severity severity, const QString& rule, const QString& subject, const QString& message);
+    void onDeploymentAlert(Severity severity, const QString& rule, const QString& subject,
+                           const QString& message);
     bool burstActive() const;
 
     void onTransition(const BreakerTransition& transition);
     void addTimeline(const QString& kind, const QString& subject, const QString& text);
     // An operator command: on the timeline, and in the audit trail with who, what and why.
-    void recordOperator(const CommandOrigin& origin, const QString& command, const QString& subject, const QString& text);
-    void audit(const QString& kind, const QString& subject, const QByteArray& payload, const QString& traceId = {});
+    void recordOperator(const CommandOrigin& origin, const QString& command, const QString& subject,
+                        const QString& text);
+    void audit(const QString& kind, const QString& subject, const QByteArray& payload,
+               const QString& traceId = {});
     void persistRollout(const QString& deployment);
     void recoverFromDatabase();
     void requestExtraSnapshot();

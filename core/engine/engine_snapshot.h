@@ -2,12 +2,12 @@
 
 #include "andon/andon_types.h"
 #include "deployments/rollout_types.h"
-#include "sim/infra_simulator.h"
 #include "jidoka/breaker_types.h"
 #include "kanban/kanban_queue.h"
 #include "payments/payment_outcome.h"
 #include "sim/clock.h"
 #include "sim/gateway_simulator.h"
+#include "sim/infra_simulator.h"
 
 #include <QMetaType>
 #include <QString>
@@ -89,7 +89,7 @@ struct EngineSnapshot {
     std::vector<int> laneLoad;
     GatewayFault gatewayFault;
     int loadPerSecond = 0;
-    int burstPerSecond = 0;       // an operator burst on top of the load, while it runs
+    int burstPerSecond = 0;  // an operator burst on top of the load, while it runs
     double burstSecondsLeft = 0;
     KpiView kpis;
     AndonLight light = AndonLight::Green;
@@ -97,8 +97,8 @@ struct EngineSnapshot {
     std::vector<ActiveAlert> alerts;
     std::vector<RolloutView> rollouts;
     std::vector<InfraFault> infraFaults;
-    std::vector<KpiSample> history;        // last 300 s, oldest first
-    std::vector<TimelineEvent> timeline;   // newest last, at most 200
+    std::vector<KpiSample> history;       // last 300 s, oldest first
+    std::vector<TimelineEvent> timeline;  // newest last, at most 200
     int minSamples = 20;
 };
 

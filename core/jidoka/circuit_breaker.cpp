@@ -8,29 +8,36 @@ using namespace std::chrono_literals;
 
 QString toString(BreakerState state) {
     switch (state) {
-        case BreakerState::Closed: return QStringLiteral("closed");
-        case BreakerState::Open: return QStringLiteral("open");
-        case BreakerState::HalfOpen: return QStringLiteral("half_open");
+        case BreakerState::Closed:
+            return QStringLiteral("closed");
+        case BreakerState::Open:
+            return QStringLiteral("open");
+        case BreakerState::HalfOpen:
+            return QStringLiteral("half_open");
     }
     return {};
 }
 
 namespace {
-QString seconds(Duration d) { return QString::number(toSeconds(d), 'g', 6) + QLatin1Char('s'); }
+QString seconds(Duration d) {
+    return QString::number(toSeconds(d), 'g', 6) + QLatin1Char('s');
+}
 }  // namespace
 
 CircuitBreaker::CircuitBreaker(QString name, BreakerConfig config, Clock& clock)
     : name_(std::move(name)), config_(config), clock_(clock) {}
 
-CircuitBreaker::~CircuitBreaker() { cancelTimers(); }
+CircuitBreaker::~CircuitBreaker() {
+    cancelTimers();
+}
 
 BreakerPermit CircuitBreaker::tryAcquire() {
     switch (state_) {
         case BreakerState::Closed:
             return {true, false, generation_, 0us};
         case BreakerState::Open: {
-            Duration retry = halfOpenAt_ ? std::max(Duration{0}, *halfOpenAt_ - clock_.now())
-                                         : backedOffTimeout();
+            Duration retry =
+                halfOpenAt_ ? std::max(Duration{0}, *halfOpenAt_ - clock_.now()) : backedOffTimeout();
             return {false, false, generation_, retry};
         }
         case BreakerState::HalfOpen:

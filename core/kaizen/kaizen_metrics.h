@@ -28,7 +28,9 @@ public:
 
     std::uint64_t total(int outcome) const;
     std::uint64_t totalAll() const;
-    std::vector<std::uint64_t> windowCounts(TimePoint now, int seconds) const { return window_.sum(now, seconds); }
+    std::vector<std::uint64_t> windowCounts(TimePoint now, int seconds) const {
+        return window_.sum(now, seconds);
+    }
     const RollingWindow& window() const { return window_; }
     const LatencyHistogram& latencyMicros() const { return latency_; }
     const QStringList& outcomeNames() const { return names_; }

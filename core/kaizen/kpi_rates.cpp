@@ -3,7 +3,9 @@
 namespace tai {
 
 namespace {
-std::uint64_t n(const OutcomeCounts& c, PaymentOutcome o) { return c[static_cast<std::size_t>(o)]; }
+std::uint64_t n(const OutcomeCounts& c, PaymentOutcome o) {
+    return c[static_cast<std::size_t>(o)];
+}
 
 Rate rate(std::uint64_t part, std::uint64_t whole, int minSamples) {
     Rate r;

@@ -65,14 +65,17 @@ void LatencyHistogram::mergeFrom(const LatencyHistogram& other) {
     }
 }
 
-std::uint64_t LatencyHistogram::count() const { return total_.load(std::memory_order_relaxed); }
+std::uint64_t LatencyHistogram::count() const {
+    return total_.load(std::memory_order_relaxed);
+}
 
 double LatencyHistogram::percentile(double q) const {
     const std::uint64_t total = count();
     if (total == 0) {
         return 0;
     }
-    const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total))));
+    const auto rank =
+        std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(total))));
     std::uint64_t seen = 0;
     for (int i = 0; i < kBuckets; ++i) {
         seen += counts_[static_cast<std::size_t>(i)].load(std::memory_order_relaxed);
@@ -81,14 +84,16 @@ double LatencyHistogram::percentile(double q) const {
                 return static_cast<double>(i);  // exact
             }
             // The bucket's midpoint, but never above the largest value actually seen.
-            const double mid = (static_cast<double>(bucketLow(i)) + static_cast<double>(bucketHigh(i) - 1)) / 2.0;
+            const double mid =
+                (static_cast<double>(bucketLow(i)) + static_cast<double>(bucketHigh(i) - 1)) / 2.0;
             return std::min(mid, static_cast<double>(max_.load(std::memory_order_relaxed)));
         }
     }
     return static_cast<double>(max_.load(std::memory_order_relaxed));
 }
 
-std::vector<std::uint64_t> LatencyHistogram::cumulativeCounts(const std::vector<std::uint64_t>& bounds) const {
+std::vector<std::uint64_t> LatencyHistogram::cumulativeCounts(
+    const std::vector<std::uint64_t>& bounds) const {
     std::vector<std::uint64_t> out(bounds.size(), 0);
     std::uint64_t running = 0;
     std::size_t next = 0;

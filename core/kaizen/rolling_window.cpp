@@ -24,8 +24,9 @@ std::size_t RollingWindow::slotOf(std::int64_t second) const {
 void RollingWindow::rollTo(std::int64_t second) {
     const std::size_t slot = slotOf(second);
     if (slotSecond_[slot] != second) {
-        std::fill_n(counts_.begin() + static_cast<std::ptrdiff_t>(slot * static_cast<std::size_t>(categories_)),
-                    categories_, 0);
+        std::fill_n(
+            counts_.begin() + static_cast<std::ptrdiff_t>(slot * static_cast<std::size_t>(categories_)),
+            categories_, 0);
         slotSecond_[slot] = second;
     }
     latestSecond_ = std::max(latestSecond_, second);

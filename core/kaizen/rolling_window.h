@@ -28,7 +28,7 @@ private:
 
     int categories_;
     int seconds_;
-    std::vector<std::uint64_t> counts_;   // seconds_ × categories_
+    std::vector<std::uint64_t> counts_;     // seconds_ × categories_
     std::vector<std::int64_t> slotSecond_;  // which epoch second each slot holds
     std::int64_t latestSecond_ = 0;
 };

@@ -10,7 +10,7 @@
 namespace tai {
 
 struct KanbanCounters {
-    std::size_t depth = 0;       // waiting items
+    std::size_t depth = 0;  // waiting items
     std::size_t capacity = 0;
     std::size_t inProgress = 0;  // pulled, not yet done()
     std::size_t wipLimit = 0;

@@ -22,7 +22,8 @@ void CustomerHistory::configure(int velocityMax, Duration velocityWindow, int cu
     currencyWindow_ = currencyWindow;
 }
 
-CustomerHistory::Counts CustomerHistory::record(const QString& customer, const QString& currency, TimePoint at) {
+CustomerHistory::Counts CustomerHistory::record(const QString& customer, const QString& currency,
+                                                TimePoint at) {
     if (at - lastSweep_ >= std::max(velocityWindow_, currencyWindow_)) {
         evictIdle(at);
     }
@@ -41,7 +42,8 @@ CustomerHistory::Counts CustomerHistory::record(const QString& customer, const Q
     // Currency: distinct codes seen in (at - window, at].
     auto& seen = activity.currencies;
     const std::uint32_t code = packCurrency(currency);
-    auto found = std::find_if(seen.begin(), seen.end(), [code](const auto& entry) { return entry.first == code; });
+    auto found =
+        std::find_if(seen.begin(), seen.end(), [code](const auto& entry) { return entry.first == code; });
     if (found != seen.end()) {
         found->second = at;
     } else {

@@ -59,11 +59,14 @@ std::unique_ptr<PolicyRule<FraudSubject>> makeRule(int weight, Args&&... args) {
 
 QString fraudReasonForRule(int index) {
     static const QString reasons[] = {QStringLiteral("blacklisted"), QStringLiteral("velocity_exceeded"),
-                                      QStringLiteral("amount_exceeds_limit"), QStringLiteral("currency_anomaly")};
+                                      QStringLiteral("amount_exceeds_limit"),
+                                      QStringLiteral("currency_anomaly")};
     return index >= 0 && index < 4 ? reasons[index] : QString();
 }
 
-FraudPolicy::FraudPolicy(const PaymentsConfig& config) { reconfigure(config); }
+FraudPolicy::FraudPolicy(const PaymentsConfig& config) {
+    reconfigure(config);
+}
 
 void FraudPolicy::reconfigure(const PaymentsConfig& config) {
     config_ = config;
@@ -80,8 +83,8 @@ void FraudPolicy::reconfigure(const PaymentsConfig& config) {
 
 PolicyDecision FraudPolicy::evaluate(const PaymentSignal& signal, TimePoint at) {
     const auto counts = history_.record(signal.customerId, signal.currency, at);
-    FraudSubject subject{&signal, config_.trustedCustomers.contains(signal.customerId), counts.inVelocityWindow,
-                         counts.distinctCurrencies};
+    FraudSubject subject{&signal, config_.trustedCustomers.contains(signal.customerId),
+                         counts.inVelocityWindow, counts.distinctCurrencies};
     return policy_.evaluate(subject);
 }
 

@@ -25,7 +25,9 @@ public:
 
     // Records the signal in the customer's history (this one included), then evaluates.
     PolicyDecision evaluate(const PaymentSignal& signal, TimePoint at);
-    std::vector<QString> reasonsOf(const PolicyDecision& decision) const { return policy_.reasonsOf(decision); }
+    std::vector<QString> reasonsOf(const PolicyDecision& decision) const {
+        return policy_.reasonsOf(decision);
+    }
 
     const CompositePolicy<FraudSubject>& rules() const { return policy_; }
     std::size_t trackedCustomers() const { return history_.customers(); }

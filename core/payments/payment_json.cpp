@@ -41,7 +41,9 @@ QJsonObject responseObject(const PaymentResponse& r) {
 }
 }  // namespace
 
-QByteArray paymentResponseJson(const PaymentResponse& r) { return QJsonDocument(responseObject(r)).toJson(QJsonDocument::Compact); }
+QByteArray paymentResponseJson(const PaymentResponse& r) {
+    return QJsonDocument(responseObject(r)).toJson(QJsonDocument::Compact);
+}
 
 std::optional<PaymentResponse> paymentResponseFromJson(const QByteArray& json) {
     const QJsonObject o = QJsonDocument::fromJson(json).object();
@@ -63,9 +65,12 @@ std::optional<PaymentResponse> paymentResponseFromJson(const QByteArray& json) {
     }
     r.receiptId = o.value(QStringLiteral("receipt_id")).toString();
     r.error = o.value(QStringLiteral("error")).toString();
-    r.processing = Duration(static_cast<std::int64_t>(o.value(QStringLiteral("processing_ms")).toDouble() * 1000));
+    r.processing =
+        Duration(static_cast<std::int64_t>(o.value(QStringLiteral("processing_ms")).toDouble() * 1000));
     const QString breaker = o.value(QStringLiteral("breaker")).toString();
-    r.breakerAfter = breaker == u"open" ? BreakerState::Open : breaker == u"half_open" ? BreakerState::HalfOpen : BreakerState::Closed;
+    r.breakerAfter = breaker == u"open"        ? BreakerState::Open
+                     : breaker == u"half_open" ? BreakerState::HalfOpen
+                                               : BreakerState::Closed;
     return r;
 }
 

@@ -67,7 +67,8 @@ void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& 
     if (journal_ != nullptr) {
         PaymentSignal unknown;
         unknown.id = response.id;
-        journal_->record(unknown, response, nullptr, [reply = std::move(reply), response] { reply(response); });
+        journal_->record(unknown, response, nullptr,
+                         [reply = std::move(reply), response] { reply(response); });
         return;
     }
     reply(response);
@@ -89,7 +90,8 @@ void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply)
         if (keysInFlight_.contains(*key)) {
             // Nothing is stored yet; evaluating it again could charge twice.
             response.outcome = PaymentOutcome::IdempotencyConflict;
-            response.error = QStringLiteral("idempotency_key: a request with this key is still being processed");
+            response.error =
+                QStringLiteral("idempotency_key: a request with this key is still being processed");
             finish(pending, std::move(response));
             return;
         }
@@ -101,7 +103,8 @@ void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply)
                 response.id = pending.signal.id;
             } else {
                 response.outcome = PaymentOutcome::IdempotencyConflict;
-                response.error = QStringLiteral("idempotency_key: already used with a different request body");
+                response.error =
+                    QStringLiteral("idempotency_key: already used with a different request body");
             }
             finish(pending, std::move(response));
             return;
@@ -176,11 +179,11 @@ void PaymentPipeline::dispatch(Pending pending) {
     }
     // The call is in flight: the breaker's state now is the state "after this signal".
     const BreakerState breakerNow = breaker_.state();
-    clock_.scheduleAfter(delay, [this, pending = std::move(pending), permit, lane, call, timedOut,
-                                 breakerNow]() mutable {
-        complete(pending, permit, lane, call, timedOut, breakerNow);
-        pump();  // a finished call frees WIP
-    });
+    clock_.scheduleAfter(
+        delay, [this, pending = std::move(pending), permit, lane, call, timedOut, breakerNow]() mutable {
+            complete(pending, permit, lane, call, timedOut, breakerNow);
+            pump();  // a finished call frees WIP
+        });
 }
 
 void PaymentPipeline::complete(Pending& pending, const BreakerPermit& permit, int lane,
@@ -214,14 +217,16 @@ void PaymentPipeline::finish(Pending& pending, PaymentResponse response) {
     const TimePoint now = clock_.now();
     response.processing = now - pending.receivedAt;
     if (response.outcome != PaymentOutcome::CircuitOpen && response.outcome != PaymentOutcome::Charged &&
-        response.outcome != PaymentOutcome::GatewayError && response.outcome != PaymentOutcome::GatewayTimeout) {
+        response.outcome != PaymentOutcome::GatewayError &&
+        response.outcome != PaymentOutcome::GatewayTimeout) {
         response.breakerAfter = breaker_.state();
     }
     metrics_.record(static_cast<int>(response.outcome), now);
     metrics_.recordLatency(response.processing);
     std::optional<IdempotencyRecord> stored;
     if (const auto& key = pending.signal.idempotencyKey) {
-        if (response.outcome != PaymentOutcome::Duplicate && response.outcome != PaymentOutcome::IdempotencyConflict) {
+        if (response.outcome != PaymentOutcome::Duplicate &&
+            response.outcome != PaymentOutcome::IdempotencyConflict) {
             keysInFlight_.remove(*key);
         }
         if (isStoredForIdempotency(response.outcome)) {

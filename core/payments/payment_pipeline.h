@@ -29,8 +29,8 @@ struct Confirmation {
 class DecisionJournal {
 public:
     virtual ~DecisionJournal() = default;
-    virtual void record(const PaymentSignal& signal, const PaymentResponse& response, const IdempotencyRecord* key,
-                        std::function<void()> release) = 0;
+    virtual void record(const PaymentSignal& signal, const PaymentResponse& response,
+                        const IdempotencyRecord* key, std::function<void()> release) = 0;
 };
 
 // Signal → Policy → Action for payments (§4.3), on one thread and one injected clock:

@@ -25,11 +25,13 @@ struct PaymentResponse {
     QString receiptId;
     QString error;  // for invalid and conflict
     Duration processing{0};
-    Duration retryAfter{0};                 // for queue_full and circuit_open
+    Duration retryAfter{0};                            // for queue_full and circuit_open
     BreakerState breakerAfter = BreakerState::Closed;  // payment-gateway state after this signal
 
     // The HTTP status: a duplicate answers with its original's status (§10.2).
-    int httpStatus() const { return httpStatusFor(outcome == PaymentOutcome::Duplicate && original ? *original : outcome); }
+    int httpStatus() const {
+        return httpStatusFor(outcome == PaymentOutcome::Duplicate && original ? *original : outcome);
+    }
 };
 
 }  // namespace tai

@@ -20,7 +20,8 @@ void readBreaker(PolicyReader& r, BreakerConfig& b) {
     r.integer(QStringLiteral("success_threshold"), b.successThreshold, 1, 1'000'000);
     r.seconds(QStringLiteral("half_open_max_wait_s"), b.halfOpenMaxWait, 1, kMaxSeconds);
     if (b.maxRecoveryTimeout < b.recoveryTimeout) {
-        r.error(QStringLiteral("max_recovery_timeout_s"), QStringLiteral("must be at least recovery_timeout_s"));
+        r.error(QStringLiteral("max_recovery_timeout_s"),
+                QStringLiteral("must be at least recovery_timeout_s"));
     }
 }
 
@@ -113,7 +114,8 @@ PolicyLoadResult parsePolicy(const QByteArray& json) {
     {
         PolicyReader root(document.object(), QString(), result.errors);
         root.text(QStringLiteral("version"), policy.version);
-        root.object(QStringLiteral("payments"), [&policy](PolicyReader& r) { readPayments(r, policy.payments); });
+        root.object(QStringLiteral("payments"),
+                    [&policy](PolicyReader& r) { readPayments(r, policy.payments); });
         root.object(QStringLiteral("deployments"),
                     [&policy](PolicyReader& r) { readDeployments(r, policy.deployments); });
         root.object(QStringLiteral("andon"), [&policy](PolicyReader& r) { readAndon(r, policy.andon); });

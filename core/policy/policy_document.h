@@ -17,7 +17,8 @@ struct RolloutStageConfig {
 
 // The `deployments` part of the policy file (§5), in the same style as `payments`.
 struct DeploymentsConfig {
-    QStringList regions{QStringLiteral("us-west-2"), QStringLiteral("us-east-1"), QStringLiteral("eu-west-1")};
+    QStringList regions{QStringLiteral("us-west-2"), QStringLiteral("us-east-1"),
+                        QStringLiteral("eu-west-1")};
     std::vector<RolloutStageConfig> stages{{QStringLiteral("canary"), 5, 300},
                                            {QStringLiteral("staging"), 25, 600},
                                            {QStringLiteral("prod"), 100, 0}};

@@ -32,7 +32,9 @@ public:
     void objectArray(const QString& key, const std::function<void(PolicyReader&, int index)>& read);
     void error(const QString& key, const QString& message);
 
-    QString pathOf(const QString& key) const { return path_.isEmpty() ? key : path_ + QLatin1Char('.') + key; }
+    QString pathOf(const QString& key) const {
+        return path_.isEmpty() ? key : path_ + QLatin1Char('.') + key;
+    }
 
 private:
     bool present(const QString& key);

@@ -7,11 +7,21 @@ void appendJsonString(QByteArray& out, QStringView text) {
     const QByteArray utf8 = text.toUtf8();
     for (const char c : utf8) {
         switch (c) {
-            case '"': out.append("\\\""); break;
-            case '\\': out.append("\\\\"); break;
-            case '\n': out.append("\\n"); break;
-            case '\r': out.append("\\r"); break;
-            case '\t': out.append("\\t"); break;
+            case '"':
+                out.append("\\\"");
+                break;
+            case '\\':
+                out.append("\\\\");
+                break;
+            case '\n':
+                out.append("\\n");
+                break;
+            case '\r':
+                out.append("\\r");
+                break;
+            case '\t':
+                out.append("\\t");
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     out.append("\\u00");

@@ -66,9 +66,10 @@ std::optional<std::int64_t> parseMinorUnits(const QJsonValue& value) {
 
 QString formatMinorUnits(std::int64_t minor) {
     const bool negative = minor < 0;
-    const std::uint64_t magnitude = negative ? static_cast<std::uint64_t>(-(minor + 1)) + 1 : static_cast<std::uint64_t>(minor);
-    return (negative ? QStringLiteral("-") : QString()) + QString::number(magnitude / 100) + QLatin1Char('.') +
-           QString::number(magnitude % 100).rightJustified(2, QLatin1Char('0'));
+    const std::uint64_t magnitude =
+        negative ? static_cast<std::uint64_t>(-(minor + 1)) + 1 : static_cast<std::uint64_t>(minor);
+    return (negative ? QStringLiteral("-") : QString()) + QString::number(magnitude / 100) +
+           QLatin1Char('.') + QString::number(magnitude % 100).rightJustified(2, QLatin1Char('0'));
 }
 
 }  // namespace tai

@@ -21,7 +21,9 @@ bool isIdentifierChar(QChar c) {
            u == u'.' || u == u':' || u == u'-';
 }
 
-qsizetype codePoints(const QString& s) { return static_cast<qsizetype>(s.toUcs4().size()); }
+qsizetype codePoints(const QString& s) {
+    return static_cast<qsizetype>(s.toUcs4().size());
+}
 
 std::optional<SignalError> checkIdentifier(const QJsonObject& object, const QString& field, QString& out) {
     const QJsonValue value = object.value(field);
@@ -62,7 +64,8 @@ std::optional<SignalError> parseSim(const QJsonValue& value, std::optional<SimOv
         } else if (g == u"timeout") {
             result.gateway = GatewayForcedOutcome::Timeout;
         } else {
-            return SignalError{QStringLiteral("sim.gateway"), QStringLiteral("must be \"ok\", \"error\" or \"timeout\"")};
+            return SignalError{QStringLiteral("sim.gateway"),
+                               QStringLiteral("must be \"ok\", \"error\" or \"timeout\"")};
         }
     }
     const QJsonValue latency = sim.value(QStringLiteral("latency_ms"));
@@ -105,7 +108,8 @@ ParsedPayment parsePaymentSignal(const QJsonObject& object) {
         }
         for (const QChar c : k) {
             if (c.unicode() < 0x20 || c.unicode() > 0x7e) {
-                return SignalError{QStringLiteral("idempotency_key"), QStringLiteral("must be printable ASCII")};
+                return SignalError{QStringLiteral("idempotency_key"),
+                                   QStringLiteral("must be printable ASCII")};
             }
         }
         signal.idempotencyKey = k;
@@ -124,8 +128,9 @@ ParsedPayment parsePaymentSignal(const QJsonObject& object) {
     }
     const auto minor = parseMinorUnits(amount);
     if (!minor) {
-        return SignalError{QStringLiteral("amount"),
-                           QStringLiteral("must be a decimal string like \"12.50\" or a number with at most 2 decimals")};
+        return SignalError{
+            QStringLiteral("amount"),
+            QStringLiteral("must be a decimal string like \"12.50\" or a number with at most 2 decimals")};
     }
     if (*minor <= 0) {
         return SignalError{QStringLiteral("amount"), QStringLiteral("must be greater than 0")};
@@ -145,7 +150,8 @@ ParsedPayment parsePaymentSignal(const QJsonObject& object) {
                                    return c >= QLatin1Char('A') && c <= QLatin1Char('Z');
                                });
     if (!currencyShape) {
-        return SignalError{QStringLiteral("currency"), QStringLiteral("must be 3 uppercase letters (ISO 4217)")};
+        return SignalError{QStringLiteral("currency"),
+                           QStringLiteral("must be 3 uppercase letters (ISO 4217)")};
     }
 
     const QJsonValue timestamp = object.value(QStringLiteral("timestamp"));
@@ -153,14 +159,16 @@ ParsedPayment parsePaymentSignal(const QJsonObject& object) {
         if (timestamp.isString()) {
             signal.timestamp = parseRfc3339(timestamp.toString());
             if (!signal.timestamp) {
-                return SignalError{QStringLiteral("timestamp"),
-                                   QStringLiteral("must be an RFC 3339 date-time or integer epoch milliseconds")};
+                return SignalError{
+                    QStringLiteral("timestamp"),
+                    QStringLiteral("must be an RFC 3339 date-time or integer epoch milliseconds")};
             }
         } else if (timestamp.isDouble()) {
             const double ms = timestamp.toDouble();
             if (!std::isfinite(ms) || std::floor(ms) != ms || ms < 0 || ms > 9.0e15) {
-                return SignalError{QStringLiteral("timestamp"),
-                                   QStringLiteral("must be an RFC 3339 date-time or integer epoch milliseconds")};
+                return SignalError{
+                    QStringLiteral("timestamp"),
+                    QStringLiteral("must be an RFC 3339 date-time or integer epoch milliseconds")};
             }
             signal.timestamp = fromEpochMs(static_cast<std::int64_t>(ms));
         } else {

@@ -15,7 +15,9 @@ std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool isLeap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int daysInMonth(int y, int m) {
     static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -65,12 +67,11 @@ QString formatRfc3339(TimePoint t) {
     const auto days = std::chrono::floor<std::chrono::days>(t);
     const std::chrono::year_month_day ymd(days);
     const auto timeOfDay = std::chrono::hh_mm_ss(std::chrono::floor<std::chrono::milliseconds>(t - days));
-    return QString::asprintf("%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                             static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                             static_cast<int>(timeOfDay.hours().count()),
-                             static_cast<int>(timeOfDay.minutes().count()),
-                             static_cast<int>(timeOfDay.seconds().count()),
-                             static_cast<int>(timeOfDay.subseconds().count()));
+    return QString::asprintf(
+        "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
+        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+        static_cast<int>(timeOfDay.hours().count()), static_cast<int>(timeOfDay.minutes().count()),
+        static_cast<int>(timeOfDay.seconds().count()), static_cast<int>(timeOfDay.subseconds().count()));
 }
 
 }  // namespace tai

@@ -32,7 +32,11 @@ public:
 inline std::int64_t toEpochMs(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
-inline TimePoint fromEpochMs(std::int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
-inline double toSeconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+inline TimePoint fromEpochMs(std::int64_t ms) {
+    return TimePoint(std::chrono::milliseconds(ms));
+}
+inline double toSeconds(Duration d) {
+    return std::chrono::duration<double>(d).count();
+}
 
 }  // namespace tai

@@ -59,7 +59,8 @@ GatewayCallResult GatewaySimulator::call(const PaymentSignal& signal) const {
         result.latency = std::chrono::milliseconds(*forced->latencyMs);
     } else {
         const double jitter = (jitterDraw * 2.0 - 1.0) * fault_.jitterMs;
-        result.latency = Duration(std::max<std::int64_t>(0, static_cast<std::int64_t>((fault_.latencyMs + jitter) * 1000.0)));
+        result.latency = Duration(
+            std::max<std::int64_t>(0, static_cast<std::int64_t>((fault_.latencyMs + jitter) * 1000.0)));
     }
     if (result.kind == GatewayCallKind::Ok) {
         result.receiptId = receiptFor(signal.id);

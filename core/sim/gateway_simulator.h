@@ -18,7 +18,9 @@ struct GatewayFault {
     double timeoutRate = 0;
     bool down = false;
 
-    bool isActive() const { return latencyMs > 0 || jitterMs > 0 || errorRate > 0 || timeoutRate > 0 || down; }
+    bool isActive() const {
+        return latencyMs > 0 || jitterMs > 0 || errorRate > 0 || timeoutRate > 0 || down;
+    }
     QString describe() const;  // "none", "outage", "errors 30% · latency 200±50 ms", …
     bool operator==(const GatewayFault&) const = default;
 };

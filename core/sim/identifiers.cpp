@@ -5,7 +5,9 @@
 namespace tai {
 
 namespace {
-QString hex64(std::uint64_t v) { return QString::number(v, 16).rightJustified(16, QLatin1Char('0')); }
+QString hex64(std::uint64_t v) {
+    return QString::number(v, 16).rightJustified(16, QLatin1Char('0'));
+}
 }  // namespace
 
 QString makeTraceId(std::uint64_t seed, QStringView key) {
@@ -28,8 +30,8 @@ QString makeUuid(std::uint64_t seed, QStringView key) {
     SeededRandom random(seed, key, 17);
     std::uint64_t high = random.next();
     std::uint64_t low = random.next();
-    high = (high & ~0xf000ULL) | 0x4000ULL;                                // version 4
-    low = (low & ~(0xc000000000000000ULL)) | 0x8000000000000000ULL;        // RFC 4122 variant
+    high = (high & ~0xf000ULL) | 0x4000ULL;                          // version 4
+    low = (low & ~(0xc000000000000000ULL)) | 0x8000000000000000ULL;  // RFC 4122 variant
     const QString h = hex64(high);
     const QString l = hex64(low);
     return h.left(8) + QLatin1Char('-') + h.mid(8, 4) + QLatin1Char('-') + h.mid(12, 4) + QLatin1Char('-') +

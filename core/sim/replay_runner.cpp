@@ -79,7 +79,8 @@ LineInput readLine(const QByteArray& raw) {
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(raw, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        input.error = QStringLiteral("not valid JSON (") + describeJsonError(raw, parseError) + QLatin1Char(')');
+        input.error =
+            QStringLiteral("not valid JSON (") + describeJsonError(raw, parseError) + QLatin1Char(')');
         return input;
     }
     if (!document.isObject()) {

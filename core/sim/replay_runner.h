@@ -31,5 +31,4 @@ struct ReplayReport {
 // in input order, on a VirtualClock. Same input + same seed + same policy → byte-identical output.
 ReplayReport runReplay(const ReplayOptions& options);
 
-
 }  // namespace tai

@@ -12,9 +12,13 @@ std::uint64_t SeededRandom::next() {
     return z ^ (z >> 31);
 }
 
-double SeededRandom::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+double SeededRandom::uniform() {
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
 
-std::uint64_t SeededRandom::below(std::uint64_t bound) { return bound == 0 ? 0 : next() % bound; }
+std::uint64_t SeededRandom::below(std::uint64_t bound) {
+    return bound == 0 ? 0 : next() % bound;
+}
 
 std::uint64_t SeededRandom::hash(QStringView text, std::uint64_t seed) {
     std::uint64_t h = seed;  // FNV-1a over UTF-16 code units

@@ -26,9 +26,7 @@ private:
     struct Key {
         TimePoint due;
         TimerId id;  // ids grow, so equal due times fire in schedule order
-        bool operator<(const Key& other) const {
-            return due != other.due ? due < other.due : id < other.id;
-        }
+        bool operator<(const Key& other) const { return due != other.due ? due < other.due : id < other.id; }
     };
     std::map<Key, std::function<void()>> timers_;
     std::unordered_map<TimerId, TimePoint> dueById_;

@@ -9,7 +9,9 @@
 // A payment pipeline on a VirtualClock with the default policy, plus helpers to send payments.
 struct PipelineFixture {
     explicit PipelineFixture(tai::PaymentsConfig config = {})
-        : clock(tai::TimePoint{std::chrono::seconds(1'767'225'600)}), gateway(7), pipeline(config, clock, gateway, store) {}
+        : clock(tai::TimePoint{std::chrono::seconds(1'767'225'600)}),
+          gateway(7),
+          pipeline(config, clock, gateway, store) {}
 
     tai::PaymentSignal payment(const QString& id, const QString& customer = QStringLiteral("cust_1"),
                                std::int64_t minor = 1000, const QString& currency = QStringLiteral("USD")) {

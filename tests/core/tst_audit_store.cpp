@@ -29,7 +29,9 @@ private:
     QTemporaryDir dir;
     std::int64_t now = 1'767'225'600'000;
     AuditStore::Options options() {
-        return AuditStore::Options{dir.filePath("audit.sqlite"), 30, [this] { return now; }};
+        return AuditStore::Options{dir.filePath("audit.sqlite"), 30, [this] {
+                                       return now;
+                                   }};
     }
 
 private Q_SLOTS:
@@ -55,9 +57,9 @@ private Q_SLOTS:
         auto store = AuditStore::open(options(), &error);
         std::promise<std::uint64_t> committedWhenReleased;
         AuditStore* raw = store.get();
-        store->appendDurable({row(now, "decision", "p1")},
-                             IdempotencyRow{"key-1", "hash", kCharged, now},
-                             [&committedWhenReleased, raw] { committedWhenReleased.set_value(raw->committedRows()); });
+        store->appendDurable(
+            {row(now, "decision", "p1")}, IdempotencyRow{"key-1", "hash", kCharged, now},
+            [&committedWhenReleased, raw] { committedWhenReleased.set_value(raw->committedRows()); });
         QCOMPARE(committedWhenReleased.get_future().get(), 1u);  // the row was already on disk
         const auto keys = store->loadIdempotency(now);
         QCOMPARE(keys.size(), std::size_t{1});
@@ -73,14 +75,16 @@ private Q_SLOTS:
         }
         store->flush();
         QVERIFY(store->committedRows() >= 5000);
-        QVERIFY2(store->commits() - before <= 10, qPrintable(QString::number(store->commits() - before)));  // not 5000 fsyncs
+        QVERIFY2(store->commits() - before <= 10,
+                 qPrintable(QString::number(store->commits() - before)));  // not 5000 fsyncs
     }
 
     void queriesFilterAndPage() {
         QString error;
         auto store = AuditStore::open(options(), &error);
         for (int i = 0; i < 30; ++i) {
-            store->append(row(now + i, i % 3 == 0 ? "operator" : "decision", i % 2 ? "odd" : "even", i == 7 ? "trace7" : ""));
+            store->append(row(now + i, i % 3 == 0 ? "operator" : "decision", i % 2 ? "odd" : "even",
+                              i == 7 ? "trace7" : ""));
         }
         store->flush();
         AuditQuery q;
@@ -128,7 +132,9 @@ private Q_SLOTS:
 
     void retentionAndKeyExpiryAtOpen() {
         QTemporaryDir fresh;
-        AuditStore::Options o{fresh.filePath("a.sqlite"), 30, [this] { return now; }};
+        AuditStore::Options o{fresh.filePath("a.sqlite"), 30, [this] {
+                                  return now;
+                              }};
         QString error;
         auto store = AuditStore::open(o, &error);
         store->append(row(now - 31LL * 86'400'000, "decision", "old"));
@@ -144,7 +150,12 @@ private Q_SLOTS:
 
     void anInMemoryStoreWorksForEphemeralRuns() {
         QString error;
-        auto store = AuditStore::open(AuditStore::Options{{}, 30, [this] { return now; }}, &error);
+        auto store = AuditStore::open(AuditStore::Options{{},
+                                                          30,
+                                                          [this] {
+                                                              return now;
+                                                          }},
+                                      &error);
         QVERIFY2(store, qPrintable(error));
         store->append(row(now, "decision", "p"));
         store->flush();

@@ -44,7 +44,8 @@ struct Runner {
                         return false;
                     }
                 } else if (op.startsWith(u"ok#") || op.startsWith(u"fail#")) {
-                    const auto& permit = held.at(static_cast<std::size_t>(op.section(QLatin1Char('#'), 1).toInt()));
+                    const auto& permit =
+                        held.at(static_cast<std::size_t>(op.section(QLatin1Char('#'), 1).toInt()));
                     op.startsWith(u"ok") ? breaker.onSuccess(permit) : breaker.onFailure(permit);
                 } else if (op == u"deny") {
                     if (breaker.tryAcquire().allowed) {
@@ -88,30 +89,35 @@ private Q_SLOTS:
         QTest::newRow("open fails fast") << "F*5 deny deny" << S::Open << false;
         QTest::newRow("stays open before the recovery timeout") << "F*5 +29s" << S::Open << false;
         QTest::newRow("goes half-open on its timer with no traffic") << "F*5 +30s" << S::HalfOpen << false;
-        QTest::newRow("results of calls admitted before opening are ignored") << "hold F*5 ok#0" << S::Open << false;
+        QTest::newRow("results of calls admitted before opening are ignored")
+            << "hold F*5 ok#0" << S::Open << false;
         // half-open
-        QTest::newRow("admits at most three probes") << "F*5 +30s hold hold hold deny" << S::HalfOpen << false;
+        QTest::newRow("admits at most three probes")
+            << "F*5 +30s hold hold hold deny" << S::HalfOpen << false;
         QTest::newRow("two successful probes are not enough") << "F*5 +30s S S" << S::HalfOpen << false;
         QTest::newRow("three successful probes close it") << "F*5 +30s S S S" << S::Closed << false;
         QTest::newRow("a failed probe re-opens it") << "F*5 +30s S F" << S::Open << false;
         QTest::newRow("re-opened breaker waits the doubled timeout") << "F*5 +30s F +59s" << S::Open << false;
         QTest::newRow("then tries half-open again") << "F*5 +30s F +60s" << S::HalfOpen << false;
-        QTest::newRow("watchdog: probes in flight, none done in 60 s") << "F*5 +30s hold +60s" << S::Open << false;
+        QTest::newRow("watchdog: probes in flight, none done in 60 s")
+            << "F*5 +30s hold +60s" << S::Open << false;
         QTest::newRow("watchdog does not fire early") << "F*5 +30s hold +59s" << S::HalfOpen << false;
-        QTest::newRow("watchdog restarts when a probe completes") << "F*5 +30s hold hold +40s ok#1 +40s"
-                                                                  << S::HalfOpen << false;
-        QTest::newRow("an idle half-open breaker stays half-open") << "F*5 +30s +3600s" << S::HalfOpen << false;
+        QTest::newRow("watchdog restarts when a probe completes")
+            << "F*5 +30s hold hold +40s ok#1 +40s" << S::HalfOpen << false;
+        QTest::newRow("an idle half-open breaker stays half-open")
+            << "F*5 +30s +3600s" << S::HalfOpen << false;
         // operator controls
         QTest::newRow("force open isolates, with no timer") << "forceOpen +3600s deny" << S::Open << true;
-        QTest::newRow("release of forced open starts the recovery timer") << "forceOpen release +30s"
-                                                                          << S::HalfOpen << false;
+        QTest::newRow("release of forced open starts the recovery timer")
+            << "forceOpen release +30s" << S::HalfOpen << false;
         QTest::newRow("force closed ignores failures") << "forceClosed F*20" << S::Closed << true;
-        QTest::newRow("release of forced closed counts failures again") << "forceClosed F*3 release F*5"
-                                                                        << S::Open << false;
+        QTest::newRow("release of forced closed counts failures again")
+            << "forceClosed F*3 release F*5" << S::Open << false;
         QTest::newRow("force half-open skips the wait") << "F*5 forceHalfOpen" << S::HalfOpen << true;
-        QTest::newRow("forced half-open closes on successful probes") << "F*5 forceHalfOpen S S S" << S::Closed
-                                                                       << false;
-        QTest::newRow("forced half-open re-opens on a failed probe") << "F*5 forceHalfOpen F" << S::Open << false;
+        QTest::newRow("forced half-open closes on successful probes")
+            << "F*5 forceHalfOpen S S S" << S::Closed << false;
+        QTest::newRow("forced half-open re-opens on a failed probe")
+            << "F*5 forceHalfOpen F" << S::Open << false;
     }
 
     void followsTheSpecTable() {
@@ -163,8 +169,8 @@ private Q_SLOTS:
         Runner r;
         QStringList events;
         r.breaker.setTransitionListener([&events](const BreakerTransition& t) {
-            events << toString(t.from) + QStringLiteral("->") + toString(t.to) + (t.forced ? QStringLiteral("!") : QString()) +
-                          QStringLiteral(": ") + t.reason;
+            events << toString(t.from) + QStringLiteral("->") + toString(t.to) +
+                          (t.forced ? QStringLiteral("!") : QString()) + QStringLiteral(": ") + t.reason;
         });
         QString why;
         QVERIFY(r.run(QStringLiteral("F*5 +30s F +60s hold +60s forceClosed release"), why));

@@ -72,12 +72,12 @@ private Q_SLOTS:
         f.run(3000s);
         // canary 5 % 300 s → staging 25 % 600 s → prod 100 % → 60 s bake → done; then the next region
         const QStringList expected{
-            "0 rollout_stage us-west-2 canary 5%",     "300 rollout_stage us-west-2 staging 25%",
-            "900 rollout_stage us-west-2 prod 100%",   "960 rollout_stage us-west-2 done 100%",
-            "960 rollout_stage us-east-1 canary 5%",   "1260 rollout_stage us-east-1 staging 25%",
-            "1860 rollout_stage us-east-1 prod 100%",  "1920 rollout_stage us-east-1 done 100%",
-            "1920 rollout_stage eu-west-1 canary 5%",  "2220 rollout_stage eu-west-1 staging 25%",
-            "2820 rollout_stage eu-west-1 prod 100%",  "2880 rollout_stage eu-west-1 done 100%"};
+            "0 rollout_stage us-west-2 canary 5%",    "300 rollout_stage us-west-2 staging 25%",
+            "900 rollout_stage us-west-2 prod 100%",  "960 rollout_stage us-west-2 done 100%",
+            "960 rollout_stage us-east-1 canary 5%",  "1260 rollout_stage us-east-1 staging 25%",
+            "1860 rollout_stage us-east-1 prod 100%", "1920 rollout_stage us-east-1 done 100%",
+            "1920 rollout_stage eu-west-1 canary 5%", "2220 rollout_stage eu-west-1 staging 25%",
+            "2820 rollout_stage eu-west-1 prod 100%", "2880 rollout_stage eu-west-1 done 100%"};
         QCOMPARE(f.events, expected);
         QCOMPARE(toString(f.view(d.id).status), QStringLiteral("completed"));
         QVERIFY(f.alerts.last().contains("GREEN"));
@@ -114,7 +114,8 @@ private Q_SLOTS:
         f.run(1000s);
         QCOMPARE(f.alerts.filter("HIGH health_marginal").size(), 3);  // once per stage: canary, staging, prod
         // 3 % ± the sampling noise (±0.3 % at 5 % traffic): marginal, never over 5 %
-        QVERIFY2(f.alerts[0].startsWith("10 HIGH health_marginal health marginal in us-west-2: error rate "), qPrintable(f.alerts[0]));
+        QVERIFY2(f.alerts[0].startsWith("10 HIGH health_marginal health marginal in us-west-2: error rate "),
+                 qPrintable(f.alerts[0]));
         QVERIFY(f.events.filter("rollback").isEmpty());
         QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("done"));
     }
@@ -128,7 +129,8 @@ private Q_SLOTS:
         QVERIFY(f.alerts.filter("stage_slow").isEmpty());
         f.run(1s);
         QCOMPARE(f.alerts.filter("stage_slow").size(), 1);
-        QVERIFY(f.alerts.filter("stage_slow")[0].startsWith("450 HIGH stage_slow canary slow to progress in us-west-2"));
+        QVERIFY(f.alerts.filter("stage_slow")[0].startsWith(
+            "450 HIGH stage_slow canary slow to progress in us-west-2"));
         QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("canary"));  // paused: still there
         QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Resume, {}, {}), QString());
         f.clock.advanceBy(0s);
@@ -140,13 +142,13 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("reasons");
         QTest::newRow("image missing") << "version:latest" << QStringList{"image_missing"};
         QTest::newRow("no capacity") << "capacity:eu-west-1" << QStringList{"insufficient_capacity"};
-        QTest::newRow("no rollback plan (and no image)") << "service:new-service"
-                                                         << QStringList{"image_missing", "no_rollback_plan"};
+        QTest::newRow("no rollback plan (and no image)")
+            << "service:new-service" << QStringList{"image_missing", "no_rollback_plan"};
         QTest::newRow("unhealthy baseline") << "baseline:us-east-1" << QStringList{"unhealthy_baseline"};
         QTest::newRow("rollout in progress") << "twice" << QStringList{"rollout_in_progress"};
         QTest::newRow("everything at once") << "twice version:latest capacity:eu-west-1 baseline:us-east-1"
-                                            << QStringList{"image_missing", "insufficient_capacity", "unhealthy_baseline",
-                                                           "rollout_in_progress"};
+                                            << QStringList{"image_missing", "insufficient_capacity",
+                                                           "unhealthy_baseline", "rollout_in_progress"};
     }
     void eachSafetyCheckRejectsAndEveryReasonIsListed() {
         QFETCH(QString, setup);
@@ -156,11 +158,16 @@ private Q_SLOTS:
         QString version = "v2.0.0";
         for (const QString& step : setup.split(' ')) {
             const QString arg = step.section(':', 1);
-            if (step.startsWith("version:")) version = arg;
-            if (step.startsWith("service:")) service = arg;
-            if (step.startsWith("capacity:")) f.infra.addFault(InfraFault{arg, {}, {}, {}, {}, 0, {}});
-            if (step.startsWith("baseline:")) f.infra.addFault(InfraFault{arg, "v1.0.0", 0.09, {}, {}, {}, {}});
-            if (step == "twice") QVERIFY(f.deploy("api-service", "v1.5.0").accepted);
+            if (step.startsWith("version:"))
+                version = arg;
+            if (step.startsWith("service:"))
+                service = arg;
+            if (step.startsWith("capacity:"))
+                f.infra.addFault(InfraFault{arg, {}, {}, {}, {}, 0, {}});
+            if (step.startsWith("baseline:"))
+                f.infra.addFault(InfraFault{arg, "v1.0.0", 0.09, {}, {}, {}, {}});
+            if (step == "twice")
+                QVERIFY(f.deploy("api-service", "v1.5.0").accepted);
         }
         const auto d = f.deploy(service, version);
         QVERIFY(!d.accepted);
@@ -215,12 +222,16 @@ private Q_SLOTS:
         const auto d = f.deploy();
         f.run(1000s);
         QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v2.0.0"));
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Rollback, "us-west-2", "customer report"), QString());
+        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Rollback, "us-west-2", "customer report"),
+                 QString());
         QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("rolled_back"));
         QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v1.0.0"));
-        QCOMPARE(toString(f.view(d.id).status), QStringLiteral("in_progress"));  // the active region carries on
-        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Rollback, "eu-west-1", {}).startsWith("region: eu-west-1 is pending"));
-        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Rollback, "mars-1", {}).startsWith("region: 'mars-1'"));
+        QCOMPARE(toString(f.view(d.id).status),
+                 QStringLiteral("in_progress"));  // the active region carries on
+        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Rollback, "eu-west-1", {})
+                    .startsWith("region: eu-west-1 is pending"));
+        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Rollback, "mars-1", {})
+                    .startsWith("region: 'mars-1'"));
     }
 
     void retryRestartsAnAbortedRolloutFromItsFirstUnfinishedRegion() {
@@ -246,7 +257,8 @@ private Q_SLOTS:
         f.run(5s);
         QCOMPARE(toString(f.view(d.id).status), QStringLiteral("failed"));
         QCOMPARE(f.alerts.filter("CRITICAL deployment_failed").size(), 1);
-        QVERIFY(f.alerts.filter("CRITICAL deployment_failed")[0].contains("apply_config failed in us-west-2"));
+        QVERIFY(
+            f.alerts.filter("CRITICAL deployment_failed")[0].contains("apply_config failed in us-west-2"));
     }
 
     void failingActionsTripTheRegionBreaker() {
@@ -270,20 +282,25 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("error");
         QTest::newRow("service missing") << QByteArray(R"({"version":"v1.0.0"})") << "service: required";
-        QTest::newRow("service shape") << QByteArray(R"({"service":"API service","version":"v1"})")
-                                       << "service: must be 1-64 lowercase letters, digits and '-', starting with a letter or digit";
+        QTest::newRow("service shape")
+            << QByteArray(R"({"service":"API service","version":"v1"})")
+            << "service: must be 1-64 lowercase letters, digits and '-', starting with a letter or digit";
         QTest::newRow("version missing") << QByteArray(R"({"service":"api-service"})") << "version: required";
-        QTest::newRow("unknown region") << QByteArray(R"({"service":"api-service","version":"v1","regions":["us-west-2","mars-1"]})")
-                                        << "regions[1]: unknown region 'mars-1' (known: us-west-2, us-east-1, eu-west-1)";
-        QTest::newRow("duplicate region") << QByteArray(R"({"service":"api-service","version":"v1","regions":["us-west-2","us-west-2"]})")
-                                          << "regions[1]: region 'us-west-2' is listed twice";
-        QTest::newRow("initial not bool") << QByteArray(R"({"service":"api-service","version":"v1","initial":"yes"})")
-                                          << "initial: must be true or false";
+        QTest::newRow("unknown region")
+            << QByteArray(R"({"service":"api-service","version":"v1","regions":["us-west-2","mars-1"]})")
+            << "regions[1]: unknown region 'mars-1' (known: us-west-2, us-east-1, eu-west-1)";
+        QTest::newRow("duplicate region")
+            << QByteArray(R"({"service":"api-service","version":"v1","regions":["us-west-2","us-west-2"]})")
+            << "regions[1]: region 'us-west-2' is listed twice";
+        QTest::newRow("initial not bool")
+            << QByteArray(R"({"service":"api-service","version":"v1","initial":"yes"})")
+            << "initial: must be true or false";
     }
     void validatesDeploymentSignals() {
         QFETCH(QByteArray, json);
         QFETCH(QString, error);
-        const auto parsed = parseDeploymentSignal(QJsonDocument::fromJson(json).object(), DeploymentsConfig{}.regions);
+        const auto parsed =
+            parseDeploymentSignal(QJsonDocument::fromJson(json).object(), DeploymentsConfig{}.regions);
         QVERIFY(std::holds_alternative<DeploymentError>(parsed));
         QCOMPARE(std::get<DeploymentError>(parsed).text(), error);
     }

@@ -12,7 +12,8 @@ using namespace tai;
 using namespace std::chrono_literals;
 
 namespace {
-const QByteArray kPayment = R"({"customer_id":"cust_1","merchant_id":"merc_1","amount":"10.00","currency":"USD"})";
+const QByteArray kPayment =
+    R"({"customer_id":"cust_1","merchant_id":"merc_1","amount":"10.00","currency":"USD"})";
 
 // A payment from its own customer, so that velocity never enters the picture.
 QByteArray paymentFrom(int customer) {
@@ -33,7 +34,9 @@ private:
     std::unique_ptr<VirtualClock> clock;
     std::unique_ptr<Engine> engine;
 
-    void advance(Duration d) { engine->invoke([this, d] { clock->advanceBy(d); }).waitForFinished(); }
+    void advance(Duration d) {
+        engine->invoke([this, d] { clock->advanceBy(d); }).waitForFinished();
+    }
 
 private Q_SLOTS:
     void init() {
@@ -53,8 +56,8 @@ private Q_SLOTS:
         for (const auto& b : s->breakers) {
             names << b.status.name;
         }
-        QCOMPARE(names, (QStringList{"payment-gateway", "deploy:us-west-2", "deploy:us-east-1", "deploy:eu-west-1",
-                                     "deploy:global"}));
+        QCOMPARE(names, (QStringList{"payment-gateway", "deploy:us-west-2", "deploy:us-east-1",
+                                     "deploy:eu-west-1", "deploy:global"}));
         QCOMPARE(s->policyVersion, QStringLiteral("builtin-default"));
     }
 
@@ -77,8 +80,10 @@ private Q_SLOTS:
 
     void forceHalfOpenShowsInTheNextSnapshot() {
         QSignalSpy spy(engine.get(), &Engine::snapshotReady);
-        const CommandResult result = resultOf(engine->execute(
-            ControlBreaker{QStringLiteral("payment-gateway"), BreakerControl::ForceHalfOpen, {QStringLiteral("ana"), QStringLiteral("drill")}}));
+        const CommandResult result =
+            resultOf(engine->execute(ControlBreaker{QStringLiteral("payment-gateway"),
+                                                    BreakerControl::ForceHalfOpen,
+                                                    {QStringLiteral("ana"), QStringLiteral("drill")}}));
         QVERIFY(result.ok);
         advance(0us);  // the extra snapshot after a transition is due now
         QTRY_VERIFY(spy.count() >= 1);
@@ -91,7 +96,8 @@ private Q_SLOTS:
     void transitionsCoalesceToOneExtraSnapshot() {
         QSignalSpy spy(engine.get(), &Engine::snapshotReady);
         engine->invoke([this] {}).waitForFinished();
-        for (auto control : {BreakerControl::ForceOpen, BreakerControl::ForceClosed, BreakerControl::Release}) {
+        for (auto control :
+             {BreakerControl::ForceOpen, BreakerControl::ForceClosed, BreakerControl::Release}) {
             resultOf(engine->execute(ControlBreaker{QStringLiteral("payment-gateway"), control, {}}));
         }
         advance(0us);
@@ -103,9 +109,11 @@ private Q_SLOTS:
         outage.down = true;
         QVERIFY(resultOf(engine->execute(SetGatewayFault{outage, {}})).ok);
         for (int i = 0; i < 5; ++i) {
-            QCOMPARE(toString(resultOf(engine->submitPayment(paymentFrom(i))).outcome), QStringLiteral("gateway_error"));
+            QCOMPARE(toString(resultOf(engine->submitPayment(paymentFrom(i))).outcome),
+                     QStringLiteral("gateway_error"));
         }
-        QCOMPARE(toString(resultOf(engine->submitPayment(paymentFrom(5))).outcome), QStringLiteral("circuit_open"));
+        QCOMPARE(toString(resultOf(engine->submitPayment(paymentFrom(5))).outcome),
+                 QStringLiteral("circuit_open"));
         advance(30s);
         const auto s = engine->latestSnapshot();
         QCOMPARE(toString(s->breakers[0].status.state), QStringLiteral("half_open"));
@@ -119,11 +127,14 @@ private Q_SLOTS:
     }
 
     void badCommandsAreRejectedWithTheField() {
-        QCOMPARE(resultOf(engine->execute(ControlBreaker{QStringLiteral("nope"), BreakerControl::ForceOpen, {}})).error,
-                 QStringLiteral("breaker: unknown breaker 'nope'"));
+        QCOMPARE(
+            resultOf(engine->execute(ControlBreaker{QStringLiteral("nope"), BreakerControl::ForceOpen, {}}))
+                .error,
+            QStringLiteral("breaker: unknown breaker 'nope'"));
         GatewayFault fault;
         fault.errorRate = 2;
-        QCOMPARE(resultOf(engine->execute(SetGatewayFault{fault, {}})).error, QStringLiteral("error_rate: must be from 0 to 1"));
+        QCOMPARE(resultOf(engine->execute(SetGatewayFault{fault, {}})).error,
+                 QStringLiteral("error_rate: must be from 0 to 1"));
     }
 
     void generatedLoadFlowsAndCountersReconcile() {
@@ -133,7 +144,8 @@ private Q_SLOTS:
         }
         const auto s = engine->latestSnapshot();
         const auto& t = s->kpis.totals;
-        QVERIFY2(s->kpis.received >= 6900 && s->kpis.received <= 7000, qPrintable(QString::number(s->kpis.received)));
+        QVERIFY2(s->kpis.received >= 6900 && s->kpis.received <= 7000,
+                 qPrintable(QString::number(s->kpis.received)));
         std::uint64_t sum = 0;
         for (const auto n : t) {
             sum += n;
@@ -142,30 +154,35 @@ private Q_SLOTS:
         QVERIFY(s->kpis.successRate.enoughData);
         QCOMPARE(s->kpis.successRate.value, 1.0);
         QVERIFY(s->kpis.rejectRate.value > 0 && s->kpis.rejectRate.value < 0.03);
-        QVERIFY2(s->kpis.throughputPerS >= 990 && s->kpis.throughputPerS <= 1010, qPrintable(QString::number(s->kpis.throughputPerS)));
+        QVERIFY2(s->kpis.throughputPerS >= 990 && s->kpis.throughputPerS <= 1010,
+                 qPrintable(QString::number(s->kpis.throughputPerS)));
         QVERIFY(s->history.size() >= 6);
         // Confirmation workers drain asynchronously; snapshots only move with the virtual clock.
         QVERIFY(resultOf(engine->execute(SetLoad{0, 0, 1, {}})).ok);
         const auto unconfirmed = [this] {
             advance(100ms);
             const auto latest = engine->latestSnapshot();
-            return latest->kpis.totals[static_cast<std::size_t>(PaymentOutcome::Charged)] - latest->kpis.confirmed;
+            return latest->kpis.totals[static_cast<std::size_t>(PaymentOutcome::Charged)] -
+                   latest->kpis.confirmed;
         };
         QTRY_COMPARE(unconfirmed(), 0u);
     }
 
     void deploymentsAreCommandsAndShowInSnapshots() {
-        const CommandResult accepted = resultOf(engine->execute(RequestDeployment{
-            QJsonObject{{"service", "api-service"}, {"version", "v2.0.0"}, {"regions", QJsonArray{"us-west-2", "us-east-1"}}},
-            {"ana", {}}}));
+        const CommandResult accepted = resultOf(
+            engine->execute(RequestDeployment{QJsonObject{{"service", "api-service"},
+                                                          {"version", "v2.0.0"},
+                                                          {"regions", QJsonArray{"us-west-2", "us-east-1"}}},
+                                              {"ana", {}}}));
         QVERIFY2(accepted.ok, qPrintable(accepted.error));
         QCOMPARE(accepted.id, QStringLiteral("d-1"));
-        const CommandResult rejected = resultOf(engine->execute(RequestDeployment{
-            QJsonObject{{"service", "api-service"}, {"version", "latest"}}, {}}));
+        const CommandResult rejected = resultOf(engine->execute(
+            RequestDeployment{QJsonObject{{"service", "api-service"}, {"version", "latest"}}, {}}));
         QVERIFY(!rejected.ok);
         QCOMPARE(QStringList(rejected.reasons.begin(), rejected.reasons.end()),
                  (QStringList{"image_missing", "rollout_in_progress"}));
-        const CommandResult invalid = resultOf(engine->execute(RequestDeployment{QJsonObject{{"version", "v1"}}, {}}));
+        const CommandResult invalid =
+            resultOf(engine->execute(RequestDeployment{QJsonObject{{"version", "v1"}}, {}}));
         QCOMPARE(invalid.error, QStringLiteral("service: required"));
         advance(100ms);
         auto s = engine->latestSnapshot();
@@ -175,7 +192,9 @@ private Q_SLOTS:
         QCOMPARE(s->rollouts[0].regions[1].stage, QStringLiteral("pending"));
 
         // A bad canary: the rollback raises a CRITICAL event alert and the light goes RED.
-        QVERIFY(resultOf(engine->execute(SetInfraFault{InfraFault{"us-west-2", "v2.0.0", 0.2, {}, {}, {}, {}}, 30, false, {}})).ok);
+        QVERIFY(resultOf(engine->execute(SetInfraFault{
+                             InfraFault{"us-west-2", "v2.0.0", 0.2, {}, {}, {}, {}}, 30, false, {}}))
+                    .ok);
         advance(10s);
         s = engine->latestSnapshot();
         QCOMPARE(toString(s->rollouts[0].status), QStringLiteral("rolled_back"));
@@ -186,7 +205,8 @@ private Q_SLOTS:
         advance(21s);  // for_s = 30 has passed
         QCOMPARE(engine->latestSnapshot()->infraFaults.size(), std::size_t{0});
         QVERIFY(!resultOf(engine->execute(ControlRollout{"d-9", RolloutControl::Pause, {}, {}})).ok);
-        QVERIFY(resultOf(engine->execute(ControlRollout{"d-1", RolloutControl::Retry, {}, {"ana", "fixed"}})).ok);
+        QVERIFY(
+            resultOf(engine->execute(ControlRollout{"d-1", RolloutControl::Retry, {}, {"ana", "fixed"}})).ok);
     }
 
     void aRestartBringsRolloutsBackInterruptedAndKeepsKeys() {
@@ -198,7 +218,9 @@ private Q_SLOTS:
             VirtualClock c(TimePoint{std::chrono::seconds(1'767'225'600)});
             Engine first(config, c);
             QVERIFY2(first.start(), qPrintable(first.startError()));
-            QVERIFY(resultOf(first.execute(RequestDeployment{QJsonObject{{"service", "web-frontend"}, {"version", "v3.1.0"}}, {}})).ok);
+            QVERIFY(resultOf(first.execute(RequestDeployment{
+                                 QJsonObject{{"service", "web-frontend"}, {"version", "v3.1.0"}}, {}}))
+                        .ok);
             first.invoke([&c] { c.advanceBy(400s); }).waitForFinished();  // us-west-2 in staging
             const PaymentResponse paid = resultOf(first.submitPayment(
                 R"({"customer_id":"c","merchant_id":"m","amount":"1.00","currency":"USD","idempotency_key":"restart-1"})"));
@@ -213,19 +235,23 @@ private Q_SLOTS:
         QCOMPARE(toString(s->rollouts[0].status), QStringLiteral("interrupted"));
         QCOMPARE(s->rollouts[0].regions[0].stage, QStringLiteral("staging"));
         QVERIFY(std::any_of(s->timeline.begin(), s->timeline.end(), [](const TimelineEvent& e) {
-            return e.text.contains("1 idempotency keys restored, 1 rollouts interrupted") && e.text.contains("start fresh");
+            return e.text.contains("1 idempotency keys restored, 1 rollouts interrupted") &&
+                   e.text.contains("start fresh");
         }));
         const PaymentResponse again = resultOf(second.submitPayment(
             R"({"customer_id":"c","merchant_id":"m","amount":"1.00","currency":"USD","idempotency_key":"restart-1"})"));
         QCOMPARE(toString(again.outcome), QStringLiteral("duplicate"));
         QCOMPARE(again.receiptId, receipt);
         // Resume restarts the interrupted stage with fresh timers.
-        QVERIFY(resultOf(second.execute(ControlRollout{"d-1", RolloutControl::Resume, {}, {"ana", "after restart"}})).ok);
+        QVERIFY(resultOf(second.execute(
+                             ControlRollout{"d-1", RolloutControl::Resume, {}, {"ana", "after restart"}}))
+                    .ok);
         second.invoke([&c] { c.advanceBy(100ms); }).waitForFinished();
         s = second.latestSnapshot();
         QCOMPARE(toString(s->rollouts[0].status), QStringLiteral("in_progress"));
         QCOMPARE(s->rollouts[0].regions[0].stage, QStringLiteral("staging"));
-        QVERIFY(resultOf(second.execute(ControlRollout{"d-1", RolloutControl::Rollback, "us-west-2", {}})).ok);
+        QVERIFY(
+            resultOf(second.execute(ControlRollout{"d-1", RolloutControl::Rollback, "us-west-2", {}})).ok);
         second.invoke([&c] { c.advanceBy(100ms); }).waitForFinished();
         QCOMPARE(second.latestSnapshot()->rollouts[0].regions[0].stage, QStringLiteral("rolled_back"));
     }

@@ -48,31 +48,36 @@ private Q_SLOTS:
         QTest::newRow("clean") << "c@0/USD" << 0 << QStringList{} << false;
         QTest::newRow("blacklisted") << "cust_666@0/USD" << 100 << QStringList{"blacklisted"} << true;
         QTest::newRow("amount at limit") << "c@0/USD500000" << 0 << QStringList{} << false;
-        QTest::newRow("amount over limit") << "c@0/USD500001" << 50 << QStringList{"amount_exceeds_limit"} << true;
-        QTest::newRow("five in a minute") << "c@0/USD c@1/USD c@2/USD c@3/USD c@4/USD" << 0 << QStringList{} << false;
+        QTest::newRow("amount over limit")
+            << "c@0/USD500001" << 50 << QStringList{"amount_exceeds_limit"} << true;
+        QTest::newRow("five in a minute")
+            << "c@0/USD c@1/USD c@2/USD c@3/USD c@4/USD" << 0 << QStringList{} << false;
         QTest::newRow("sixth in a minute") << "c@0/USD c@1/USD c@2/USD c@3/USD c@4/USD c@5/USD" << 50
                                            << QStringList{"velocity_exceeded"} << true;
         QTest::newRow("window is (t-60s, t]: one 60 s old is out")
             << "c@0/USD c@1/USD c@2/USD c@3/USD c@4/USD c@60/USD" << 0 << QStringList{} << false;
         QTest::newRow("window includes 59.999 s") << "c@1/USD c@1/USD c@2/USD c@3/USD c@4/USD c@60/USD" << 50
                                                   << QStringList{"velocity_exceeded"} << true;
-        QTest::newRow("velocity is per customer") << "a@0/USD a@1/USD a@2/USD b@3/USD b@4/USD a@5/USD" << 0
-                                                  << QStringList{} << false;
+        QTest::newRow("velocity is per customer")
+            << "a@0/USD a@1/USD a@2/USD b@3/USD b@4/USD a@5/USD" << 0 << QStringList{} << false;
         QTest::newRow("two currencies") << "c@0/USD c@1/EUR" << 0 << QStringList{} << false;
-        QTest::newRow("third currency in an hour") << "c@0/USD c@1/EUR c@2/GBP" << 30 << QStringList{"currency_anomaly"}
-                                                   << false;
-        QTest::newRow("currency window is (t-3600s, t]") << "c@0/USD c@1/EUR c@3600/GBP" << 0 << QStringList{} << false;
-        QTest::newRow("repeat currency is not distinct") << "c@0/USD c@1/EUR c@2/USD" << 0 << QStringList{} << false;
+        QTest::newRow("third currency in an hour")
+            << "c@0/USD c@1/EUR c@2/GBP" << 30 << QStringList{"currency_anomaly"} << false;
+        QTest::newRow("currency window is (t-3600s, t]")
+            << "c@0/USD c@1/EUR c@3600/GBP" << 0 << QStringList{} << false;
+        QTest::newRow("repeat currency is not distinct")
+            << "c@0/USD c@1/EUR c@2/USD" << 0 << QStringList{} << false;
         QTest::newRow("rules add up, in table order")
             << "c@0/USD c@1/EUR c@2/GBP c@3/USD c@4/USD c@5/JPY600000" << 130
             << QStringList{"velocity_exceeded", "amount_exceeds_limit", "currency_anomaly"} << true;
-        QTest::newRow("trusted skips velocity") << "cust_vip@0/USD cust_vip@1/USD cust_vip@2/USD cust_vip@3/USD "
-                                                   "cust_vip@4/USD cust_vip@5/USD"
-                                                << 0 << QStringList{} << false;
-        QTest::newRow("trusted skips currency") << "cust_vip@0/USD cust_vip@1/EUR cust_vip@2/GBP" << 0 << QStringList{}
-                                                << false;
-        QTest::newRow("trusted still has the amount rule") << "cust_vip@0/USD900000" << 50
-                                                           << QStringList{"amount_exceeds_limit"} << true;
+        QTest::newRow("trusted skips velocity")
+            << "cust_vip@0/USD cust_vip@1/USD cust_vip@2/USD cust_vip@3/USD "
+               "cust_vip@4/USD cust_vip@5/USD"
+            << 0 << QStringList{} << false;
+        QTest::newRow("trusted skips currency")
+            << "cust_vip@0/USD cust_vip@1/EUR cust_vip@2/GBP" << 0 << QStringList{} << false;
+        QTest::newRow("trusted still has the amount rule")
+            << "cust_vip@0/USD900000" << 50 << QStringList{"amount_exceeds_limit"} << true;
     }
 
     void scoresEachRule() {
@@ -92,7 +97,8 @@ private Q_SLOTS:
         config.currencyWeight = 30;
         config.velocityMaxPerWindow = 1;
         QVERIFY(run(QStringLiteral("c@0/USD c@1/EUR c@2/GBP"), config).rejected);
-        QCOMPARE(run(QStringLiteral("c@0/USD c@1/USD"), config).reasons, QStringList{QStringLiteral("velocity_exceeded")});
+        QCOMPARE(run(QStringLiteral("c@0/USD c@1/USD"), config).reasons,
+                 QStringList{QStringLiteral("velocity_exceeded")});
     }
 
     void boundedHistoryNeverChangesADecision() {

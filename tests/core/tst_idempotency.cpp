@@ -19,14 +19,21 @@ private Q_SLOTS:
         QTest::addColumn<PaymentOutcome>("first");
         QTest::addColumn<PaymentOutcome>("second");
 
-        QTest::newRow("charged is stored") << "cust_1" << "ok" << false << PaymentOutcome::Charged << PaymentOutcome::Duplicate;
-        QTest::newRow("rejected is stored") << "cust_666" << "ok" << false << PaymentOutcome::Rejected << PaymentOutcome::Duplicate;
-        QTest::newRow("gateway_error is stored") << "cust_1" << "error" << false << PaymentOutcome::GatewayError
-                                                 << PaymentOutcome::Duplicate;
-        QTest::newRow("gateway_timeout is stored") << "cust_1" << "timeout" << false << PaymentOutcome::GatewayTimeout
-                                                   << PaymentOutcome::Duplicate;
-        QTest::newRow("circuit_open is not stored: a retry is safe") << "cust_1" << "ok" << true
-                                                                     << PaymentOutcome::CircuitOpen << PaymentOutcome::Charged;
+        QTest::newRow("charged is stored")
+            << "cust_1"
+            << "ok" << false << PaymentOutcome::Charged << PaymentOutcome::Duplicate;
+        QTest::newRow("rejected is stored")
+            << "cust_666"
+            << "ok" << false << PaymentOutcome::Rejected << PaymentOutcome::Duplicate;
+        QTest::newRow("gateway_error is stored")
+            << "cust_1"
+            << "error" << false << PaymentOutcome::GatewayError << PaymentOutcome::Duplicate;
+        QTest::newRow("gateway_timeout is stored")
+            << "cust_1"
+            << "timeout" << false << PaymentOutcome::GatewayTimeout << PaymentOutcome::Duplicate;
+        QTest::newRow("circuit_open is not stored: a retry is safe")
+            << "cust_1"
+            << "ok" << true << PaymentOutcome::CircuitOpen << PaymentOutcome::Charged;
     }
 
     void storesOnlyWhenSomethingWasDecidedOrAttempted() {
@@ -42,8 +49,10 @@ private Q_SLOTS:
         }
         PaymentSignal s = f.payment(QStringLiteral("p1"), customer);
         s.idempotencyKey = QStringLiteral("k");
-        s.sim = SimOverride{sim == u"ok" ? GatewayForcedOutcome::Ok
-                            : sim == u"error" ? GatewayForcedOutcome::Error : GatewayForcedOutcome::Timeout, 0};
+        s.sim = SimOverride{sim == u"ok"      ? GatewayForcedOutcome::Ok
+                            : sim == u"error" ? GatewayForcedOutcome::Error
+                                              : GatewayForcedOutcome::Timeout,
+                            0};
         f.send(s);
         f.clock.advanceBy(31s);  // a timeout answers after the action timeout
         QCOMPARE(f.responses.size(), std::size_t{1});
@@ -90,10 +99,14 @@ private Q_SLOTS:
         PaymentSignal s = f.payment(QStringLiteral("p1"));
         s.idempotencyKey = QStringLiteral("k");
         f.send(s);
-        if (field == u"customer") s.customerId = QStringLiteral("cust_2");
-        if (field == u"merchant") s.merchantId = QStringLiteral("merc_2");
-        if (field == u"amount") s.amountMinor += 1;
-        if (field == u"currency") s.currency = QStringLiteral("EUR");
+        if (field == u"customer")
+            s.customerId = QStringLiteral("cust_2");
+        if (field == u"merchant")
+            s.merchantId = QStringLiteral("merc_2");
+        if (field == u"amount")
+            s.amountMinor += 1;
+        if (field == u"currency")
+            s.currency = QStringLiteral("EUR");
         const auto r = f.send(s);
         QCOMPARE(toString(r->outcome), QStringLiteral("idempotency_conflict"));
         QCOMPARE(r->httpStatus(), 409);

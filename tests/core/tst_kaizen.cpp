@@ -17,7 +17,8 @@ private Q_SLOTS:
         for (int i = 0; i + 1 < LatencyHistogram::kBuckets; ++i) {
             QCOMPARE(LatencyHistogram::bucketHigh(i), LatencyHistogram::bucketLow(i + 1));
         }
-        for (std::uint64_t v : {0ull, 1ull, 127ull, 128ull, 255ull, 256ull, 1000ull, 123456789ull, 1ull << 40}) {
+        for (std::uint64_t v :
+             {0ull, 1ull, 127ull, 128ull, 255ull, 256ull, 1000ull, 123456789ull, 1ull << 40}) {
             const int b = LatencyHistogram::bucketIndex(v);
             QVERIFY(LatencyHistogram::bucketLow(b) <= v && v < LatencyHistogram::bucketHigh(b));
         }
@@ -62,7 +63,10 @@ private Q_SLOTS:
         QCOMPARE(window.sum(t0 + 65s, 60), (std::vector<std::uint64_t>{3, 1}));  // t0 slid out
         QCOMPARE(window.sum(t0 + 200s, 60), (std::vector<std::uint64_t>{0, 0}));
         window.add(t0 + 60s, 0, 7);  // reuses t0's slot: old counts must not leak in
-        QCOMPARE(window.at(std::chrono::duration_cast<std::chrono::seconds>((t0 + 60s).time_since_epoch()).count(), 0), 7u);
+        QCOMPARE(
+            window.at(std::chrono::duration_cast<std::chrono::seconds>((t0 + 60s).time_since_epoch()).count(),
+                      0),
+            7u);
     }
 
     void metricsCountOutcomes() {

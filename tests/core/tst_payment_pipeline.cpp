@@ -8,8 +8,9 @@ using namespace std::chrono_literals;
 
 namespace {
 int count(const std::vector<PaymentResponse>& responses, PaymentOutcome outcome) {
-    return static_cast<int>(std::count_if(responses.begin(), responses.end(),
-                                          [outcome](const PaymentResponse& r) { return r.outcome == outcome; }));
+    return static_cast<int>(
+        std::count_if(responses.begin(), responses.end(),
+                      [outcome](const PaymentResponse& r) { return r.outcome == outcome; }));
 }
 }  // namespace
 
@@ -64,8 +65,10 @@ private Q_SLOTS:
         PipelineFixture f;
         f.gateway.setFault(GatewayFault{0, 0, 0, 0, true});
         for (int i = 0; i < 5; ++i) {
-            QCOMPARE(toString(f.send(f.payment(QStringLiteral("e%1").arg(i), QStringLiteral("c%1").arg(i)))->outcome),
-                     QStringLiteral("gateway_error"));
+            QCOMPARE(
+                toString(
+                    f.send(f.payment(QStringLiteral("e%1").arg(i), QStringLiteral("c%1").arg(i)))->outcome),
+                QStringLiteral("gateway_error"));
         }
         f.clock.advanceBy(10s);
         const auto r = f.send(f.payment(QStringLiteral("x")));
@@ -136,7 +139,8 @@ private Q_SLOTS:
         PipelineFixture f;
         f.send(f.payment(QStringLiteral("a"), QStringLiteral("cust_666")));
         f.send(f.payment(QStringLiteral("b")));
-        f.pipeline.submitInvalid(QStringLiteral("c"), QString(), QStringLiteral("amount: required"), [](const auto&) {});
+        f.pipeline.submitInvalid(QStringLiteral("c"), QString(), QStringLiteral("amount: required"),
+                                 [](const auto&) {});
         const auto& m = f.pipeline.metrics();
         QCOMPARE(m.totalAll(), 3u);
         QCOMPARE(m.total(static_cast<int>(PaymentOutcome::Rejected)), 1u);

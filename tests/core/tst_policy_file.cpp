@@ -29,7 +29,8 @@ private Q_SLOTS:
     }
 
     void aPartialFileKeepsEveryOtherDefault() {
-        const auto loaded = parsePolicy(R"({"version":"v2","payments":{"rules":{"velocity":{"max_per_window":9}}}})");
+        const auto loaded =
+            parsePolicy(R"({"version":"v2","payments":{"rules":{"velocity":{"max_per_window":9}}}})");
         QVERIFY(loaded.ok());
         const PaymentsConfig defaults;
         QCOMPARE(loaded.policy.payments.velocityMaxPerWindow, 9);
@@ -43,10 +44,12 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("error");
         QTest::newRow("unknown top-level key") << QByteArray(R"({"paymnets":{}})") << "paymnets: unknown key";
-        QTest::newRow("unknown nested key") << QByteArray(R"({"payments":{"rules":{"velocity":{"window":60}}}})")
-                                            << "payments.rules.velocity.window: unknown key";
-        QTest::newRow("wrong type") << QByteArray(R"({"payments":{"breaker":{"failure_threshold":"5"}}})")
-                                    << "payments.breaker.failure_threshold: must be a whole number from 1 to 1000000";
+        QTest::newRow("unknown nested key")
+            << QByteArray(R"({"payments":{"rules":{"velocity":{"window":60}}}})")
+            << "payments.rules.velocity.window: unknown key";
+        QTest::newRow("wrong type")
+            << QByteArray(R"({"payments":{"breaker":{"failure_threshold":"5"}}})")
+            << "payments.breaker.failure_threshold: must be a whole number from 1 to 1000000";
         QTest::newRow("out of range") << QByteArray(R"({"payments":{"gateway_burst":0}})")
                                       << "payments.gateway_burst: must be a whole number from 1 to 100000000";
         QTest::newRow("fraction") << QByteArray(R"({"payments":{"reject_score":49.5}})")
@@ -59,10 +62,12 @@ private Q_SLOTS:
         QTest::newRow("cap below timeout")
             << QByteArray(R"({"payments":{"breaker":{"recovery_timeout_s":60,"max_recovery_timeout_s":30}}})")
             << "payments.breaker.max_recovery_timeout_s: must be at least recovery_timeout_s";
-        QTest::newRow("deployment stage") << QByteArray(R"({"deployments":{"stages":[{"name":"canary","weight":500}]}})")
-                                          << "deployments.stages[0].weight: must be a whole number from 1 to 100";
-        QTest::newRow("andon severity") << QByteArray(R"({"andon":{"rules":{"fraud_rate":{"severity":"RED"}}}})")
-                                        << "andon.rules.fraud_rate.severity: must be one of CRITICAL, HIGH, LOW";
+        QTest::newRow("deployment stage")
+            << QByteArray(R"({"deployments":{"stages":[{"name":"canary","weight":500}]}})")
+            << "deployments.stages[0].weight: must be a whole number from 1 to 100";
+        QTest::newRow("andon severity")
+            << QByteArray(R"({"andon":{"rules":{"fraud_rate":{"severity":"RED"}}}})")
+            << "andon.rules.fraud_rate.severity: must be one of CRITICAL, HIGH, LOW";
         QTest::newRow("syntax") << QByteArray("{\n  \"version\": \"x\",\n  oops\n}")
                                 << "line 3, column 4: unterminated object";
         QTest::newRow("not an object at all") << QByteArray("[]") << "policy file must be a JSON object";

@@ -26,7 +26,8 @@ QList<QJsonObject> readJsonl(const QString& path) {
     return rows;
 }
 
-ReplayReport replay(const QString& input, const QString& output, const QString& policyPath = {}, quint64 seed = 1) {
+ReplayReport replay(const QString& input, const QString& output, const QString& policyPath = {},
+                    quint64 seed = 1) {
     ReplayOptions options;
     options.inputPath = input;
     options.outputPath = output;
@@ -45,8 +46,10 @@ private Q_SLOTS:
     void matchesTheHandDerivedDecisions_data() {
         QTest::addColumn<QString>("stream");
         QTest::addColumn<QString>("policy");
-        QTest::newRow("default policy") << "replay_default" << "";
-        QTest::newRow("tight policy: leveling, shedding, watchdog") << "replay_tight" << "policy-tight.json";
+        QTest::newRow("default policy") << "replay_default"
+                                        << "";
+        QTest::newRow("tight policy: leveling, shedding, watchdog") << "replay_tight"
+                                                                    << "policy-tight.json";
     }
 
     void matchesTheHandDerivedDecisions() {
@@ -55,8 +58,8 @@ private Q_SLOTS:
         const QString data = QStringLiteral(TAI_TEST_DATA) + QLatin1Char('/');
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("decisions.jsonl"));
-        const ReplayReport report =
-            replay(data + stream + QStringLiteral(".jsonl"), out, policy.isEmpty() ? QString() : data + policy);
+        const ReplayReport report = replay(data + stream + QStringLiteral(".jsonl"), out,
+                                           policy.isEmpty() ? QString() : data + policy);
         QVERIFY2(report.ok, qPrintable(report.error));
 
         const auto expected = readJsonl(data + stream + QStringLiteral(".expected.jsonl"));
@@ -73,11 +76,15 @@ private Q_SLOTS:
                              qPrintable(where + got.value(QStringLiteral("error")).toString()));
                     continue;
                 }
-                QVERIFY2(got.value(it.key()) == it.value(),
-                         qPrintable(where + it.key() + QStringLiteral(" is ") +
-                                    QString::fromUtf8(QJsonDocument(QJsonArray{got.value(it.key())}).toJson(QJsonDocument::Compact)) +
-                                    QStringLiteral(", expected ") +
-                                    QString::fromUtf8(QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact))));
+                QVERIFY2(
+                    got.value(it.key()) == it.value(),
+                    qPrintable(
+                        where + it.key() + QStringLiteral(" is ") +
+                        QString::fromUtf8(
+                            QJsonDocument(QJsonArray{got.value(it.key())}).toJson(QJsonDocument::Compact)) +
+                        QStringLiteral(", expected ") +
+                        QString::fromUtf8(
+                            QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact))));
             }
             // score/reasons only when the policy ran; error only for invalid; original only for duplicate
             const QString outcome = got.value(QStringLiteral("outcome")).toString();
@@ -105,14 +112,17 @@ private Q_SLOTS:
         const QString in = dir.filePath(QStringLiteral("in.jsonl"));
         QFile file(in);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(R"({"type":"payment","customer_id":"c","merchant_id":"m","amount":"1.00","currency":"USD"})" "\n");
+        file.write(
+            R"({"type":"payment","customer_id":"c","merchant_id":"m","amount":"1.00","currency":"USD"})"
+            "\n");
         file.close();
         const auto idFor = [&](quint64 seed) {
             const QString out = dir.filePath(QStringLiteral("out%1").arg(seed));
             replay(in, out, {}, seed);
             return readJsonl(out).value(0).value(QStringLiteral("id")).toString();
         };
-        static const QRegularExpression uuid(QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
+        static const QRegularExpression uuid(
+            QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"));
         QVERIFY2(uuid.match(idFor(1)).hasMatch(), qPrintable(idFor(1)));
         QCOMPARE(idFor(1), idFor(1));
         QVERIFY(idFor(1) != idFor(2));

@@ -18,11 +18,14 @@ class HeadlessProcess {
 public:
     explicit HeadlessProcess(QStringList args) {
         process_.setProcessChannelMode(QProcess::MergedChannels);
-        process_.start(QStringLiteral(TAI_CONSOLE_BIN), QStringList{"--headless", "--listen", "127.0.0.1:0", "--load", "0"} + args);
-        static const QRegularExpression listening("listening on http://127\\.0\\.0\\.1:(\\d+) \\(control token in ([^)]+)\\)");
-        QTRY_VERIFY_WITH_TIMEOUT((log_ += process_.readAll(), listening.match(QString::fromUtf8(log_)).hasMatch()) ||
-                                     process_.state() == QProcess::NotRunning,
-                                 20000);
+        process_.start(QStringLiteral(TAI_CONSOLE_BIN),
+                       QStringList{"--headless", "--listen", "127.0.0.1:0", "--load", "0"} + args);
+        static const QRegularExpression listening(
+            "listening on http://127\\.0\\.0\\.1:(\\d+) \\(control token in ([^)]+)\\)");
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (log_ += process_.readAll(), listening.match(QString::fromUtf8(log_)).hasMatch()) ||
+                process_.state() == QProcess::NotRunning,
+            20000);
         const auto match = listening.match(QString::fromUtf8(log_));
         if (match.hasMatch()) {
             port_ = match.captured(1).toUShort();
@@ -52,7 +55,9 @@ public:
         process_.kill();  // SIGKILL: no chance to flush or clean up
         process_.waitForFinished(5000);
     }
-    QUrl url(const QString& path) const { return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port_).arg(path)); }
+    QUrl url(const QString& path) const {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port_).arg(path));
+    }
 
 private:
     QProcess process_;
@@ -69,7 +74,8 @@ struct HttpResult {
 };
 
 // One request over real HTTP, awaited with QCoro.
-inline QCoro::Task<HttpResult> request(QNetworkAccessManager& nam, QByteArray method, QUrl url, QByteArray body = {},
+inline QCoro::Task<HttpResult> request(QNetworkAccessManager& nam, QByteArray method, QUrl url,
+                                       QByteArray body = {},
                                        QList<QPair<QByteArray, QByteArray>> headers = {}) {
     QNetworkRequest req(url);
     req.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
@@ -77,7 +83,8 @@ inline QCoro::Task<HttpResult> request(QNetworkAccessManager& nam, QByteArray me
     for (const auto& [name, value] : headers) {
         req.setRawHeader(name, value);
     }
-    std::unique_ptr<QNetworkReply> reply(method == "GET" ? nam.get(req) : nam.sendCustomRequest(req, method, body));
+    std::unique_ptr<QNetworkReply> reply(method == "GET" ? nam.get(req)
+                                                         : nam.sendCustomRequest(req, method, body));
     co_await reply.get();
     HttpResult result;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();

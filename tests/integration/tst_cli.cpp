@@ -17,7 +17,8 @@ Run run(const QStringList& args, int timeoutMs = 30000) {
     QProcess p;
     p.start(QStringLiteral(TAI_CONSOLE_BIN), args);
     p.waitForFinished(timeoutMs);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 }  // namespace
 
@@ -30,7 +31,8 @@ private Q_SLOTS:
         QVERIFY(version.out.startsWith("tai-console " TAI_VERSION));
         const Run help = run({"--help"});
         QCOMPARE(help.exitCode, 0);
-        for (const char* word : {"--headless", "replay --input F --output F", "--policy", "--ephemeral", "--data-dir"}) {
+        for (const char* word :
+             {"--headless", "replay --input F --output F", "--policy", "--ephemeral", "--data-dir"}) {
             QVERIFY2(help.out.contains(QLatin1String(word)), word);
         }
     }
@@ -38,10 +40,13 @@ private Q_SLOTS:
     void badCommandLinesExitTwoWithAReason_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown option") << QStringList{"--frobnicate"} << "unknown option or command: --frobnicate";
-        QTest::newRow("replay without output") << QStringList{"replay", "--input", "x"} << "replay needs --input FILE and --output FILE";
+        QTest::newRow("unknown option")
+            << QStringList{"--frobnicate"} << "unknown option or command: --frobnicate";
+        QTest::newRow("replay without output")
+            << QStringList{"replay", "--input", "x"} << "replay needs --input FILE and --output FILE";
         QTest::newRow("option without value") << QStringList{"--policy"} << "--policy needs a value";
-        QTest::newRow("bad number") << QStringList{"--headless", "--load", "lots"} << "--load: 'lots' is not a valid number";
+        QTest::newRow("bad number") << QStringList{"--headless", "--load", "lots"}
+                                    << "--load: 'lots' is not a valid number";
     }
     void badCommandLinesExitTwoWithAReason() {
         QFETCH(QStringList, args);
@@ -59,9 +64,12 @@ private Q_SLOTS:
         file.write(R"({"payments":{"breaker":{"failure_threshold":0}}})");
         file.close();
         const QString out = dir.filePath("out.jsonl");
-        const Run r = run({"replay", "--input", TAI_TEST_DATA "/replay_default.jsonl", "--output", out, "--policy", policy});
+        const Run r = run({"replay", "--input", TAI_TEST_DATA "/replay_default.jsonl", "--output", out,
+                           "--policy", policy});
         QCOMPARE(r.exitCode, 2);
-        QVERIFY2(r.err.contains("payments.breaker.failure_threshold: must be a whole number from 1 to 1000000"), qPrintable(r.err));
+        QVERIFY2(
+            r.err.contains("payments.breaker.failure_threshold: must be a whole number from 1 to 1000000"),
+            qPrintable(r.err));
         QVERIFY(!QFile::exists(out));
     }
 

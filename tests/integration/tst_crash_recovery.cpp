@@ -16,7 +16,8 @@ constexpr int kClients = 16;
 constexpr int kKillAfterAcks = 1000;
 
 QByteArray paymentFor(int i) {
-    return QStringLiteral(R"({"customer_id":"crash_%1","merchant_id":"m1","amount":"%2.00","currency":"USD","idempotency_key":"crash-key-%1"})")
+    return QStringLiteral(
+               R"({"customer_id":"crash_%1","merchant_id":"m1","amount":"%2.00","currency":"USD","idempotency_key":"crash-key-%1"})")
         .arg(i)
         .arg(1 + i % 500)
         .toUtf8();
@@ -31,12 +32,14 @@ struct Outcome {
 
 Outcome parse(const HttpResult& r) {
     const QJsonObject o = QJsonDocument::fromJson(r.body).object();
-    return {r.status, o.value("status").toString(), o.value("original").toString(), o.value("receipt_id").toString()};
+    return {r.status, o.value("status").toString(), o.value("original").toString(),
+            o.value("receipt_id").toString()};
 }
 
 // kClients coroutines share `next`; stops handing out work once `stop` is set.
-QCoro::Task<void> client(QNetworkAccessManager& nam, QUrl url, int& next, std::vector<Outcome>& results, int& acked,
-                         std::function<void()> onAck, bool& stop) {  // by value: a coroutine outlives temporaries
+QCoro::Task<void> client(QNetworkAccessManager& nam, QUrl url, int& next, std::vector<Outcome>& results,
+                         int& acked, std::function<void()> onAck,
+                         bool& stop) {  // by value: a coroutine outlives temporaries
     while (!stop && next < kPayments) {
         const int i = next++;
         const HttpResult r = co_await request(nam, "POST", url, paymentFor(i));
@@ -87,8 +90,8 @@ private Q_SLOTS:
         for (int i = 0; i < attempted; ++i) {
             cutOff += first[static_cast<std::size_t>(i)].status == 0 ? 1 : 0;
         }
-        qInfo("before the kill: %d acknowledged as charged, %d in flight and cut off, %d never sent", acked, cutOff,
-              kPayments - attempted);
+        qInfo("before the kill: %d acknowledged as charged, %d in flight and cut off, %d never sent", acked,
+              cutOff, kPayments - attempted);
 
         std::vector<Outcome> second(kPayments);
         {
@@ -101,7 +104,8 @@ private Q_SLOTS:
             bool stop = false;
             std::vector<QCoro::Task<void>> clients;
             for (int c = 0; c < kClients; ++c) {
-                clients.push_back(client(nam, engine.url("/v1/payments"), next, second, ignored, [] {}, stop));
+                clients.push_back(client(
+                    nam, engine.url("/v1/payments"), next, second, ignored, [] {}, stop));
             }
             for (auto& c : clients) {
                 QCoro::waitFor(std::move(c));
@@ -118,7 +122,8 @@ private Q_SLOTS:
                 QCOMPARE(after.original, QStringLiteral("charged"));
                 QCOMPARE(after.receipt, before.receipt);
             } else {
-                QVERIFY(after.outcome == "charged" || (after.outcome == "duplicate" && after.original == "charged"));
+                QVERIFY(after.outcome == "charged" ||
+                        (after.outcome == "duplicate" && after.original == "charged"));
             }
             duplicates += after.outcome == "duplicate" ? 1 : 0;
         }
@@ -129,13 +134,16 @@ private Q_SLOTS:
         db.setDatabaseName(dataDir.filePath("audit.sqlite"));
         QVERIFY(db.open());
         QSqlQuery q(db);
-        QVERIFY(q.exec("SELECT COUNT(*), COUNT(DISTINCT json_extract(payload, '$.idempotency_key')) FROM audit_events "
-                       "WHERE kind = 'decision' AND json_extract(payload, '$.status') = 'charged'"));
+        QVERIFY(q.exec(
+            "SELECT COUNT(*), COUNT(DISTINCT json_extract(payload, '$.idempotency_key')) FROM audit_events "
+            "WHERE kind = 'decision' AND json_extract(payload, '$.status') = 'charged'"));
         QVERIFY(q.next());
         QCOMPARE(q.value(0).toInt(), q.value(1).toInt());
         QCOMPARE(q.value(1).toInt(), kPayments);
-        qInfo("after restart: %d keys replayed as duplicates, %d charged for the first time; %d charge rows for %d keys",
-              duplicates, kPayments - duplicates, q.value(0).toInt(), q.value(1).toInt());
+        qInfo(
+            "after restart: %d keys replayed as duplicates, %d charged for the first time; %d charge rows "
+            "for %d keys",
+            duplicates, kPayments - duplicates, q.value(0).toInt(), q.value(1).toInt());
         q.finish();
         db.close();
     }

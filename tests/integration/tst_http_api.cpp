@@ -12,7 +12,9 @@ QByteArray payment(const char* customer, const char* amount = "10.00", const cha
     return QByteArray("{\"customer_id\":\"") + customer + "\",\"merchant_id\":\"m1\",\"amount\":\"" + amount +
            "\",\"currency\":\"USD\"" + extra + "}";
 }
-QJsonObject json(const HttpResult& r) { return QJsonDocument::fromJson(r.body).object(); }
+QJsonObject json(const HttpResult& r) {
+    return QJsonDocument::fromJson(r.body).object();
+}
 }  // namespace
 
 class TestHttpApi : public QObject {
@@ -28,11 +30,13 @@ private Q_SLOTS:
             return QCoro::waitFor(request(nam, "POST", payments, body, headers));
         };
 
-        const HttpResult charged = post(payment("c1", "10.00", ",\"idempotency_key\":\"pay-1\""),
-                                        {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}});
+        const HttpResult charged =
+            post(payment("c1", "10.00", ",\"idempotency_key\":\"pay-1\""),
+                 {{"traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}});
         QCOMPARE(charged.status, 200);
         QCOMPARE(json(charged).value("status").toString(), QStringLiteral("charged"));
-        QCOMPARE(json(charged).value("trace_id").toString(), QStringLiteral("0af7651916cd43dd8448eb211c80319c"));
+        QCOMPARE(json(charged).value("trace_id").toString(),
+                 QStringLiteral("0af7651916cd43dd8448eb211c80319c"));
         QVERIFY(json(charged).value("receipt_id").toString().startsWith("rcpt_"));
 
         // The token is spent: one payment waits in the queue (capacity 1), the next is shed.
@@ -55,7 +59,8 @@ private Q_SLOTS:
         QCOMPARE(conflict.status, 409);
         QCOMPARE(json(conflict).value("field").toString(), QStringLiteral("idempotency_key"));
 
-        const HttpResult invalid = post(R"({"customer_id":"c4","merchant_id":"m1","amount":"1.005","currency":"USD"})");
+        const HttpResult invalid =
+            post(R"({"customer_id":"c4","merchant_id":"m1","amount":"1.005","currency":"USD"})");
         QCOMPARE(invalid.status, 400);
         QCOMPARE(json(invalid).value("field").toString(), QStringLiteral("amount"));
         QVERIFY(json(invalid).value("error").toString().startsWith("amount: must be"));
@@ -67,8 +72,9 @@ private Q_SLOTS:
         const HttpResult timeout = post(payment("c6", "1.00", ",\"sim\":{\"gateway\":\"timeout\"}"));
         QCOMPARE(timeout.status, 504);
 
-        const HttpResult forced = QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/breakers/payment-gateway/force-open"),
-                                                         R"({"reason":"drill"})", {{"Authorization", "Bearer " + engine.token()}}));
+        const HttpResult forced =
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/breakers/payment-gateway/force-open"),
+                                   R"({"reason":"drill"})", {{"Authorization", "Bearer " + engine.token()}}));
         QCOMPARE(forced.status, 200);
         const HttpResult open = post(payment("c7"));
         QCOMPARE(open.status, 503);
@@ -80,43 +86,75 @@ private Q_SLOTS:
         QNetworkAccessManager nam;
         const QUrl url = engine.url("/v1/control/breakers/payment-gateway/force-half-open");
         QCOMPARE(QCoro::waitFor(request(nam, "POST", url)).status, 401);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", url, {}, {{"Authorization", "Bearer wrong-token"}})).status, 403);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", url, {}, {{"Authorization", "Basic " + engine.token()}})).status, 403);
+        QCOMPARE(
+            QCoro::waitFor(request(nam, "POST", url, {}, {{"Authorization", "Bearer wrong-token"}})).status,
+            403);
+        QCOMPARE(QCoro::waitFor(request(nam, "POST", url, {}, {{"Authorization", "Basic " + engine.token()}}))
+                     .status,
+                 403);
         const QList<QPair<QByteArray, QByteArray>> auth{{"Authorization", "Bearer " + engine.token()}};
         QCOMPARE(QCoro::waitFor(request(nam, "POST", url, {}, auth)).status, 200);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/breakers/nope/release"), {}, auth)).status, 404);
-        const HttpResult badFault =
-            QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/gateway-fault"), R"({"error_rate":3})", auth));
+        QCOMPARE(
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/breakers/nope/release"), {}, auth))
+                .status,
+            404);
+        const HttpResult badFault = QCoro::waitFor(
+            request(nam, "POST", engine.url("/v1/control/gateway-fault"), R"({"error_rate":3})", auth));
         QCOMPARE(badFault.status, 400);
         QCOMPARE(json(badFault).value("field").toString(), QStringLiteral("error_rate"));
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/gateway-fault"), R"({"down":true})", auth)).status, 200);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/load"), R"({"payments_per_s":10})", auth)).status, 200);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/burst"), R"({"payments_per_s":10,"seconds":1})", auth)).status, 200);
+        QCOMPARE(QCoro::waitFor(
+                     request(nam, "POST", engine.url("/v1/control/gateway-fault"), R"({"down":true})", auth))
+                     .status,
+                 200);
+        QCOMPARE(QCoro::waitFor(
+                     request(nam, "POST", engine.url("/v1/control/load"), R"({"payments_per_s":10})", auth))
+                     .status,
+                 200);
+        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/burst"),
+                                        R"({"payments_per_s":10,"seconds":1})", auth))
+                     .status,
+                 200);
     }
 
     void deploymentsAndReadOnlyEndpoints() {
         HeadlessProcess engine({"--ephemeral"});
         QNetworkAccessManager nam;
         const QList<QPair<QByteArray, QByteArray>> auth{{"Authorization", "Bearer " + engine.token()}};
-        const HttpResult accepted = QCoro::waitFor(
-            request(nam, "POST", engine.url("/v1/deployments"), R"({"service":"api-service","version":"v2.0.0"})"));
+        const HttpResult accepted = QCoro::waitFor(request(
+            nam, "POST", engine.url("/v1/deployments"), R"({"service":"api-service","version":"v2.0.0"})"));
         QCOMPARE(accepted.status, 202);
         const QString id = json(accepted).value("id").toString();
         QCOMPARE(id, QStringLiteral("d-1"));
-        const HttpResult rejected = QCoro::waitFor(
-            request(nam, "POST", engine.url("/v1/deployments"), R"({"service":"api-service","version":"latest"})"));
+        const HttpResult rejected = QCoro::waitFor(request(
+            nam, "POST", engine.url("/v1/deployments"), R"({"service":"api-service","version":"latest"})"));
         QCOMPARE(rejected.status, 422);
         QCOMPARE(json(rejected).value("reasons").toArray().size(), 2);  // image_missing, rollout_in_progress
-        const HttpResult invalid = QCoro::waitFor(request(nam, "POST", engine.url("/v1/deployments"), R"({"version":"v1"})"));
+        const HttpResult invalid =
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/deployments"), R"({"version":"v1"})"));
         QCOMPARE(invalid.status, 422);
         QCOMPARE(json(invalid).value("field").toString(), QStringLiteral("service"));
         QTRY_COMPARE(QCoro::waitFor(request(nam, "GET", engine.url("/v1/deployments/d-1"))).status, 200);
         QCOMPARE(QCoro::waitFor(request(nam, "GET", engine.url("/v1/deployments/d-9"))).status, 404);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/pause"), {}, auth)).status, 200);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/pause"), {}, auth)).status, 409);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/warp"), {}, auth)).status, 404);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/rollback"), {}, auth)).status, 400);
-        QCOMPARE(QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/promote-full"), {}, auth)).status, 200);
+        QCOMPARE(
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/pause"), {}, auth))
+                .status,
+            200);
+        QCOMPARE(
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/pause"), {}, auth))
+                .status,
+            409);
+        QCOMPARE(
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/warp"), {}, auth))
+                .status,
+            404);
+        QCOMPARE(
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/control/deployments/d-1/rollback"), {}, auth))
+                .status,
+            400);
+        QCOMPARE(QCoro::waitFor(
+                     request(nam, "POST", engine.url("/v1/control/deployments/d-1/promote-full"), {}, auth))
+                     .status,
+                 200);
 
         const HttpResult state = QCoro::waitFor(request(nam, "GET", engine.url("/v1/state")));
         QCOMPARE(state.status, 200);
@@ -131,12 +169,14 @@ private Q_SLOTS:
         QCOMPARE(QCoro::waitFor(request(nam, "GET", engine.url("/nowhere"))).status, 404);
         QCOMPARE(QCoro::waitFor(request(nam, "DELETE", engine.url("/v1/payments"))).status, 405);
 
-        const HttpResult paid = QCoro::waitFor(request(nam, "POST", engine.url("/v1/payments"),
-                                                       R"({"customer_id":"c","merchant_id":"m","amount":"1","currency":"EUR"})"));
+        const HttpResult paid =
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/payments"),
+                                   R"({"customer_id":"c","merchant_id":"m","amount":"1","currency":"EUR"})"));
         const QString trace = json(paid).value("trace_id").toString();
         const HttpResult traced = QCoro::waitFor(request(nam, "GET", engine.url("/v1/traces/" + trace)));
         QCOMPARE(traced.status, 200);  // the decision was committed before the payment was answered
-        QCOMPARE(json(traced).value("events").toArray().first().toObject().value("kind").toString(), QStringLiteral("decision"));
+        QCOMPARE(json(traced).value("events").toArray().first().toObject().value("kind").toString(),
+                 QStringLiteral("decision"));
         QCOMPARE(QCoro::waitFor(request(nam, "GET", engine.url("/v1/traces/not-hex"))).status, 400);
     }
 };

@@ -25,7 +25,9 @@ QByteArray paymentFrom(int customer) {
 class TestConsoleControls : public QObject {
     Q_OBJECT
 private:
-    static QPushButton* button(ui::BreakerCard* card, const char* name) { return card->findChild<QPushButton*>(name); }
+    static QPushButton* button(ui::BreakerCard* card, const char* name) {
+        return card->findChild<QPushButton*>(name);
+    }
 
 private Q_SLOTS:
     void forceHalfOpenPostsTheCommandAndTheNextSnapshotShowsIt() {
@@ -59,16 +61,22 @@ private Q_SLOTS:
         QVERIFY(asked.contains("OPEN"));
         f.advance(0us);
         const auto& timeline = f.engine->latestSnapshot()->timeline;
-        QVERIFY(std::any_of(timeline.begin(), timeline.end(),
-                            [](const TimelineEvent& e) { return e.text.contains("gateway vendor maintenance"); }));
+        QVERIFY(std::any_of(timeline.begin(), timeline.end(), [](const TimelineEvent& e) {
+            return e.text.contains("gateway vendor maintenance");
+        }));
         QTRY_VERIFY(f.window->breakers()->card("payment-gateway")->stateText().contains("OPEN  [FORCED"));
-        QTRY_VERIFY(f.window->breakers()->card("payment-gateway")->detailText().contains("Held open by the operator"));
+        QTRY_VERIFY(f.window->breakers()
+                        ->card("payment-gateway")
+                        ->detailText()
+                        .contains("Held open by the operator"));
     }
 
     void cancellingTheConfirmationSendsNothing() {
         ConsoleFixture f;
-        f.window->setConfirm([](const QString&, const QString&) -> std::optional<QString> { return std::nullopt; });
-        QTest::mouseClick(button(f.window->breakers()->card("payment-gateway"), "forceClosed"), Qt::LeftButton);
+        f.window->setConfirm(
+            [](const QString&, const QString&) -> std::optional<QString> { return std::nullopt; });
+        QTest::mouseClick(button(f.window->breakers()->card("payment-gateway"), "forceClosed"),
+                          Qt::LeftButton);
         f.advance(200ms);
         QTRY_COMPARE(f.window->renderedSequence(), f.engine->latestSnapshot()->sequence);
         QVERIFY(!f.engine->latestSnapshot()->breakers[0].status.forced);

@@ -48,13 +48,16 @@ private Q_SLOTS:
         QVERIFY(card->regionText("us-east-1").startsWith("cancelled"));
         QTRY_VERIFY(card->findChild<QPushButton*>("retry")->isEnabled());
         const auto& timeline = f.engine->latestSnapshot()->timeline;
-        QVERIFY(std::any_of(timeline.begin(), timeline.end(),
-                            [](const TimelineEvent& e) { return e.text.contains("abort") && e.text.contains("wrong build"); }));
+        QVERIFY(std::any_of(timeline.begin(), timeline.end(), [](const TimelineEvent& e) {
+            return e.text.contains("abort") && e.text.contains("wrong build");
+        }));
     }
 
     void aRejectedRequestShowsEveryReason() {
         ConsoleFixture f;
-        f.engine->execute(RequestDeployment{QJsonObject{{"service", "api-service"}, {"version", "v3.0.0"}}, {}}).waitForFinished();
+        f.engine
+            ->execute(RequestDeployment{QJsonObject{{"service", "api-service"}, {"version", "v3.0.0"}}, {}})
+            .waitForFinished();
         auto* form = f.window->deployments()->form();
         QTest::mouseClick(form->findChild<QPushButton*>("deploy"), Qt::LeftButton);
         // api-service is already rolling out: rollout_in_progress is the reason shown.

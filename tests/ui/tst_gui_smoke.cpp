@@ -49,12 +49,15 @@ private Q_SLOTS:
 
         const auto snapshot = engine.latestSnapshot();
         engine.stop();
-        qInfo("worst event-loop gap %lld ms over %d ticks; engine received %llu signals (%.0f/s at the end); "
-              "%llu snapshots rendered",
-              static_cast<long long>(worstGapMs), ticks, static_cast<unsigned long long>(snapshot->kpis.received),
-              snapshot->kpis.throughputPerS, static_cast<unsigned long long>(window.renderedSequence() - renderedBefore));
-        QVERIFY2(worstGapMs <= 100, qPrintable(QStringLiteral("event loop stalled for %1 ms").arg(worstGapMs)));
-        QVERIFY(snapshot->kpis.received > 100'000);  // the engine really was busy
+        qInfo(
+            "worst event-loop gap %lld ms over %d ticks; engine received %llu signals (%.0f/s at the end); "
+            "%llu snapshots rendered",
+            static_cast<long long>(worstGapMs), ticks,
+            static_cast<unsigned long long>(snapshot->kpis.received), snapshot->kpis.throughputPerS,
+            static_cast<unsigned long long>(window.renderedSequence() - renderedBefore));
+        QVERIFY2(worstGapMs <= 100,
+                 qPrintable(QStringLiteral("event loop stalled for %1 ms").arg(worstGapMs)));
+        QVERIFY(snapshot->kpis.received > 100'000);                 // the engine really was busy
         QVERIFY(window.renderedSequence() - renderedBefore >= 50);  // and the board kept moving
     }
 };

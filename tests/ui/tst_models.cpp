@@ -58,7 +58,8 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         std::vector<AuditRecord> page;
         for (int i = 1; i <= 20; ++i) {
-            page.push_back(AuditRecord{i, AuditRow{1000 + i, "t", "decision", QStringLiteral("p%1").arg(i), "{}", "v1"}});
+            page.push_back(AuditRecord{
+                i, AuditRow{1000 + i, "t", "decision", QStringLiteral("p%1").arg(i), "{}", "v1"}});
         }
         model.appendPage(page);
         model.appendPage({AuditRecord{21, AuditRow{2000, "t", "operator", "payment-gateway", "{}", "v1"}}});
@@ -73,7 +74,8 @@ private Q_SLOTS:
 
     void filteredTimelinePassesTheTesterToo() {
         ui::TimelineView view;
-        QAbstractItemModelTester tester(view.filtered(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(view.filtered(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         EngineSnapshot snapshot;
         snapshot.timeline = events(1, 10, "operator");
         auto more = events(11, 14, "breaker_transition");
