@@ -35,6 +35,7 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     guiOptions.ephemeral = options.ephemeral || options.dataDir.isEmpty();
     config.auditDatabase = auditDatabaseFor(guiOptions);
     config.retentionDays = options.retentionDays;
+    config.backgroundPriority = true;  // the GUI thread stays responsive while the engine runs flat out
     Engine engine(config);
     if (!engine.start()) {
         std::fprintf(stderr, "tai-console: cannot start: %s\n", qPrintable(engine.startError()));

@@ -20,6 +20,8 @@ struct EngineConfig {
     // database file. With one, every payment response waits for its commit.
     std::optional<QString> auditDatabase;
     int retentionDays = 30;
+    // The console sets this: engine threads yield the CPU to the GUI thread when both want it.
+    bool backgroundPriority = false;
 };
 
 }  // namespace tai

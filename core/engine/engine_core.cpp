@@ -16,6 +16,7 @@
 #include <QSocketNotifier>
 
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,6 +59,13 @@ EngineCore::EngineCore(EngineConfig config, Clock* injectedClock)
     });
 }
 
+namespace {
+// Lowers the calling thread's priority (Linux: per-thread nice). Best effort.
+void yieldToInteractiveThreads() {
+    [[maybe_unused]] const int ignored = ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 5);
+}
+}  // namespace
+
 EngineCore::~EngineCore() {
     stop();
     delete wakeNotifier_;
@@ -92,6 +100,9 @@ bool EngineCore::start() {
     if (running_) {
         return true;
     }
+    if (config_.backgroundPriority) {
+        yieldToInteractiveThreads();
+    }
     if (clock_ == nullptr) {
         ownedClock_ = std::make_unique<RealClock>();  // created here so its timers run on this thread
         clock_ = ownedClock_.get();
@@ -115,11 +126,14 @@ bool EngineCore::start() {
     }
     pipeline_->breaker().setTransitionListener([this](const BreakerTransition& t) { onTransition(t); });
     confirmationWorkers_ = std::make_unique<KanbanWorkerPool<Confirmation>>(
-        pipeline_->confirmations(), config_.confirmationWorkers, [this](Confirmation&) {
+        pipeline_->confirmations(), config_.confirmationWorkers,
+        [this](Confirmation&) {
             // The receipt confirmation record and merchant notification happen here, off the
             // response path. Audit persistence hooks in at this point.
             confirmed_.fetch_add(1, std::memory_order_relaxed);
-        });
+        },
+        config_.backgroundPriority ? std::function<void()>(yieldToInteractiveThreads)
+                                   : std::function<void()>());
     infra_ = std::make_unique<InfraSimulator>(config_.seed, config_.policy.deployments.regions);
     DeploymentListener listener;
     listener.report = [this](const RolloutReportEvent& e) {

@@ -16,11 +16,18 @@ class KanbanWorkerPool {
 public:
     using Handler = std::function<void(T&)>;
 
-    KanbanWorkerPool(KanbanQueue<T>& queue, int workers, Handler handler)
+    // `onThreadStart` runs first on each worker thread (to name it, or lower its priority).
+    KanbanWorkerPool(KanbanQueue<T>& queue, int workers, Handler handler,
+                     std::function<void()> onThreadStart = {})
         : queue_(queue), handler_(std::move(handler)), busy_(0) {
         threads_.reserve(static_cast<std::size_t>(workers));
         for (int i = 0; i < workers; ++i) {
-            threads_.emplace_back([this](std::stop_token stop) { run(stop); });
+            threads_.emplace_back([this, onThreadStart](std::stop_token stop) {
+                if (onThreadStart) {
+                    onThreadStart();
+                }
+                run(stop);
+            });
         }
     }
     ~KanbanWorkerPool() { stop(); }
