@@ -21,22 +21,16 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     QApplication::setApplicationName(QStringLiteral("tai-console"));
     QApplication::setOrganizationName(QStringLiteral("TAI Console"));
     QApplication::setApplicationDisplayName(QStringLiteral("TAI Console"));
-    const auto policy = loadPolicyOrReport(options.policyPath);
-    if (!policy) {
-        return 2;
-    }
-    EngineConfig config;
-    config.policy = *policy;
-    config.seed = options.seed;
-    config.load.paymentsPerSecond = options.loadPerSecond;
     // The console's demo load is synthetic: unless a data dir is given, keep its trail in memory
     // rather than writing gigabytes a day into the user's data dir.
     CliOptions guiOptions = options;
     guiOptions.ephemeral = options.ephemeral || options.dataDir.isEmpty();
-    config.auditDatabase = auditDatabaseFor(guiOptions);
-    config.retentionDays = options.retentionDays;
-    config.backgroundPriority = true;  // the GUI thread stays responsive while the engine runs flat out
-    Engine engine(config);
+    auto config = engineConfigFor(guiOptions);
+    if (!config) {
+        return 2;
+    }
+    config->backgroundPriority = true;  // the GUI thread stays responsive while the engine runs flat out
+    Engine engine(*config);
     if (!engine.start()) {
         std::fprintf(stderr, "tai-console: cannot start: %s\n", qPrintable(engine.startError()));
         return 1;

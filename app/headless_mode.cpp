@@ -15,18 +15,11 @@
 namespace tai::app {
 
 int runHeadlessMode(const CliOptions& options) {
-    const auto policy = loadPolicyOrReport(options.policyPath);
-    if (!policy) {
+    const auto config = engineConfigFor(options);
+    if (!config) {
         return 2;
     }
-    EngineConfig config;
-    config.policy = *policy;
-    config.seed = options.seed;
-    config.load.paymentsPerSecond = options.loadPerSecond;
-    config.auditDatabase = auditDatabaseFor(options);
-    config.retentionDays = options.retentionDays;
-
-    Engine engine(config);
+    Engine engine(*config);
     if (!engine.start()) {
         spdlog::error("cannot start: {}", engine.startError().toStdString());
         return 1;
@@ -44,7 +37,7 @@ int runHeadlessMode(const CliOptions& options) {
                                                                : engine.auditDatabase().toStdString());
     scheduleStartupActions(engine, options);
     spdlog::info("tai-console {} headless: policy {}, generated load {}/s, summary every {} s", TAI_VERSION,
-                 policy->version.toStdString(), options.loadPerSecond, options.summaryEverySeconds);
+                 config->policy.version.toStdString(), options.loadPerSecond, options.summaryEverySeconds);
 
     QTimer summary;
     QObject::connect(&summary, &QTimer::timeout, [&engine] {

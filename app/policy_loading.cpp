@@ -1,5 +1,7 @@
 #include "policy_loading.h"
 
+#include "api_hosting.h"
+
 #include <cstdio>
 
 namespace tai::app {
@@ -16,6 +18,20 @@ std::optional<PolicyDocument> loadPolicyOrReport(const QString& path) {
         return std::nullopt;
     }
     return loaded.policy;
+}
+
+std::optional<EngineConfig> engineConfigFor(const CliOptions& options) {
+    const auto policy = loadPolicyOrReport(options.policyPath);
+    if (!policy) {
+        return std::nullopt;
+    }
+    EngineConfig config;
+    config.policy = *policy;
+    config.seed = options.seed;
+    config.load.paymentsPerSecond = options.loadPerSecond;
+    config.auditDatabase = auditDatabaseFor(options);
+    config.retentionDays = options.retentionDays;
+    return config;
 }
 
 }  // namespace tai::app

@@ -20,18 +20,13 @@ std::shared_ptr<QPromise<T>> startedPromise() {
 }
 }  // namespace
 
-Engine::Engine(EngineConfig config, QObject* parent)
-    : QObject(parent), core_(new EngineCore(std::move(config), nullptr)) {
-    qRegisterMetaType<SnapshotPtr>();
-    thread_.setObjectName(QStringLiteral("tai-engine"));
-    core_->moveToThread(&thread_);
-    connect(
-        core_, &EngineCore::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
-        Qt::DirectConnection);
-}
+Engine::Engine(EngineConfig config, QObject* parent) : Engine(std::move(config), nullptr, parent) {}
 
 Engine::Engine(EngineConfig config, Clock& clock, QObject* parent)
-    : QObject(parent), core_(new EngineCore(std::move(config), &clock)) {
+    : Engine(std::move(config), &clock, parent) {}
+
+Engine::Engine(EngineConfig config, Clock* clock, QObject* parent)
+    : QObject(parent), core_(new EngineCore(std::move(config), clock)) {
     qRegisterMetaType<SnapshotPtr>();
     thread_.setObjectName(QStringLiteral("tai-engine"));
     core_->moveToThread(&thread_);

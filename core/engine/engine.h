@@ -51,6 +51,7 @@ Q_SIGNALS:
     void snapshotReady(tai::SnapshotPtr snapshot);
 
 private:
+    Engine(EngineConfig config, Clock* clock, QObject* parent);
     void keepLatest(const SnapshotPtr& snapshot);
 
     QThread thread_;
