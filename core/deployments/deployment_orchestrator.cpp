@@ -1,5 +1,7 @@
 #include "deployments/deployment_orchestrator.h"
 
+#include "deployments/rollout_state.h"
+
 #include <deque>
 
 namespace tai {
@@ -7,44 +9,10 @@ namespace tai {
 using namespace std::chrono_literals;
 
 namespace {
-constexpr std::size_t kHealthPoints = 90;
 QString percent(double v) {
     return QString::number(v * 100, 'f', 1) + QLatin1Char('%');
 }
 }  // namespace
-
-struct DeploymentOrchestrator::RegionState {
-    QString region;
-    QString stage = QStringLiteral("pending");
-    int stageIndex = -1;
-    int weight = 0;
-    bool baking = false;
-    TimePoint stageStartedAt;
-    Duration planned{0};
-    std::deque<HealthPoint> health;
-    int failedSamples = 0;
-    bool marginalAlerted = false;
-    QString previousVersion;
-    QString note;
-};
-
-struct DeploymentOrchestrator::Rollout {
-    DeploymentSignal signal;
-    RolloutStatus status = RolloutStatus::InProgress;
-    TimePoint createdAt;
-    std::vector<RegionState> regions;
-    KanbanQueue<int> queue{64, 1};  // regions in order; WIP 1: never two at once
-    int active = -1;
-    bool actionsRunning = false;
-    std::uint64_t samples = 0;
-    std::optional<TimePoint> detectedAt;
-    double mttrS = -1;
-    TimerId stageTimer = 0;
-    TimerId healthTimer = 0;
-    TimerId slowTimer = 0;
-    TimerId actionTimer = 0;
-    std::uint64_t epoch = 0;  // bumped on halt/retry so stale action callbacks do nothing
-};
 
 DeploymentOrchestrator::DeploymentOrchestrator(const DeploymentsConfig& config, Clock& clock,
                                                InfraSimulator& infra, DeploymentListener listener)
@@ -353,7 +321,7 @@ void DeploymentOrchestrator::sampleHealth(Rollout& r) {
     const HealthSample h = infra_.health(r.signal.service, r.signal.version, region.region,
                                          std::max(1, region.weight), ++r.samples, clock_.now());
     region.health.push_back(HealthPoint{clock_.now(), h.errorRate, h.p99Ms});
-    while (region.health.size() > kHealthPoints) {
+    while (region.health.size() > kRolloutHealthPoints) {
         region.health.pop_front();
     }
     const std::uint64_t epoch = r.epoch;
@@ -460,246 +428,6 @@ void DeploymentOrchestrator::cancelTimers(Rollout& r) {
             *timer = 0;
         }
     }
-}
-
-QString DeploymentOrchestrator::control(const QString& id, RolloutControl control, const QString& regionName,
-                                        const QString& why) {
-    Rollout* found = find(id);
-    if (found == nullptr) {
-        return QStringLiteral("deployment: unknown deployment '%1'").arg(id);
-    }
-    Rollout& r = *found;
-    const bool running = r.status == RolloutStatus::InProgress || r.status == RolloutStatus::Paused ||
-                         r.status == RolloutStatus::Interrupted;
-    const QString name = toString(control);
-    switch (control) {
-        case RolloutControl::Pause:
-            if (r.status != RolloutStatus::InProgress) {
-                return QStringLiteral("pause: the rollout is %1, not in progress").arg(toString(r.status));
-            }
-            r.status = RolloutStatus::Paused;
-            break;
-        case RolloutControl::Resume:
-            if (r.status != RolloutStatus::Paused && r.status != RolloutStatus::Interrupted) {
-                return QStringLiteral("resume: the rollout is %1, not paused").arg(toString(r.status));
-            }
-            if (r.status == RolloutStatus::Interrupted) {
-                r.status = RolloutStatus::InProgress;
-                if (r.active >= 0) {
-                    enterStage(r, std::max(0, r.regions.at(static_cast<std::size_t>(r.active)).stageIndex));
-                } else {
-                    startNextRegion(r);
-                }
-                break;
-            }
-            r.status = RolloutStatus::InProgress;
-            if (r.active >= 0 && r.stageTimer == 0 && !r.actionsRunning) {
-                stageTimeUp(r);  // the stage ran out while paused
-            }
-            break;
-        case RolloutControl::Promote:
-        case RolloutControl::PromoteFull: {
-            if (!running || r.active < 0 || r.actionsRunning) {
-                return name + QStringLiteral(": no stage is running");
-            }
-            RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
-            const int last = static_cast<int>(config_.stages.size()) - 1;
-            if (control == RolloutControl::PromoteFull && region.stageIndex < last) {
-                cancelTimers(r);
-                runActions(r, {DeploymentAction::ShiftTraffic}, [this, &r, last] { stageRunning(r, last); });
-            } else {
-                if (r.stageTimer != 0) {
-                    clock_.cancel(r.stageTimer);
-                    r.stageTimer = 0;
-                }
-                const RolloutStatus was = r.status;
-                r.status = RolloutStatus::InProgress;
-                stageTimeUp(r);
-                if (was == RolloutStatus::Paused && r.status == RolloutStatus::InProgress) {
-                    r.status = RolloutStatus::Paused;
-                }
-            }
-            break;
-        }
-        case RolloutControl::Abort:
-            if (!running || r.active < 0) {
-                return QStringLiteral("abort: the rollout is %1").arg(toString(r.status));
-            }
-            rollBack(r, r.active,
-                     QStringLiteral("aborted by operator") +
-                         (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
-                     RolloutStatus::Aborted, false);
-            break;
-        case RolloutControl::Rollback: {
-            const auto it =
-                std::find_if(r.regions.begin(), r.regions.end(),
-                             [&regionName](const RegionState& s) { return s.region == regionName; });
-            if (it == r.regions.end()) {
-                return QStringLiteral("region: '%1' is not part of deployment %2").arg(regionName, id);
-            }
-            const int index = static_cast<int>(it - r.regions.begin());
-            if (index != r.active && it->stage != u"done") {
-                return QStringLiteral(
-                           "region: %1 is %2; only the active or a completed region can be rolled back")
-                    .arg(regionName, it->stage);
-            }
-            rollBack(r, index,
-                     QStringLiteral("rolled back by operator") +
-                         (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
-                     RolloutStatus::RolledBack, false);
-            break;
-        }
-        case RolloutControl::Retry: {
-            if (r.status != RolloutStatus::Aborted && r.status != RolloutStatus::Failed &&
-                r.status != RolloutStatus::RolledBack) {
-                return QStringLiteral(
-                           "retry: only an aborted, failed or rolled-back rollout can be retried (it is %1)")
-                    .arg(toString(r.status));
-            }
-            if (r.active >= 0) {
-                return QStringLiteral("retry: a rollback is still in progress");
-            }
-            r.status =
-                RolloutStatus::Aborted;  // not active while we check for another rollout of the service
-            if (activeFor(r.signal.service)) {
-                return QStringLiteral("retry: another rollout of %1 is in progress").arg(r.signal.service);
-            }
-            ++r.epoch;
-            r.status = RolloutStatus::InProgress;
-            // The queue is empty here: cancelled regions were drained, a rolled-back one is done().
-            for (int i = 0; i < static_cast<int>(r.regions.size()); ++i) {
-                RegionState& region = r.regions.at(static_cast<std::size_t>(i));
-                if (region.stage != u"done") {
-                    region =
-                        RegionState{region.region,
-                                    QStringLiteral("pending"),
-                                    -1,
-                                    0,
-                                    false,
-                                    {},
-                                    Duration{0},
-                                    {},
-                                    0,
-                                    false,
-                                    infra_.stableVersion(r.signal.service, region.region).value_or(QString()),
-                                    QStringLiteral("retry")};
-                    int index = i;
-                    r.queue.tryPush(std::move(index));
-                }
-            }
-            startNextRegion(r);
-            break;
-        }
-    }
-    if (listener_.timeline) {
-        listener_.timeline(id, name + (regionName.isEmpty() ? QString() : QStringLiteral(" ") + regionName) +
-                                   (why.isEmpty() ? QString() : QStringLiteral(": ") + why));
-    }
-    if (listener_.changed) {
-        listener_.changed();
-    }
-    return {};
-}
-
-void DeploymentOrchestrator::restoreInterrupted(const RolloutView& v) {
-    auto rollout = std::make_unique<Rollout>();
-    rollout->signal.id = v.id;
-    rollout->signal.service = v.service;
-    rollout->signal.version = v.version;
-    rollout->signal.requestedBy = v.requestedBy;
-    rollout->status = RolloutStatus::Interrupted;
-    rollout->createdAt = v.createdAt;
-    rollout->mttrS = v.mttrS;
-    for (int i = 0; i < static_cast<int>(v.regions.size()); ++i) {
-        const RegionView& saved = v.regions.at(static_cast<std::size_t>(i));
-        rollout->signal.regions << saved.region;
-        RegionState region;
-        region.region = saved.region;
-        region.stage = saved.stage;
-        region.stageIndex = saved.stageIndex;
-        region.weight = saved.weight;
-        // The simulator restarts fresh: what the region ran before this rollout is its stable
-        // version now, and a region the rollout completed is put back on the new version.
-        region.previousVersion = infra_.stableVersion(v.service, saved.region).value_or(QString());
-        if (saved.stage == u"done") {
-            infra_.setStable(v.service, saved.region, v.version);
-        }
-        region.note = QStringLiteral("interrupted by a restart: resume or roll back");
-        rollout->regions.push_back(region);
-        if (saved.stageIndex >= 0) {
-            rollout->active = i;
-        }
-    }
-    if (rollout->active >= 0) {
-        int active = rollout->active;
-        rollout->queue.tryPush(std::move(active));
-        rollout->queue.tryPull();  // in progress: WIP 1 stays taken
-    }
-    for (int i = 0; i < static_cast<int>(rollout->regions.size()); ++i) {
-        if (rollout->regions.at(static_cast<std::size_t>(i)).stage == u"pending") {
-            int index = i;
-            rollout->queue.tryPush(std::move(index));
-        }
-    }
-    bool numbered = false;
-    const int number = v.id.startsWith(QStringLiteral("d-")) ? v.id.mid(2).toInt(&numbered) : 0;
-    if (numbered) {
-        nextId_ = std::max(nextId_, number + 1);
-    }
-    rollouts_.push_back(std::move(rollout));
-}
-
-RolloutView DeploymentOrchestrator::toView(const Rollout& r) const {
-    RolloutView v;
-    v.id = r.signal.id;
-    v.service = r.signal.service;
-    v.version = r.signal.version;
-    v.requestedBy = r.signal.requestedBy;
-    v.status = r.status;
-    v.createdAt = r.createdAt;
-    v.activeRegion = r.active;
-    v.mttrS = r.mttrS;
-    for (const RolloutStageConfig& s : config_.stages) {
-        v.stageNames << s.name;
-        v.stageWeights << s.weightPercent;
-    }
-    v.maxErrorRate = config_.maxErrorRate;
-    v.maxP99Ms = config_.maxP99Ms;
-    v.marginalErrorRate = config_.marginalErrorRate;
-    v.marginalP99Ms = config_.marginalP99Ms;
-    for (const RegionState& s : r.regions) {
-        RegionView region;
-        region.region = s.region;
-        region.stage = s.stage;
-        region.stageIndex = s.stageIndex;
-        region.weight = s.weight;
-        region.baking = s.baking;
-        region.note = s.note;
-        if (s.stageIndex >= 0) {
-            region.elapsedS = toSeconds(clock_.now() - s.stageStartedAt);
-            region.plannedS = toSeconds(s.planned) + (s.baking ? config_.bakeTimeS : 0);
-        }
-        region.health.assign(s.health.begin(), s.health.end());
-        v.regions.push_back(std::move(region));
-    }
-    return v;
-}
-
-std::vector<RolloutView> DeploymentOrchestrator::views() const {
-    std::vector<RolloutView> out;
-    for (const auto& r : rollouts_) {
-        out.push_back(toView(*r));
-    }
-    return out;
-}
-
-std::optional<RolloutView> DeploymentOrchestrator::view(const QString& deployment) const {
-    for (const auto& r : rollouts_) {
-        if (r->signal.id == deployment) {
-            return toView(*r);
-        }
-    }
-    return std::nullopt;
 }
 
 }  // namespace tai
