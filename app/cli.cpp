@@ -132,6 +132,11 @@ CliParse parseCommandLine(const QStringList& arguments) {
                         QStringLiteral("--deploy: expected SERVICE:VERSION, e.g. api-service:v2.0.0")};
             }
             options.deploy = value;
+        } else if (arg == u"--palette" && cursor.takeValue(arg, value)) {
+            if (value != u"system" && value != u"light" && value != u"dark") {
+                return {std::nullopt, QStringLiteral("--palette: expected system, light or dark")};
+            }
+            options.palette = value;
         } else if (arg == u"--view" && cursor.takeValue(arg, value)) {
             if (value != u"metrics" && value != u"deployments") {
                 return {std::nullopt, QStringLiteral("--view: expected metrics or deployments")};
@@ -205,6 +210,7 @@ QString helpText() {
         "                      error=R, p99=MS, actions=R (action failure rate), capacity=N\n"
         "  --deploy S:V        request a deployment of service S at version V at start\n"
         "  --view NAME         GUI: open on the metrics or the deployments view\n"
+        "  --palette P         GUI: system (default: follow the desktop), light or dark\n"
         "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"
         "  --after SECONDS     GUI: when to take the screenshot (default 0)\n"
         "  --version           print the version\n"

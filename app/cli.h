@@ -36,8 +36,9 @@ struct CliOptions {
     int summaryEverySeconds = 5;
     std::optional<GatewayFault> fault;
     std::optional<InfraFault> infraFault;
-    QString deploy;  // service:version, requested at start
-    QString view;    // GUI: metrics or deployments
+    QString deploy;                              // service:version, requested at start
+    QString view;                                // GUI: metrics or deployments
+    QString palette = QStringLiteral("system");  // GUI: system, light or dark
     double faultAfterSeconds = 0;
     QString screenshotPath;
     double screenshotAfterSeconds = 0;

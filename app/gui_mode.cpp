@@ -10,17 +10,49 @@
 #include "startup_actions.h"
 
 #include <QApplication>
+#include <QPalette>
+#include <QStyle>
 #include <QTimer>
 
 #include <cstdio>
 
 namespace tai::app {
 
+namespace {
+QPalette darkPalette() {
+    QPalette p;
+    const QColor window(0x2b, 0x2d, 0x31), base(0x1e, 0x1f, 0x22), text(0xe8, 0xe8, 0xe8),
+        mid(0x3c, 0x3f, 0x44);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, mid);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, mid);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+    p.setColor(QPalette::Highlight, QColor(0x3b, 0x82, 0xf6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    return p;
+}
+}  // namespace
+
 int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("tai-console"));
     QApplication::setOrganizationName(QStringLiteral("TAI Console"));
     QApplication::setApplicationDisplayName(QStringLiteral("TAI Console"));
+    if (options.palette != u"system") {
+        // Fusion honours an explicit palette everywhere; the default follows the desktop's own.
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(options.palette == u"dark" ? darkPalette()
+                                                            : QApplication::style()->standardPalette());
+    }
     // The console's demo load is synthetic: unless a data dir is given, keep its trail in memory
     // rather than writing gigabytes a day into the user's data dir.
     CliOptions guiOptions = options;
