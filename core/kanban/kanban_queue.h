@@ -1,11 +1,13 @@
 #pragma once
 
+#include "kanban/ring_buffer.h"
+
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <stop_token>
+#include <vector>
 
 namespace tai {
 
@@ -30,6 +32,7 @@ public:
 
     // Moves from `item` only when it is accepted, so a shed item is still the caller's.
     bool tryPush(T&& item) {
+        bool wake = false;
         {
             std::lock_guard lock(mutex_);
             if (items_.size() >= capacity_) {
@@ -39,9 +42,38 @@ public:
             items_.push_back(std::move(item));
             ++accepted_;
             highWater_ = std::max<std::uint64_t>(highWater_, items_.size());
+            wake = waiting_ > 0;
         }
-        available_.notify_one();
+        if (wake) {  // a futex wake-up costs microseconds; skip it when nobody sleeps
+            available_.notify_one();
+        }
         return true;
+    }
+
+    // Batch handoff: one lock and at most one wake-up for many items. Accepts from the front of
+    // `items` while there is room and clears it; returns how many were accepted (the rest shed).
+    std::size_t tryPushAll(std::vector<T>& items) {
+        std::size_t accepted = 0;
+        bool wake = false;
+        {
+            std::lock_guard lock(mutex_);
+            for (T& item : items) {
+                if (items_.size() >= capacity_) {
+                    ++shed_;
+                    continue;
+                }
+                items_.push_back(std::move(item));
+                ++accepted;
+            }
+            accepted_ += accepted;
+            highWater_ = std::max<std::uint64_t>(highWater_, items_.size());
+            wake = waiting_ > 0 && accepted > 0;
+        }
+        items.clear();
+        if (wake) {
+            available_.notify_all();
+        }
+        return accepted;
     }
 
     // Non-blocking pull; empty when the queue is empty or the WIP limit is reached.
@@ -53,7 +85,9 @@ public:
     // Blocking pull for worker threads; empty when stop is requested.
     std::optional<T> pull(std::stop_token stop) {
         std::unique_lock lock(mutex_);
+        ++waiting_;
         available_.wait(lock, stop, [this] { return !items_.empty() && inProgress_ < wipLimit_; });
+        --waiting_;
         return pullLocked();
     }
 
@@ -70,12 +104,16 @@ public:
     }
 
     void done() {
+        bool wake = false;
         {
             std::lock_guard lock(mutex_);
             --inProgress_;
             ++completed_;
+            wake = waiting_ > 0 && !items_.empty();
         }
-        available_.notify_one();
+        if (wake) {
+            available_.notify_one();
+        }
     }
 
     void setCapacity(std::size_t capacity) {
@@ -109,10 +147,11 @@ private:
 
     mutable std::mutex mutex_;
     std::condition_variable_any available_;
-    std::deque<T> items_;
+    RingBuffer<T> items_;
     std::size_t capacity_;
     std::size_t wipLimit_;
     std::size_t inProgress_ = 0;
+    int waiting_ = 0;  // consumers blocked in pull()
     std::uint64_t accepted_ = 0;
     std::uint64_t shed_ = 0;
     std::uint64_t completed_ = 0;

@@ -10,6 +10,52 @@ using namespace tai;
 class TestKanbanQueue : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void ringBufferKeepsFifoOrderThroughGrowthAndWrapAround() {
+        RingBuffer<QString> ring;
+        int pushed = 0;
+        int popped = 0;
+        // Interleave so the head wraps several times and the buffer grows from 16 to 64 slots.
+        for (int round = 0; round < 10; ++round) {
+            for (int i = 0; i < 7 * round; ++i) {
+                ring.push_back(QString::number(pushed++));
+            }
+            for (int i = 0; i < 3 * round && !ring.empty(); ++i) {
+                QCOMPARE(ring.front(), QString::number(popped++));
+                ring.pop_front();
+            }
+        }
+        QCOMPARE(ring.size(), static_cast<std::size_t>(pushed - popped));
+        while (!ring.empty()) {
+            QCOMPARE(ring.front(), QString::number(popped++));
+            ring.pop_front();
+        }
+        QCOMPARE(popped, pushed);
+    }
+
+    void batchPushAcceptsWhatFitsAndShedsTheRest() {
+        KanbanQueue<int> queue(5, 10);
+        QVERIFY(queue.tryPush(0));
+        std::vector<int> batch{1, 2, 3, 4, 5, 6};
+        QCOMPARE(queue.tryPushAll(batch), std::size_t{4});
+        QVERIFY(batch.empty());
+        const KanbanCounters c = queue.counters();
+        QCOMPARE(c.depth, std::size_t{5});
+        QCOMPARE(c.accepted, std::uint64_t{5});
+        QCOMPARE(c.shed, std::uint64_t{2});
+        for (int expected = 0; expected < 5; ++expected) {
+            QCOMPARE(queue.tryPull().value(), expected);
+        }
+    }
+
+    void aBatchWakesASleepingWorker() {
+        KanbanQueue<int> queue(100, 10);
+        std::atomic<int> handled{0};
+        KanbanWorkerPool<int> pool(queue, 2, [&](int&) { handled.fetch_add(1); });
+        std::vector<int> batch(50, 1);
+        queue.tryPushAll(batch);
+        QTRY_COMPARE(handled.load(), 50);
+    }
+
     void shedsWhenFullAndKeepsTheItemForTheCaller() {
         KanbanQueue<QString> queue(2, 10);
         QString a = QStringLiteral("a"), b = QStringLiteral("b"), c = QStringLiteral("c");
