@@ -85,6 +85,9 @@ void EngineCore::drainInbox() {
     for (auto& item : work) {
         item();
     }
+    if (pipeline_) {
+        pipeline_->flushConfirmations();
+    }
 }
 
 bool EngineCore::start() {
@@ -268,8 +271,8 @@ QString EngineCore::nextTraceId() {
         return makeTraceId(config_.seed, QStringLiteral("trace:%1").arg(++idCounter_));
     }
     auto* random = QRandomGenerator::global();
-    return QString::number(random->generate64() | 1, 16).rightJustified(16, QLatin1Char('0')) +
-           QString::number(random->generate64(), 16).rightJustified(16, QLatin1Char('0'));
+    const std::uint64_t high = random->generate64();
+    return traceIdFrom(high, random->generate64());
 }
 
 QString EngineCore::nextPaymentId() {
@@ -383,6 +386,7 @@ void EngineCore::scheduleLoad() {
                             QStringLiteral("burst finished"));
             }
         }
+        pipeline_->flushConfirmations();
         scheduleLoad();
     });
 }

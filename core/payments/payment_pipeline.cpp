@@ -5,7 +5,10 @@ namespace tai {
 using namespace std::chrono_literals;
 
 namespace {
-constexpr std::size_t kGatewayWipLimit = 1 << 20;  // in-flight calls; the bucket and breaker bound them first
+constexpr std::size_t kGatewayWipLimit = 1 << 20;
+constexpr std::size_t kConfirmationBatch = 64;
+constexpr Duration kConfirmationFlushDelay =
+    std::chrono::milliseconds(5);  // in-flight calls; the bucket and breaker bound them first
 
 QStringList outcomeNames() {
     QStringList names;
@@ -32,8 +35,32 @@ PaymentPipeline::PaymentPipeline(const PaymentsConfig& config, Clock& clock, Gat
       lastPurge_(clock.now()) {}
 
 PaymentPipeline::~PaymentPipeline() {
-    if (dispatchTimer_ != 0) {
-        clock_.cancel(dispatchTimer_);
+    for (const TimerId timer : {dispatchTimer_, confirmationFlushTimer_}) {
+        if (timer != 0) {
+            clock_.cancel(timer);
+        }
+    }
+}
+
+void PaymentPipeline::stageConfirmation(Confirmation confirmation) {
+    if (confirmationBatch_.capacity() == 0) {
+        confirmationBatch_.reserve(kConfirmationBatch);
+    }
+    confirmationBatch_.push_back(std::move(confirmation));
+    if (confirmationBatch_.size() >= kConfirmationBatch) {
+        flushConfirmations();
+    } else if (confirmationFlushTimer_ == 0) {
+        // The engine flushes at the end of each burst of work; this bounds the wait otherwise.
+        confirmationFlushTimer_ = clock_.scheduleAfter(kConfirmationFlushDelay, [this] {
+            confirmationFlushTimer_ = 0;
+            flushConfirmations();
+        });
+    }
+}
+
+void PaymentPipeline::flushConfirmations() {
+    if (!confirmationBatch_.empty()) {
+        confirmations_.tryPushAll(confirmationBatch_);  // a full queue sheds, and counts it
     }
 }
 
@@ -205,7 +232,7 @@ void PaymentPipeline::complete(Pending& pending, const BreakerPermit& permit, in
         // Follow-up work is asynchronous; the charge itself is already decided and recorded.
         Confirmation confirmation{pending.signal.id, call.receiptId, pending.signal.merchantId,
                                   pending.signal.amountMinor};
-        confirmations_.tryPush(std::move(confirmation));
+        stageConfirmation(std::move(confirmation));
     }
     lanes_.release(lane);
     admission_.done();

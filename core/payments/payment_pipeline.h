@@ -58,6 +58,10 @@ public:
     CircuitBreaker& breaker() { return breaker_; }
     const CircuitBreaker& breaker() const { return breaker_; }
     KanbanQueue<Confirmation>& confirmations() { return confirmations_; }
+    // Confirmations are handed to the workers in batches (one lock, one wake-up): when a batch
+    // is full, when the owner calls this at the end of a burst of work, and at the latest 5 ms
+    // after the first staged one.
+    void flushConfirmations();
     KanbanCounters admissionCounters() const { return admission_.counters(); }
     const LeastLoadedDispatcher& lanes() const { return lanes_; }
     double tokenFill() { return bucket_.fill(clock_.now()); }
@@ -80,6 +84,7 @@ private:
     void complete(Pending& pending, const BreakerPermit& permit, int lane, const GatewayCallResult& call,
                   bool timedOut, std::optional<BreakerState> stateWhileInFlight);
     void finish(Pending& pending, PaymentResponse response);
+    void stageConfirmation(Confirmation confirmation);
     PaymentResponse baseResponse(const Pending& pending) const;
 
     PaymentsConfig config_;
@@ -95,6 +100,8 @@ private:
     KaizenMetrics metrics_;
     QSet<QString> keysInFlight_;
     TimerId dispatchTimer_ = 0;
+    std::vector<Confirmation> confirmationBatch_;
+    TimerId confirmationFlushTimer_ = 0;
     DecisionJournal* journal_ = nullptr;
     TimePoint lastPurge_;
 };

@@ -146,6 +146,7 @@ ReplayReport runReplay(const ReplayOptions& options) {
     std::vector<std::optional<QByteArray>> decisions;
     std::size_t pending = 0;
     const auto drainConfirmations = [&pipeline] {
+        pipeline.flushConfirmations();
         while (pipeline.confirmations().tryPull()) {
             pipeline.confirmations().done();
         }

@@ -26,6 +26,8 @@ private Q_SLOTS:
         QCOMPARE(r->traceId.size(), 32);
         QVERIFY(r->policyRan);
         QCOMPARE(r->httpStatus(), 200);
+        QCOMPARE(f.pipeline.confirmations().depth(), std::size_t{0});  // staged for a batched handoff
+        f.clock.advanceBy(5ms);                                        // handed over at the latest now
         QCOMPARE(f.pipeline.confirmations().depth(), std::size_t{1});  // follow-up work queued
     }
 
