@@ -31,12 +31,17 @@ CustomerHistory::Counts CustomerHistory::record(const QString& customer, const Q
     activity.lastSeen = std::max(activity.lastSeen, at);
 
     // Velocity: times in (at - window, at].
-    activity.recent.push_back(at);
-    while (!activity.recent.empty() && activity.recent.front() <= at - velocityWindow_) {
-        activity.recent.pop_front();
+    auto& recent = activity.recent;
+    const auto keep = static_cast<std::size_t>(std::max(velocityMax_, 0) + 1);
+    if (recent.capacity() == 0) {
+        recent.reserve(keep + 1);  // one small allocation per customer, reused from then on
     }
-    while (static_cast<int>(activity.recent.size()) > velocityMax_ + 1) {
-        activity.recent.pop_front();
+    recent.push_back(at);
+    const auto firstInWindow =
+        std::find_if(recent.begin(), recent.end(), [&](TimePoint t) { return t > at - velocityWindow_; });
+    recent.erase(recent.begin(), firstInWindow);
+    if (recent.size() > keep) {
+        recent.erase(recent.begin(), recent.begin() + static_cast<std::ptrdiff_t>(recent.size() - keep));
     }
 
     // Currency: distinct codes seen in (at - window, at].
@@ -54,7 +59,7 @@ CustomerHistory::Counts CustomerHistory::record(const QString& customer, const Q
         std::sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
         seen.resize(static_cast<std::size_t>(currencyMax_ + 1));
     }
-    return {static_cast<int>(activity.recent.size()), static_cast<int>(seen.size())};
+    return {static_cast<int>(recent.size()), static_cast<int>(seen.size())};
 }
 
 void CustomerHistory::evictIdle(TimePoint now) {

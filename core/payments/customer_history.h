@@ -6,7 +6,6 @@
 #include <QString>
 
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 namespace tai {
@@ -30,7 +29,7 @@ public:
 
 private:
     struct Activity {
-        std::deque<TimePoint> recent;
+        std::vector<TimePoint> recent;  // oldest first, at most maxPerWindow + 1
         std::vector<std::pair<std::uint32_t, TimePoint>> currencies;  // packed code → last seen
         TimePoint lastSeen;
     };
