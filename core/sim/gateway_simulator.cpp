@@ -30,7 +30,20 @@ QString GatewayFault::describe() const {
 
 QString GatewaySimulator::receiptFor(const QString& signalId) const {
     SeededRandom random(seed_, signalId, 3);
-    return QStringLiteral("rcpt_") + QString::number(random.next(), 16).rightJustified(16, QLatin1Char('0'));
+    const std::uint64_t value = random.next();
+    // "rcpt_" and 16 hex digits, built in one allocation: this runs for every charge.
+    static constexpr char16_t kDigits[] = u"0123456789abcdef";
+    QString receipt(5 + 16, Qt::Uninitialized);
+    QChar* out = receipt.data();
+    for (const char16_t c : u"rcpt_") {
+        if (c != 0) {
+            *out++ = QChar(c);
+        }
+    }
+    for (int i = 0; i < 16; ++i) {
+        *out++ = QChar(kDigits[(value >> (60 - 4 * i)) & 0xf]);
+    }
+    return receipt;
 }
 
 GatewayCallResult GatewaySimulator::call(const PaymentSignal& signal) const {

@@ -10,14 +10,25 @@ QString hex64(std::uint64_t v) {
 }
 }  // namespace
 
-QString makeTraceId(std::uint64_t seed, QStringView key) {
-    SeededRandom random(seed, key, 11);
-    std::uint64_t high = random.next();
-    const std::uint64_t low = random.next();
+QString traceIdFrom(std::uint64_t high, std::uint64_t low) {
     if (high == 0 && low == 0) {
         high = 1;  // all-zero is invalid in W3C trace context
     }
-    return hex64(high) + hex64(low);
+    // One allocation: this runs for every signal.
+    static constexpr char16_t kDigits[] = u"0123456789abcdef";
+    QString id(32, Qt::Uninitialized);
+    QChar* out = id.data();
+    for (int i = 0; i < 16; ++i) {
+        out[i] = QChar(kDigits[(high >> (60 - 4 * i)) & 0xf]);
+        out[16 + i] = QChar(kDigits[(low >> (60 - 4 * i)) & 0xf]);
+    }
+    return id;
+}
+
+QString makeTraceId(std::uint64_t seed, QStringView key) {
+    SeededRandom random(seed, key, 11);
+    const std::uint64_t high = random.next();
+    return traceIdFrom(high, random.next());
 }
 
 QString makeSpanId(std::uint64_t seed, QStringView key) {
