@@ -4,32 +4,46 @@ namespace tai {
 
 void appendJsonString(QByteArray& out, QStringView text) {
     out.append('"');
-    const QByteArray utf8 = text.toUtf8();
-    for (const char c : utf8) {
+    qsizetype i = 0;
+    const qsizetype n = text.size();
+    while (i < n) {
+        const char16_t c = text[i].unicode();
+        if (c >= 0x80) {
+            // A run of non-ASCII (surrogate pairs stay together) is converted in one go.
+            qsizetype j = i + 1;
+            while (j < n && text[j].unicode() >= 0x80) {
+                ++j;
+            }
+            out.append(text.mid(i, j - i).toUtf8());
+            i = j;
+            continue;
+        }
         switch (c) {
-            case '"':
+            case u'"':
                 out.append("\\\"");
                 break;
-            case '\\':
+            case u'\\':
                 out.append("\\\\");
                 break;
-            case '\n':
+            case u'\n':
                 out.append("\\n");
                 break;
-            case '\r':
+            case u'\r':
                 out.append("\\r");
                 break;
-            case '\t':
+            case u'\t':
                 out.append("\\t");
                 break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out.append("\\u00");
-                    out.append(QByteArray::number(static_cast<int>(c), 16).rightJustified(2, '0'));
+                if (c < 0x20) {
+                    static constexpr char kHex[] = "0123456789abcdef";
+                    const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+                    out.append(escape, sizeof escape);
                 } else {
-                    out.append(c);
+                    out.append(static_cast<char>(c));
                 }
         }
+        ++i;
     }
     out.append('"');
 }
