@@ -51,6 +51,10 @@ CliParse parseCommandLine(const QStringList& arguments) {
     } else if (arguments.size() > 2 && arguments.at(1) == u"audit" && arguments.at(2) == u"export") {
         options.mode = Mode::AuditExport;
         cursor.index = 3;
+    } else if (arguments.size() > 1 && arguments.at(1) == u"bench") {
+        options.mode = Mode::Bench;
+        options.ephemeral = true;
+        cursor.index = 2;
     }
     for (; cursor.index < arguments.size(); ++cursor.index) {
         const QString arg = arguments.at(cursor.index);
@@ -99,6 +103,22 @@ CliParse parseCommandLine(const QStringList& arguments) {
             options.to = value;
         } else if (options.mode == Mode::AuditExport && arg == u"--output" && cursor.takeValue(arg, value)) {
             options.output = value;
+        } else if (options.mode == Mode::Bench && arg == u"--json") {
+            options.json = true;
+        } else if (options.mode == Mode::Bench && arg == u"--seconds" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.benchSeconds, error) || options.benchSeconds < 0.5 ||
+                options.benchSeconds > 600) {
+                return {std::nullopt,
+                        error.isEmpty() ? QStringLiteral("--seconds: between 0.5 and 600") : error};
+            }
+        } else if (options.mode == Mode::Bench && arg == u"--soak-seconds" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.soakSeconds, error) || options.soakSeconds < 1 ||
+                options.soakSeconds > 86'400) {
+                return {std::nullopt,
+                        error.isEmpty() ? QStringLiteral("--soak-seconds: between 1 and 86400") : error};
+            }
+        } else if (arg == u"--exit-after-first-frame" && options.mode == Mode::Gui) {
+            options.exitAfterFirstFrame = true;
         } else if (arg == u"--input" && options.mode == Mode::Replay && cursor.takeValue(arg, value)) {
             options.input = value;
         } else if (arg == u"--output" && options.mode == Mode::Replay && cursor.takeValue(arg, value)) {
@@ -190,6 +210,11 @@ QString helpText() {
         "  tai-console audit export --output F [--format csv|jsonl] [--kind K[,K]] [--subject S]\n"
         "                          [--trace ID] [--from RFC3339] [--to RFC3339] [--data-dir DIR]\n"
         "                                        export a filtered range of the audit trail\n"
+        "  tai-console bench [--seconds N] [--soak-seconds N] [--json]\n"
+        "                                        measure the DESIGN.md §13 targets on this machine:\n"
+        "                                        N seconds per figure (default 3), a soak of\n"
+        "                                        10×N seconds unless given; JSON for machines.\n"
+        "                                        Takes about 20×N s plus the soak\n"
         "\n"
         "Options:\n"
         "  --policy F          policy file (JSON, partial files allowed; see README). Built in:\n"
@@ -213,10 +238,12 @@ QString helpText() {
         "  --palette P         GUI: system (default: follow the desktop), light or dark\n"
         "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"
         "  --after SECONDS     GUI: when to take the screenshot (default 0)\n"
+        "  --exit-after-first-frame  GUI: print first-frame when painted, then exit (startup timing)\n"
         "  --version           print the version\n"
         "  -h, --help          print this help\n"
         "\n"
-        "Exit status: 0 success, 1 runtime failure, 2 bad command line or policy file.\n");
+        "Exit status: 0 success, 1 runtime failure, 2 bad command line or policy file,\n"
+        "3 bench counters that do not reconcile.\n");
 }
 
 }  // namespace tai::app

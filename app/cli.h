@@ -10,7 +10,7 @@
 
 namespace tai::app {
 
-enum class Mode { Gui, Headless, Replay, AuditExport, Help, Version };
+enum class Mode { Gui, Headless, Replay, AuditExport, Bench, Help, Version };
 
 // Everything the command line can say (DESIGN.md §10.1). Parsing never exits the process;
 // errors come back as text so main() decides the exit code.
@@ -42,6 +42,11 @@ struct CliOptions {
     double faultAfterSeconds = 0;
     QString screenshotPath;
     double screenshotAfterSeconds = 0;
+    bool exitAfterFirstFrame = false;  // GUI: print "first-frame" once painted, then exit (bench)
+    // bench
+    double benchSeconds = 3;
+    double soakSeconds = 0;  // 0: ten times benchSeconds
+    bool json = false;
 };
 
 struct CliParse {

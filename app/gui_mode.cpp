@@ -10,6 +10,7 @@
 #include "startup_actions.h"
 
 #include <QApplication>
+#include <QEvent>
 #include <QPalette>
 #include <QStyle>
 #include <QTimer>
@@ -19,6 +20,28 @@
 namespace tai::app {
 
 namespace {
+// Reports the window's first paint on stdout and quits: `bench` times process start to here.
+class FirstFrameProbe : public QObject {
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Paint && !reported_) {
+            reported_ = true;
+            QTimer::singleShot(0, this, [] {  // after the paint has finished
+                std::fputs("first-frame\n", stdout);
+                std::fflush(stdout);
+                QApplication::exit(0);
+            });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    bool reported_ = false;
+};
+
 QPalette darkPalette() {
     QPalette p;
     const QColor window(0x2b, 0x2d, 0x31), base(0x1e, 0x1f, 0x22), text(0xe8, 0xe8, 0xe8),
@@ -87,6 +110,10 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     });
     if (!options.view.isEmpty()) {
         window.showView(options.view);
+    }
+    FirstFrameProbe probe;
+    if (options.exitAfterFirstFrame) {
+        window.installEventFilter(&probe);
     }
     window.show();
 

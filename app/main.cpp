@@ -1,4 +1,5 @@
 #include "audit_export_mode.h"
+#include "bench_mode.h"
 #include "cli.h"
 #include "gui_mode.h"
 #include "headless_mode.h"
@@ -44,6 +45,8 @@ int main(int argc, char* argv[]) {
             QCoreApplication::setOrganizationName(QStringLiteral("TAI Console"));
             return runAuditExportMode(options);
         }
+        case Mode::Bench:
+            return runBenchMode(argc, argv, options);
         case Mode::Gui:
             break;
     }
