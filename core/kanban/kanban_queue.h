@@ -76,6 +76,26 @@ public:
         return accepted;
     }
 
+    // Work that may skip the queue: when nothing waits and WIP allows, the caller takes a WIP
+    // slot directly (counted as accepted and in progress; finish with done()). FIFO order holds
+    // because this never passes a waiting item. One lock instead of a push and a pull.
+    bool tryStartDirectly() {
+        std::lock_guard lock(mutex_);
+        if (!items_.empty() || inProgress_ >= wipLimit_ || capacity_ == 0) {
+            return false;
+        }
+        ++inProgress_;
+        ++accepted_;
+        return true;
+    }
+
+    // Undoes a tryStartDirectly() whose work did not start after all (it queues instead).
+    void cancelStart() {
+        std::lock_guard lock(mutex_);
+        --inProgress_;
+        --accepted_;
+    }
+
     // Non-blocking pull; empty when the queue is empty or the WIP limit is reached.
     std::optional<T> tryPull() {
         std::lock_guard lock(mutex_);

@@ -147,15 +147,24 @@ void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply)
     }
 
     const QString key = pending.signal.idempotencyKey.value_or(QString());
+    if (!key.isEmpty()) {
+        keysInFlight_.insert(key);
+    }
+    // Fast path: nothing waits, WIP allows and a token is there, so the signal goes straight to
+    // dispatch without a trip through the queue.
+    if (admission_.tryStartDirectly()) {
+        if (bucket_.tryTake(now)) {
+            dispatch(std::move(pending));
+            return;
+        }
+        admission_.cancelStart();
+    }
     if (!admission_.tryPush(std::move(pending))) {
         PaymentResponse response = baseResponse(pending);
         response.outcome = PaymentOutcome::QueueFull;
         response.retryAfter = 1s;
         finish(pending, std::move(response));
         return;
-    }
-    if (!key.isEmpty()) {
-        keysInFlight_.insert(key);
     }
     pump();
 }
