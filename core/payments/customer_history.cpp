@@ -24,9 +24,7 @@ void CustomerHistory::configure(int velocityMax, Duration velocityWindow, int cu
 
 CustomerHistory::Counts CustomerHistory::record(const QString& customer, const QString& currency,
                                                 TimePoint at) {
-    if (at - lastSweep_ >= std::max(velocityWindow_, currencyWindow_)) {
-        evictIdle(at);
-    }
+    sweepSome(at);
     Activity& activity = customers_[customer];
     activity.lastSeen = std::max(activity.lastSeen, at);
 
@@ -62,12 +60,33 @@ CustomerHistory::Counts CustomerHistory::record(const QString& customer, const Q
     return {static_cast<int>(recent.size()), static_cast<int>(seen.size())};
 }
 
-void CustomerHistory::evictIdle(TimePoint now) {
-    const TimePoint horizon = now - std::max(velocityWindow_, currencyWindow_);
-    for (auto it = customers_.begin(); it != customers_.end();) {
-        it = it->lastSeen <= horizon ? customers_.erase(it) : std::next(it);
+void CustomerHistory::sweepSome(TimePoint now) {
+    const Duration longest = std::max(velocityWindow_, currencyWindow_);
+    if (!sweeping_) {
+        if (now - lastSweep_ < longest) {
+            return;
+        }
+        sweeping_ = true;
+        sweepCursor_ = 0;
+        sweepHorizon_ = now - longest;
+        lastSweep_ = now;
     }
-    lastSweep_ = now;
+    constexpr std::size_t kBucketsPerCall = 16;
+    const std::size_t end = std::min(customers_.bucket_count(), sweepCursor_ + kBucketsPerCall);
+    for (; sweepCursor_ < end; ++sweepCursor_) {
+        for (auto it = customers_.cbegin(sweepCursor_); it != customers_.cend(sweepCursor_); ++it) {
+            if (it->second.lastSeen <= sweepHorizon_) {
+                evict_.push_back(it->first);
+            }
+        }
+    }
+    for (const QString& key : evict_) {
+        customers_.erase(key);  // erasing never rehashes, so the cursor stays meaningful
+    }
+    evict_.clear();
+    if (sweepCursor_ >= customers_.bucket_count()) {
+        sweeping_ = false;
+    }
 }
 
 }  // namespace tai

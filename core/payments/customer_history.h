@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 namespace tai {
@@ -33,14 +34,25 @@ private:
         std::vector<std::pair<std::uint32_t, TimePoint>> currencies;  // packed code → last seen
         TimePoint lastSeen;
     };
-    void evictIdle(TimePoint now);
+    // Not noexcept on purpose: libstdc++ then caches each node's hash and compares it before the
+    // strings, so a probe costs no string compare (QHash compares keys on every probe).
+    struct KeyHash {
+        std::size_t operator()(const QString& key) const { return qHash(key); }
+    };
+    void sweepSome(TimePoint now);
 
     int velocityMax_ = 5;
     Duration velocityWindow_ = std::chrono::seconds(60);
     int currencyMax_ = 2;
     Duration currencyWindow_ = std::chrono::seconds(3600);
-    QHash<QString, Activity> customers_;
+    std::unordered_map<QString, Activity, KeyHash> customers_;
+    // Idle customers are evicted a few buckets per call, so no single payment pays for a sweep
+    // of millions of customers (that was a millisecond stall at p99.9).
     TimePoint lastSweep_;
+    TimePoint sweepHorizon_;
+    std::size_t sweepCursor_ = 0;
+    bool sweeping_ = false;
+    std::vector<QString> evict_;
 };
 
 }  // namespace tai
