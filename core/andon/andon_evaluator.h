@@ -20,7 +20,6 @@ struct AndonInputs {
     double p99Ms = 0;
     bool latencyKnown = false;
     std::vector<QString> openBreakers;
-    std::vector<ActiveAlert> eventAlerts;  // raised by events (a rollback, a failed deployment)
 };
 
 struct AndonVerdict {
@@ -29,8 +28,10 @@ struct AndonVerdict {
     std::vector<ActiveAlert> alerts;
 };
 
-// Evaluates the §11 rules against current conditions. A rate without enough samples never
-// fires. The light is the worst severity: CRITICAL → RED, HIGH → YELLOW, none → GREEN.
+// Evaluates the §11 rules against current conditions: the alerts whose condition holds now. A
+// rate without enough samples never holds. The verdict's light is the worst severity (CRITICAL →
+// RED, HIGH → YELLOW, none → GREEN) with no `for` durations; the engine's AndonBoard adds the
+// lifecycle on top and sets the real light.
 AndonVerdict evaluateAndon(const AndonInputs& inputs, const AndonConfig& config);
 
 }  // namespace tai

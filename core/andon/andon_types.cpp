@@ -26,4 +26,16 @@ QString toString(AndonLight light) {
     return {};
 }
 
+QString toString(AlertState state) {
+    switch (state) {
+        case AlertState::Pending:
+            return QStringLiteral("pending");
+        case AlertState::Firing:
+            return QStringLiteral("firing");
+        case AlertState::Resolved:
+            return QStringLiteral("resolved");
+    }
+    return {};
+}
+
 }  // namespace tai

@@ -176,11 +176,8 @@ QFuture<HttpReply> ApiRouter::handle(const ApiRequest& request) {
         if (!snapshot) {
             return ready(HttpReply::error(503, QStringLiteral("engine: not running")));
         }
-        const QJsonValue body =
-            path == u"/v1/state" ? QJsonValue(snapshotJson(*snapshot)) : QJsonValue(alertsJson(*snapshot));
-        return ready(HttpReply::json(
-            200, body.isObject() ? QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact)
-                                 : QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)));
+        const QJsonObject body = path == u"/v1/state" ? snapshotJson(*snapshot) : alertBoardJson(*snapshot);
+        return ready(HttpReply::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
     }
     if (parts.size() == 3 && parts[0] == u"v1" && parts[1] == u"traces") {
         return get ? ready(trace(parts[2])) : methodNotAllowed("GET");
@@ -324,6 +321,26 @@ QFuture<HttpReply> ApiRouter::control(const ApiRequest& request, const QStringLi
             return ready(HttpReply::error(400, QStringLiteral("region: required for rollback")));
         }
         return run(ControlRollout{parts[1], *control, region, origin});
+    }
+    // alerts/{ack|silence} with {"alert": "rule/subject", "reason": ..., "duration_s": ...}
+    if (parts.size() == 2 && parts[0] == u"alerts" && (parts[1] == u"ack" || parts[1] == u"silence")) {
+        const QString key = body.value(QStringLiteral("alert")).toString();
+        if (key.isEmpty()) {
+            return ready(HttpReply::error(
+                400, QStringLiteral("alert: required (a key such as breaker_open/payment-gateway)")));
+        }
+        ControlAlert command{key, ControlAlert::Action::Acknowledge, 0, origin};
+        if (parts[1] == u"silence") {
+            command.action = ControlAlert::Action::Silence;
+            const auto duration = number(body, "duration_s", 0, 7 * 86400, &error);
+            if (!error.isEmpty() || !duration) {
+                return ready(HttpReply::error(
+                    400,
+                    error.isEmpty() ? QStringLiteral("duration_s: required (0 lifts a silence)") : error));
+            }
+            command.durationS = static_cast<int>(*duration);
+        }
+        return run(command);
     }
     if (parts.size() == 1 && parts[0] == u"gateway-fault") {
         GatewayFault f;

@@ -14,18 +14,66 @@ QJsonObject rate(const Rate& r) {
 }
 }  // namespace
 
+QJsonObject alertJson(const ActiveAlert& a, std::int64_t nowMs) {
+    const auto time = [](std::int64_t ms) {
+        return ms > 0 ? QJsonValue(formatRfc3339(fromEpochMs(ms))) : QJsonValue();
+    };
+    QJsonObject o{{QStringLiteral("key"), a.key},
+                  {QStringLiteral("rule"), a.rule},
+                  {QStringLiteral("severity"), toString(a.severity)},
+                  {QStringLiteral("state"), toString(a.state)},
+                  {QStringLiteral("subject"), a.subject},
+                  {QStringLiteral("message"), a.message},
+                  {QStringLiteral("value"), a.value},
+                  {QStringLiteral("threshold"), a.threshold},
+                  {QStringLiteral("for_s"), a.forS},
+                  {QStringLiteral("event"), a.event},
+                  {QStringLiteral("control"), a.control},
+                  {QStringLiteral("pending_since"), time(a.raisedAtMs)},
+                  {QStringLiteral("firing_since"), time(a.firingAtMs)},
+                  {QStringLiteral("resolved_at"), time(a.resolvedAtMs)},
+                  {QStringLiteral("silenced"), a.silencedAt(nowMs)},
+                  {QStringLiteral("acknowledged"), a.acknowledged}};
+    if (a.acknowledged) {
+        o.insert(QStringLiteral("ack"), QJsonObject{{QStringLiteral("by"), a.ackBy},
+                                                    {QStringLiteral("note"), a.ackNote},
+                                                    {QStringLiteral("at"), time(a.ackAtMs)}});
+    }
+    if (a.silencedAt(nowMs)) {
+        o.insert(QStringLiteral("silence"), QJsonObject{{QStringLiteral("by"), a.silencedBy},
+                                                        {QStringLiteral("reason"), a.silenceReason},
+                                                        {QStringLiteral("until"), time(a.silencedUntilMs)}});
+    }
+    return o;
+}
+
 QJsonArray alertsJson(const EngineSnapshot& s) {
+    const std::int64_t now = toEpochMs(s.at);
     QJsonArray alerts;
     for (const ActiveAlert& a : s.alerts) {
-        alerts.append(QJsonObject{{QStringLiteral("rule"), a.rule},
-                                  {QStringLiteral("severity"), toString(a.severity)},
-                                  {QStringLiteral("subject"), a.subject},
-                                  {QStringLiteral("message"), a.message},
-                                  {QStringLiteral("value"), a.value},
-                                  {QStringLiteral("threshold"), a.threshold},
-                                  {QStringLiteral("control"), a.control}});
+        alerts.append(alertJson(a, now));
     }
     return alerts;
+}
+
+QJsonObject alertBoardJson(const EngineSnapshot& s) {
+    const std::int64_t now = toEpochMs(s.at);
+    QJsonArray history;
+    for (const ActiveAlert& a : s.alertHistory) {
+        history.append(alertJson(a, now));
+    }
+    QJsonArray silences;
+    for (const AlertSilence& silence : s.silences) {
+        silences.append(QJsonObject{{QStringLiteral("key"), silence.key},
+                                    {QStringLiteral("until"), formatRfc3339(fromEpochMs(silence.untilMs))},
+                                    {QStringLiteral("reason"), silence.reason},
+                                    {QStringLiteral("by"), silence.actor}});
+    }
+    return QJsonObject{{QStringLiteral("light"), toString(s.light)},
+                       {QStringLiteral("reason"), s.lightReason},
+                       {QStringLiteral("alerts"), alertsJson(s)},
+                       {QStringLiteral("history"), history},
+                       {QStringLiteral("silences"), silences}};
 }
 
 QJsonObject snapshotJson(const EngineSnapshot& s) {

@@ -9,6 +9,8 @@ namespace tai {
 
 // GET /v1/state and GET /v1/alerts.
 QJsonObject snapshotJson(const EngineSnapshot& snapshot);
-QJsonArray alertsJson(const EngineSnapshot& snapshot);
+QJsonArray alertsJson(const EngineSnapshot& snapshot);       // pending and firing
+QJsonObject alertBoardJson(const EngineSnapshot& snapshot);  // light, alerts, history, silences
+QJsonObject alertJson(const ActiveAlert& alert, std::int64_t nowMs);
 
 }  // namespace tai

@@ -75,8 +75,18 @@ struct SetInfraFault {
     CommandOrigin origin;
 };
 
+// Acknowledge an Andon alert (with a note: origin.reason), or silence it for a duration (0 lifts
+// a silence). `key` is rule/subject as the board shows it, or rule/* to silence a whole rule.
+struct ControlAlert {
+    enum class Action { Acknowledge, Silence };
+    QString key;
+    Action action = Action::Acknowledge;
+    int durationS = 0;
+    CommandOrigin origin;
+};
+
 using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad, StartBurst, RequestDeployment,
-                                   ControlRollout, SetInfraFault>;
+                                   ControlRollout, SetInfraFault, ControlAlert>;
 
 struct CommandResult {
     bool ok = true;

@@ -197,4 +197,27 @@ CommandResult EngineCore::apply(const SetInfraFault& command) {
     return {};
 }
 
+CommandResult EngineCore::apply(const ControlAlert& command) {
+    const TimePoint now = clock_->now();
+    const bool ack = command.action == ControlAlert::Action::Acknowledge;
+    const auto refused =
+        ack ? andon_.acknowledge(command.key, command.origin.actor, command.origin.reason, now)
+            : andon_.silence(command.key, std::chrono::seconds(command.durationS), command.origin.actor,
+                             command.origin.reason, now);
+    if (refused) {
+        return CommandResult::refused(*refused);
+    }
+    const QString what = ack ? QStringLiteral("acknowledged")
+                         : command.durationS == 0
+                             ? QStringLiteral("silence lifted")
+                             : QStringLiteral("silenced for %1 s").arg(command.durationS);
+    recordOperator(
+        command.origin, ack ? QStringLiteral("acknowledge_alert") : QStringLiteral("silence_alert"),
+        command.key,
+        command.key + QLatin1Char(' ') + what + QStringLiteral(" by ") + command.origin.actor +
+            (command.origin.reason.isEmpty() ? QString() : QStringLiteral(": ") + command.origin.reason));
+    requestExtraSnapshot();
+    return {};
+}
+
 }  // namespace tai

@@ -39,7 +39,8 @@ EngineCore::EngineCore(EngineConfig config, Clock* injectedClock)
       clock_(injectedClock),
       gateway_(config_.seed),
       load_(config_.seed),
-      burst_(config_.seed + 1) {
+      burst_(config_.seed + 1),
+      andon_(config_.policy.andon) {
     wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     wakeNotifier_ =
         new QSocketNotifier(wakeFd_, QSocketNotifier::Read, this);  // moves to the engine thread with us
@@ -317,9 +318,33 @@ void EngineCore::onDeploymentAlert(Severity severity, const QString& rule, const
     const QString control = rule == u"rollback_triggered" || rule == u"deployment_failed"
                                 ? QStringLiteral("rollback")
                                 : QString();
-    eventAlerts_.push_back(
-        ActiveAlert{rule, severity, subject, message, 1, 0, control, toEpochMs(clock_->now())});
+    ActiveAlert alert;
+    alert.rule = rule;
+    alert.severity = severity;
+    alert.subject = subject;
+    alert.message = message;
+    alert.value = 1;
+    alert.control = control;
+    announce(andon_.raiseEvent(std::move(alert), clock_->now()));
     requestExtraSnapshot();
+}
+
+void EngineCore::announce(const std::vector<AlertTransition>& transitions) {
+    for (const AlertTransition& t : transitions) {
+        const ActiveAlert& a = t.alert;
+        const bool firing = t.kind == AlertTransition::Kind::Firing;
+        const QString text = (firing ? QStringLiteral("FIRING ") + toString(a.severity) + QStringLiteral(": ")
+                                     : QStringLiteral("resolved: ")) +
+                             a.message + (t.silenced ? QStringLiteral(" (silenced)") : QString());
+        if (!a.event || !firing) {  // an event alert's own timeline entry is already there
+            addTimeline(QStringLiteral("andon"), a.subject, text);
+        }
+        spdlog::log(firing && !t.silenced ? spdlog::level::warn : spdlog::level::info, "andon {} {}: {}",
+                    a.key.toStdString(), firing ? "firing" : "resolved", a.message.toStdString());
+        if (alertSink_ && !t.silenced) {
+            alertSink_(t);
+        }
+    }
 }
 
 void EngineCore::onTransition(const BreakerTransition& t) {

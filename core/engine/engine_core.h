@@ -1,5 +1,6 @@
 #pragma once
 
+#include "andon/andon_board.h"
 #include "audit/idempotency_store.h"
 #include "engine/engine_command.h"
 #include "engine/engine_config.h"
@@ -67,6 +68,9 @@ private:
     CommandResult apply(const RequestDeployment& command);
     CommandResult apply(const ControlRollout& command);
     CommandResult apply(const SetInfraFault& command);
+    CommandResult apply(const ControlAlert& command);
+    // Timeline, log and the notifiers hear of alerts firing and resolving.
+    void announce(const std::vector<AlertTransition>& transitions);
     void onDeploymentAlert(Severity severity, const QString& rule, const QString& subject,
                            const QString& message);
     bool burstActive() const;
@@ -114,7 +118,8 @@ private:
     QString startError_;
     std::unique_ptr<InfraSimulator> infra_;
     std::unique_ptr<DeploymentOrchestrator> deployments_;
-    std::deque<ActiveAlert> eventAlerts_;
+    AndonBoard andon_;
+    std::function<void(const AlertTransition&)> alertSink_;
     std::vector<RolloutReportEvent> reportEvents_;
     std::uint64_t timelineSequence_ = 0;
     std::uint64_t snapshotSequence_ = 0;

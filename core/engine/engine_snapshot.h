@@ -1,6 +1,6 @@
 #pragma once
 
-#include "andon/andon_types.h"
+#include "andon/andon_board.h"
 #include "deployments/rollout_types.h"
 #include "jidoka/breaker_types.h"
 #include "kanban/kanban_queue.h"
@@ -94,7 +94,9 @@ struct EngineSnapshot {
     KpiView kpis;
     AndonLight light = AndonLight::Green;
     QString lightReason;
-    std::vector<ActiveAlert> alerts;
+    std::vector<ActiveAlert> alerts;        // pending and firing, firing first, worst first
+    std::vector<ActiveAlert> alertHistory;  // resolved, newest first (at most 50)
+    std::vector<AlertSilence> silences;     // in force now
     std::vector<RolloutView> rollouts;
     std::vector<InfraFault> infraFaults;
     std::vector<KpiSample> history;       // last 300 s, oldest first

@@ -152,15 +152,16 @@ void EngineCore::publishSnapshot() {
             andon.openBreakers.push_back(b.status.name);
         }
     }
-    const auto hold = std::chrono::seconds(config_.policy.andon.eventAlertHoldS);
-    while (!eventAlerts_.empty() && fromEpochMs(eventAlerts_.front().raisedAtMs) + hold <= now) {
-        eventAlerts_.pop_front();
-    }
-    andon.eventAlerts.assign(eventAlerts_.begin(), eventAlerts_.end());
-    AndonVerdict verdict = evaluateAndon(andon, config_.policy.andon);
-    snapshot->light = verdict.light;
-    snapshot->lightReason = std::move(verdict.reason);
-    snapshot->alerts = std::move(verdict.alerts);
+    // The conditions holding now go through the board's lifecycle (pending → firing → resolved);
+    // only unsilenced firing alerts set the light.
+    announce(andon_.update(evaluateAndon(andon, config_.policy.andon).alerts, now));
+    snapshot->light = andon_.light(now, &snapshot->lightReason);
+    snapshot->alerts = andon_.active(now);
+    const auto& resolved = andon_.history();
+    snapshot->alertHistory.assign(
+        resolved.begin(),
+        resolved.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(resolved.size(), 50)));
+    snapshot->silences = andon_.silences(now);
 
     const std::size_t first =
         history_.size() > kSnapshotHistorySeconds ? history_.size() - kSnapshotHistorySeconds : 0;
