@@ -2,6 +2,8 @@
 
 #include "fault_spec.h"
 
+#include <QUrl>
+
 namespace tai::app {
 
 namespace {
@@ -166,6 +168,14 @@ CliParse parseCommandLine(const QStringList& arguments) {
             if (!parseNumber(arg, value, options.faultAfterSeconds, error)) {
                 return {std::nullopt, error};
             }
+        } else if ((arg == u"--alert-webhook" || arg == u"--alertmanager") && cursor.takeValue(arg, value)) {
+            const QUrl url(value, QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+                url.host().isEmpty()) {
+                return {std::nullopt, arg + QStringLiteral(": expected an http:// or https:// URL (got '") +
+                                          value + QStringLiteral("')")};
+            }
+            (arg == u"--alert-webhook" ? options.alertWebhook : options.alertmanager) = value;
         } else if (arg == u"--screenshot" && cursor.takeValue(arg, value)) {
             options.screenshotPath = value;
         } else if (arg == u"--after" && cursor.takeValue(arg, value)) {
@@ -234,6 +244,8 @@ QString helpText() {
         "  --infra-fault SPEC  inject an infrastructure fault: region=R (required), version=V,\n"
         "                      error=R, p99=MS, actions=R (action failure rate), capacity=N\n"
         "  --deploy S:V        request a deployment of service S at version V at start\n"
+        "  --alert-webhook URL POST each alert that fires or resolves to URL (JSON; retried)\n"
+        "  --alertmanager URL  send alerts to Prometheus Alertmanager at URL (API v2)\n"
         "  --view NAME         GUI: open on the metrics or the deployments view\n"
         "  --palette P         GUI: system (default: follow the desktop), light or dark\n"
         "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"

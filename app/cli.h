@@ -42,6 +42,8 @@ struct CliOptions {
     double faultAfterSeconds = 0;
     QString screenshotPath;
     double screenshotAfterSeconds = 0;
+    QString alertWebhook;  // Andon notifiers (§10.3)
+    QString alertmanager;
     bool exitAfterFirstFrame = false;  // GUI: print "first-frame" once painted, then exit (bench)
     // bench
     double benchSeconds = 3;

@@ -31,6 +31,8 @@ std::optional<EngineConfig> engineConfigFor(const CliOptions& options) {
     config.load.paymentsPerSecond = options.loadPerSecond;
     config.auditDatabase = auditDatabaseFor(options);
     config.retentionDays = options.retentionDays;
+    config.alertWebhook = QUrl(options.alertWebhook);
+    config.alertmanager = QUrl(options.alertmanager);
     return config;
 }
 

@@ -70,8 +70,41 @@ QByteArray prometheusText(const EngineSnapshot& s) {
            QByteArray::number(static_cast<qulonglong>(s.kpis.latencyCount)) + '\n';
     family(out, "tai_andon_light", "gauge", "Overall Andon light: 0 green, 1 yellow, 2 red.");
     out += "tai_andon_light " + QByteArray::number(static_cast<int>(s.light)) + '\n';
-    family(out, "tai_alerts_active", "gauge", "Alert conditions holding now.");
-    out += "tai_alerts_active " + QByteArray::number(static_cast<qulonglong>(s.alerts.size())) + '\n';
+    family(out, "tai_alerts", "gauge",
+           "Alerts on the Andon board by state and severity (silenced counted apart).");
+    const std::int64_t nowMs = toEpochMs(s.at);
+    for (const AlertState state : {AlertState::Pending, AlertState::Firing}) {
+        for (const Severity severity : {Severity::Low, Severity::High, Severity::Critical}) {
+            for (const bool silenced : {false, true}) {
+                const auto count = std::count_if(s.alerts.begin(), s.alerts.end(), [&](const ActiveAlert& a) {
+                    return a.state == state && a.severity == severity && a.silencedAt(nowMs) == silenced;
+                });
+                out += "tai_alerts{state=\"" + label(toString(state)) + "\",severity=\"" +
+                       label(toString(severity).toLower()) + "\",silenced=\"" +
+                       (silenced ? "true" : "false") + "\"} " +
+                       QByteArray::number(static_cast<qlonglong>(count)) + '\n';
+            }
+        }
+    }
+    if (!s.notifiers.empty()) {
+        family(out, "tai_alert_notifications_total", "counter",
+               "Outbound alert notifications by target and result (delivered, failed_attempt, dropped).");
+        for (const NotifierStatus& n : s.notifiers) {
+            const QByteArray target = "target=\"" + label(n.name) + "\",result=\"";
+            out += "tai_alert_notifications_total{" + target + "delivered\"} " +
+                   QByteArray::number(static_cast<qulonglong>(n.delivered)) + '\n';
+            out += "tai_alert_notifications_total{" + target + "failed_attempt\"} " +
+                   QByteArray::number(static_cast<qulonglong>(n.failedAttempts)) + '\n';
+            out += "tai_alert_notifications_total{" + target + "dropped\"} " +
+                   QByteArray::number(static_cast<qulonglong>(n.dropped)) + '\n';
+        }
+        family(out, "tai_alert_outbox_queued", "gauge",
+               "Alert notifications waiting to be delivered, by target.");
+        for (const NotifierStatus& n : s.notifiers) {
+            out += "tai_alert_outbox_queued{target=\"" + label(n.name) + "\"} " +
+                   QByteArray::number(static_cast<qulonglong>(n.queued)) + '\n';
+        }
+    }
     family(out, "tai_rollouts", "gauge", "Deployments by status.");
     for (int i = 0; i <= static_cast<int>(RolloutStatus::Interrupted); ++i) {
         const auto status = static_cast<RolloutStatus>(i);

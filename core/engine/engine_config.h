@@ -3,6 +3,8 @@
 #include "policy/policy_document.h"
 #include "sim/load_generator.h"
 
+#include <QUrl>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -22,6 +24,9 @@ struct EngineConfig {
     int retentionDays = 30;
     // The console sets this: engine threads yield the CPU to the GUI thread when both want it.
     bool backgroundPriority = false;
+    // Outbound Andon notifiers (§10.3); empty URLs mean none.
+    QUrl alertWebhook;
+    QUrl alertmanager;
 };
 
 }  // namespace tai

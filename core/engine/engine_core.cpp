@@ -1,5 +1,6 @@
 #include "engine/engine_core.h"
 
+#include "andon/alert_notifiers.h"
 #include "andon/andon_evaluator.h"
 #include "audit/audit_store.h"
 #include "deployments/deployment_orchestrator.h"
@@ -159,6 +160,13 @@ bool EngineCore::start() {
     };
     deployments_ =
         std::make_unique<DeploymentOrchestrator>(config_.policy.deployments, *clock_, *infra_, listener);
+    if (!config_.alertWebhook.isEmpty() || !config_.alertmanager.isEmpty()) {
+        notifiers_ = std::make_unique<AlertNotifiers>(
+            AlertNotifiers::Options{config_.alertWebhook, config_.alertmanager});
+        alertSink_ = [notifiers = notifiers_.get()](const AlertTransition& t) {
+            notifiers->notify(t);
+        };
+    }
     load_.setProfile(config_.load, clock_->now());
     startedAt_ = clock_->now();
     running_ = true;
@@ -260,6 +268,8 @@ void EngineCore::stop() {
         drainInbox();
     }
     journal_.reset();
+    alertSink_ = nullptr;
+    notifiers_.reset();  // gives up on what is still queued: the engine is going away
     deployments_.reset();
     infra_.reset();
     pipeline_.reset();

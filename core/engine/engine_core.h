@@ -119,6 +119,7 @@ private:
     std::unique_ptr<InfraSimulator> infra_;
     std::unique_ptr<DeploymentOrchestrator> deployments_;
     AndonBoard andon_;
+    std::unique_ptr<class AlertNotifiers> notifiers_;
     std::function<void(const AlertTransition&)> alertSink_;
     std::vector<RolloutReportEvent> reportEvents_;
     std::uint64_t timelineSequence_ = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "andon/alert_notifiers.h"
 #include "andon/andon_board.h"
 #include "deployments/rollout_types.h"
 #include "jidoka/breaker_types.h"
@@ -97,6 +98,7 @@ struct EngineSnapshot {
     std::vector<ActiveAlert> alerts;        // pending and firing, firing first, worst first
     std::vector<ActiveAlert> alertHistory;  // resolved, newest first (at most 50)
     std::vector<AlertSilence> silences;     // in force now
+    std::vector<NotifierStatus> notifiers;  // outbound webhook and Alertmanager, if configured
     std::vector<RolloutView> rollouts;
     std::vector<InfraFault> infraFaults;
     std::vector<KpiSample> history;       // last 300 s, oldest first

@@ -162,6 +162,9 @@ void EngineCore::publishSnapshot() {
         resolved.begin(),
         resolved.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(resolved.size(), 50)));
     snapshot->silences = andon_.silences(now);
+    if (notifiers_) {
+        snapshot->notifiers = notifiers_->status();
+    }
 
     const std::size_t first =
         history_.size() > kSnapshotHistorySeconds ? history_.size() - kSnapshotHistorySeconds : 0;
