@@ -3,12 +3,14 @@
 #include "audit/audit_store.h"
 #include "counting_allocator.h"
 #include "engine/durable_journal.h"
+#include "engine/engine_config.h"
 #include "kanban/kanban_worker_pool.h"
 #include "payments/payment_pipeline.h"
 #include "sim/identifiers.h"
 #include "sim/load_generator.h"
 #include "sim/seeded_random.h"
 #include "sim/virtual_clock.h"
+#include "trace/trace_store.h"
 
 #include <concurrentqueue/blockingconcurrentqueue.h>
 
@@ -98,6 +100,12 @@ public:
           pipeline_(openWide(config), clock_, gateway_, idempotency_),
           traceIds_(kSeed),
           reply_([this](const PaymentResponse& response) { count(counters_, response.outcome); }) {
+        // Tracing as the engine runs it: the default sampler (rate:50), rejections and failures
+        // always kept, in a 10 000-trace store.
+        QString error;
+        pipeline_.setTracing(
+            *TraceSampler::parse(EngineConfig{}.traceSampler, &error),
+            [this](std::shared_ptr<const PaymentTrace> trace) { traces_.add(std::move(trace)); });
         workers_ = std::make_unique<KanbanWorkerPool<Confirmation>>(
             pipeline_.confirmations(), confirmationWorkers,
             [this](Confirmation&) { confirmed_.fetch_add(1, std::memory_order_relaxed); });
@@ -141,6 +149,7 @@ private:
     PaymentPipeline pipeline_;
     SeededRandom traceIds_;
     PaymentPipeline::Reply reply_;
+    TraceStore traces_;
     std::unique_ptr<KanbanWorkerPool<Confirmation>> workers_;
     std::atomic<std::uint64_t> confirmed_{0};
     std::uint64_t index_ = 0;

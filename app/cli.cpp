@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "fault_spec.h"
+#include "trace/trace_sampler.h"
 
 #include <QUrl>
 
@@ -176,6 +177,29 @@ CliParse parseCommandLine(const QStringList& arguments) {
                                           value + QStringLiteral("')")};
             }
             (arg == u"--alert-webhook" ? options.alertWebhook : options.alertmanager) = value;
+        } else if (arg == u"--trace-sampler" && cursor.takeValue(arg, value)) {
+            if (!TraceSampler::parse(value, &error)) {
+                return {std::nullopt, error};
+            }
+            options.traceSampler = value;
+        } else if (arg == u"--trace-capacity" && cursor.takeValue(arg, value)) {
+            if (!parseNumber(arg, value, options.traceCapacity, error) ||
+                options.traceCapacity > 10'000'000) {
+                return {std::nullopt, error.isEmpty()
+                                          ? QStringLiteral("--trace-capacity: from 0 to 10000000 traces")
+                                          : error};
+            }
+        } else if (arg == u"--otlp-file" && cursor.takeValue(arg, value)) {
+            options.otlpFile = value;
+        } else if (arg == u"--otlp-endpoint" && cursor.takeValue(arg, value)) {
+            const QUrl url(value, QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+                url.host().isEmpty()) {
+                return {std::nullopt, QStringLiteral("--otlp-endpoint: expected an http:// URL such as "
+                                                     "http://127.0.0.1:4318/v1/traces (got '") +
+                                          value + QStringLiteral("')")};
+            }
+            options.otlpEndpoint = value;
         } else if (arg == u"--screenshot" && cursor.takeValue(arg, value)) {
             options.screenshotPath = value;
         } else if (arg == u"--after" && cursor.takeValue(arg, value)) {
@@ -246,6 +270,11 @@ QString helpText() {
         "  --deploy S:V        request a deployment of service S at version V at start\n"
         "  --alert-webhook URL POST each alert that fires or resolves to URL (JSON; retried)\n"
         "  --alertmanager URL  send alerts to Prometheus Alertmanager at URL (API v2)\n"
+        "  --trace-sampler S   always, never, probabilistic:P or rate:N per second (default rate:50);\n"
+        "                      rejected and failed payments are always traced\n"
+        "  --trace-capacity N  traces kept in memory (default 10000)\n"
+        "  --otlp-file F       append kept traces to F as OTLP/JSON, one request per line\n"
+        "  --otlp-endpoint URL POST kept traces to an OTLP/HTTP collector (.../v1/traces)\n"
         "  --view NAME         GUI: open on the metrics or the deployments view\n"
         "  --palette P         GUI: system (default: follow the desktop), light or dark\n"
         "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"

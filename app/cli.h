@@ -44,6 +44,10 @@ struct CliOptions {
     double screenshotAfterSeconds = 0;
     QString alertWebhook;  // Andon notifiers (§10.3)
     QString alertmanager;
+    QString traceSampler = QStringLiteral("rate:50");  // tracing (§12)
+    int traceCapacity = 10'000;
+    QString otlpFile;
+    QString otlpEndpoint;
     bool exitAfterFirstFrame = false;  // GUI: print "first-frame" once painted, then exit (bench)
     // bench
     double benchSeconds = 3;

@@ -33,6 +33,10 @@ std::optional<EngineConfig> engineConfigFor(const CliOptions& options) {
     config.retentionDays = options.retentionDays;
     config.alertWebhook = QUrl(options.alertWebhook);
     config.alertmanager = QUrl(options.alertmanager);
+    config.traceSampler = options.traceSampler;
+    config.traceCapacity = static_cast<std::size_t>(options.traceCapacity);
+    config.otlpFile = options.otlpFile;
+    config.otlpEndpoint = QUrl(options.otlpEndpoint);
     return config;
 }
 

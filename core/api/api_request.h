@@ -10,6 +10,7 @@ namespace tai {
 struct ApiRequest {
     QByteArray method;
     QString path;
+    QString query;  // after '?', still percent-encoded
     QHash<QByteArray, QByteArray> headers;
     QByteArray body;
     qsizetype headerBytes = 0;  // every header line as received, repeats included

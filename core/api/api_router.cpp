@@ -1,5 +1,11 @@
 #include "api/api_router.h"
 
+#include "trace/otlp_json.h"
+#include "trace/trace_json.h"
+#include "trace/trace_store.h"
+
+#include <QUrlQuery>
+
 #include "api/prometheus_metrics.h"
 #include "api/snapshot_json.h"
 #include "audit/audit_store.h"
@@ -180,7 +186,10 @@ QFuture<HttpReply> ApiRouter::handle(const ApiRequest& request) {
         return ready(HttpReply::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
     }
     if (parts.size() == 3 && parts[0] == u"v1" && parts[1] == u"traces") {
-        return get ? ready(trace(parts[2])) : methodNotAllowed("GET");
+        return get ? ready(trace(parts[2], QUrlQuery(request.query))) : methodNotAllowed("GET");
+    }
+    if (path == u"/v1/traces") {
+        return get ? ready(traces(QUrlQuery(request.query))) : methodNotAllowed("GET");
     }
     if (parts.size() >= 3 && parts[0] == u"v1" && parts[1] == u"control") {
         if (!post) {
@@ -251,20 +260,58 @@ HttpReply ApiRouter::deployment(const QString& id) const {
     return HttpReply::error(404, QStringLiteral("id: no deployment '%1'").arg(id.left(64)));
 }
 
-HttpReply ApiRouter::trace(const QString& traceId) const {
+HttpReply ApiRouter::traces(const QUrlQuery& query) const {
+    TraceQuery q;
+    q.customerId = query.queryItemValue(QStringLiteral("customer"), QUrl::FullyDecoded);
+    if (query.hasQueryItem(QStringLiteral("outcome"))) {
+        q.outcome = paymentOutcomeFromString(query.queryItemValue(QStringLiteral("outcome")));
+        if (!q.outcome) {
+            return HttpReply::error(400,
+                                    QStringLiteral("outcome: not a payment outcome (charged, rejected, …)"));
+        }
+    }
+    if (query.hasQueryItem(QStringLiteral("limit"))) {
+        bool ok = false;
+        const int limit = query.queryItemValue(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || limit < 1 || limit > 1000) {
+            return HttpReply::error(400, QStringLiteral("limit: must be a number from 1 to 1000"));
+        }
+        q.limit = static_cast<std::size_t>(limit);
+    }
+    QJsonArray out;
+    if (TraceStore* store = engine_.traceStore()) {
+        for (const auto& t : store->search(q)) {
+            out.append(traceJson(*t, true));
+        }
+    }
+    return HttpReply::json(
+        200, QJsonDocument(QJsonObject{{QStringLiteral("traces"), out}}).toJson(QJsonDocument::Compact));
+}
+
+HttpReply ApiRouter::trace(const QString& traceId, const QUrlQuery& options) const {
     static const QRegularExpression shape(QStringLiteral("^[0-9a-f]{32}$"));
     if (!shape.match(traceId).hasMatch()) {
         return HttpReply::error(400, QStringLiteral("trace_id: must be 32 lowercase hex digits"));
     }
-    AuditStore* store = engine_.auditStore();
-    if (store == nullptr) {
-        return HttpReply::error(404, QStringLiteral("trace_id: no audit trail in this mode"));
+    const auto kept = engine_.traceStore() != nullptr ? engine_.traceStore()->find(traceId) : nullptr;
+    const QString format = options.queryItemValue(QStringLiteral("format"));
+    if (format == u"otlp") {
+        if (!kept) {
+            return HttpReply::error(
+                404, QStringLiteral("trace_id: %1 was not kept (sampled out, or evicted)").arg(traceId));
+        }
+        return HttpReply::json(200, otlpTraceRequest({kept}));
     }
+    if (!format.isEmpty()) {
+        return HttpReply::error(400,
+                                QStringLiteral("format: expected otlp, or nothing for the console's JSON"));
+    }
+    AuditStore* store = engine_.auditStore();
     AuditQuery query;
     query.traceId = traceId;
     query.limit = 1000;
     QJsonArray events;
-    for (const AuditRecord& r : store->query(query)) {
+    for (const AuditRecord& r : store != nullptr ? store->query(query) : std::vector<AuditRecord>{}) {
         events.append(
             QJsonObject{{QStringLiteral("seq"), static_cast<qint64>(r.seq)},
                         {QStringLiteral("at_ms"), static_cast<qint64>(r.row.atMs)},
@@ -272,14 +319,17 @@ HttpReply ApiRouter::trace(const QString& traceId) const {
                         {QStringLiteral("subject"), r.row.subject},
                         {QStringLiteral("payload"), QJsonDocument::fromJson(r.row.payload).object()}});
     }
-    if (events.isEmpty()) {
+    if (events.isEmpty() && !kept) {
         return HttpReply::error(
-            404, QStringLiteral("trace_id: no events for %1 (yet: decisions are written within 50 ms)")
-                     .arg(traceId));
+            404,
+            QStringLiteral("trace_id: no trace or events for %1 (yet: decisions are written within 50 ms)")
+                .arg(traceId));
     }
-    return HttpReply::json(200, QJsonDocument(QJsonObject{{QStringLiteral("trace_id"), traceId},
-                                                          {QStringLiteral("events"), events}})
-                                    .toJson(QJsonDocument::Compact));
+    QJsonObject body{{QStringLiteral("trace_id"), traceId}, {QStringLiteral("events"), events}};
+    if (kept) {
+        body.insert(QStringLiteral("trace"), traceJson(*kept));
+    }
+    return HttpReply::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
 QFuture<HttpReply> ApiRouter::control(const ApiRequest& request, const QStringList& parts) {

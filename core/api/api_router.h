@@ -5,6 +5,8 @@
 
 #include <QFuture>
 
+class QUrlQuery;
+
 namespace tai {
 
 class Engine;
@@ -26,7 +28,8 @@ private:
     QFuture<HttpReply> deployments(const ApiRequest& request);
     QFuture<HttpReply> control(const ApiRequest& request, const QStringList& parts);
     HttpReply deployment(const QString& id) const;
-    HttpReply trace(const QString& traceId) const;
+    HttpReply trace(const QString& traceId, const QUrlQuery& options) const;
+    HttpReply traces(const QUrlQuery& query) const;
 
     Engine& engine_;
     QString token_;

@@ -128,6 +128,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* soc
     ApiRequest api;
     api.method = methodName(request.method());
     api.path = request.url().path();
+    api.query = request.url().query();
     for (const auto& [name, value] : request.headers()) {
         api.headers.insert(name.toLower(), value);
         api.headerBytes += name.size() + value.size() + 4;

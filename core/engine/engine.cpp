@@ -55,6 +55,7 @@ bool Engine::start() {
     }
     started_ = true;
     auditStore_ = core_->audit();
+    traceStore_ = core_->traces();
     auditDatabase_ = auditStore_ ? auditStore_->databaseName() : QString();
     return true;
 }

@@ -45,6 +45,10 @@ public:
     QFuture<void> invoke(std::function<void()> work);
 
     SnapshotPtr latestSnapshot() const;
+    // Kept payment traces (§12), readable from any thread.
+    class TraceStore* traceStore() const {
+        return traceStore_;
+    }
 
 Q_SIGNALS:
     // Emitted on the engine thread; connect with a queued (or auto) connection.
@@ -62,6 +66,7 @@ private:
     QString startError_;
     QString auditDatabase_;
     class AuditStore* auditStore_ = nullptr;
+    class TraceStore* traceStore_ = nullptr;
 };
 
 }  // namespace tai

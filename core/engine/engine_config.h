@@ -27,6 +27,12 @@ struct EngineConfig {
     // Outbound Andon notifiers (§10.3); empty URLs mean none.
     QUrl alertWebhook;
     QUrl alertmanager;
+    // Tracing (§12): the head sampler ("always", "never", "probabilistic:P", "rate:N"; rejections
+    // and failures are kept regardless), the store's size, and OTLP/JSON export.
+    QString traceSampler = QStringLiteral("rate:50");
+    std::size_t traceCapacity = 10'000;
+    QString otlpFile;
+    QUrl otlpEndpoint;
 };
 
 }  // namespace tai

@@ -10,6 +10,7 @@
 #include "payments/payment_json.h"
 #include "sim/identifiers.h"
 #include "sim/real_clock.h"
+#include "trace/otlp_exporter.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -41,7 +42,8 @@ EngineCore::EngineCore(EngineConfig config, Clock* injectedClock)
       gateway_(config_.seed),
       load_(config_.seed),
       burst_(config_.seed + 1),
-      andon_(config_.policy.andon) {
+      andon_(config_.policy.andon),
+      traces_(std::make_unique<TraceStore>(config_.traceCapacity)) {
     wakeFd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     wakeNotifier_ =
         new QSocketNotifier(wakeFd_, QSocketNotifier::Read, this);  // moves to the engine thread with us
@@ -113,7 +115,22 @@ bool EngineCore::start() {
             return false;
         }
     }
+    QString samplerError;
+    const auto sampler = TraceSampler::parse(config_.traceSampler, &samplerError);
+    if (!sampler) {
+        startError_ = samplerError;
+        return false;
+    }
     pipeline_ = std::make_unique<PaymentPipeline>(config_.policy.payments, *clock_, gateway_, idempotency_);
+    if (!config_.otlpFile.isEmpty() || !config_.otlpEndpoint.isEmpty()) {
+        otlp_ = std::make_unique<OtlpExporter>(OtlpExporter::Options{config_.otlpFile, config_.otlpEndpoint});
+    }
+    pipeline_->setTracing(*sampler, [this](std::shared_ptr<const PaymentTrace> trace) {
+        if (otlp_) {
+            otlp_->add(trace);
+        }
+        traces_->add(std::move(trace));
+    });
     if (audit_) {
         journal_ = std::make_unique<DurableJournal>(
             *audit_, [this](std::function<void()> work) { post(std::move(work)); },
@@ -269,7 +286,9 @@ void EngineCore::stop() {
     }
     journal_.reset();
     alertSink_ = nullptr;
-    notifiers_.reset();  // gives up on what is still queued: the engine is going away
+    notifiers_.reset();
+    otlp_.reset();  // writes what is still queued  // gives up on what is still queued: the engine is going
+                    // away
     deployments_.reset();
     infra_.reset();
     pipeline_.reset();

@@ -8,6 +8,7 @@
 #include "kanban/kanban_worker_pool.h"
 #include "payments/payment_pipeline.h"
 #include "sim/load_generator.h"
+#include "trace/trace_store.h"
 
 #include <QObject>
 
@@ -44,6 +45,7 @@ public:
     void stop();
     QString startError() const { return startError_; }
     AuditStore* audit() { return audit_.get(); }
+    TraceStore* traces() { return traces_.get(); }
 
     // Thread-safe: queues `work` to run on the engine thread. The work travels through a
     // std::mutex inbox, so the hand-off is visible to ThreadSanitizer, and the wake-up is a write
@@ -120,6 +122,8 @@ private:
     std::unique_ptr<DeploymentOrchestrator> deployments_;
     AndonBoard andon_;
     std::unique_ptr<class AlertNotifiers> notifiers_;
+    std::unique_ptr<TraceStore> traces_;
+    std::unique_ptr<class OtlpExporter> otlp_;
     std::function<void(const AlertTransition&)> alertSink_;
     std::vector<RolloutReportEvent> reportEvents_;
     std::uint64_t timelineSequence_ = 0;

@@ -1,6 +1,12 @@
 #include "payments/payment_pipeline.h"
 
+#include "sim/seeded_random.h"
+
 namespace tai {
+
+std::shared_ptr<PaymentTrace> buildPaymentTrace(const PaymentPipeline& pipeline,
+                                                const PaymentPipeline::Pending& pending,
+                                                const PaymentResponse& response, TimePoint end);
 
 using namespace std::chrono_literals;
 
@@ -9,6 +15,11 @@ constexpr std::size_t kGatewayWipLimit = 1 << 20;
 constexpr std::size_t kConfirmationBatch = 64;
 constexpr Duration kConfirmationFlushDelay =
     std::chrono::milliseconds(5);  // in-flight calls; the bucket and breaker bound them first
+
+// §12: rejections and errors are kept whatever the sampler says.
+bool isAlwaysTraced(PaymentOutcome outcome) {
+    return outcome != PaymentOutcome::Charged && outcome != PaymentOutcome::Duplicate;
+}
 
 QStringList outcomeNames() {
     QStringList names;
@@ -91,6 +102,13 @@ void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& 
     response.error = error;
     response.breakerAfter = breaker_.state();
     metrics_.record(static_cast<int>(PaymentOutcome::Invalid), clock_.now());
+    if (traceSink_) {
+        Pending pending;
+        pending.signal.id = response.id;
+        pending.traceId = response.traceId;
+        pending.receivedAt = clock_.now();
+        traceSink_(buildPaymentTrace(*this, pending, response, pending.receivedAt));
+    }
     if (journal_ != nullptr) {
         PaymentSignal unknown;
         unknown.id = response.id;
@@ -107,7 +125,16 @@ void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply)
         idempotency_.purgeExpired(now);
         lastPurge_ = now;
     }
-    Pending pending{std::move(signal), std::move(traceId), now, {}, {}, std::move(reply)};
+    Pending pending;
+    pending.signal = std::move(signal);
+    pending.traceId = std::move(traceId);
+    pending.receivedAt = now;
+    pending.reply = std::move(reply);
+    if (traceSink_) {
+        pending.sampled =
+            sampler_.sample(sampler_.needsHash() ? SeededRandom::hash(pending.traceId) : 0, now);
+        pending.queuePosition = admission_.depth();
+    }
 
     if (const auto& key = pending.signal.idempotencyKey) {
         pending.canonicalHash = canonicalPaymentHash(pending.signal);
@@ -139,6 +166,7 @@ void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply)
     }
 
     pending.decision = policy_.evaluate(pending.signal, now);
+    pending.policyDone = pending.sampled ? clock_.now() : now;
     if (pending.decision.rejected) {
         PaymentResponse response = baseResponse(pending);
         response.outcome = PaymentOutcome::Rejected;
@@ -194,6 +222,12 @@ void PaymentPipeline::pump() {
 void PaymentPipeline::dispatch(Pending pending) {
     const int lane = lanes_.acquire();
     const BreakerPermit permit = breaker_.tryAcquire();
+    if (traceSink_) {
+        pending.dispatched = true;
+        pending.dispatchedAt = clock_.now();
+        pending.breakerAllowed = permit.allowed;
+        pending.breakerAtDispatch = breaker_.state();
+    }
     if (!permit.allowed) {
         lanes_.release(lane);
         admission_.done();
@@ -259,6 +293,9 @@ void PaymentPipeline::finish(Pending& pending, PaymentResponse response) {
     }
     metrics_.record(static_cast<int>(response.outcome), now);
     metrics_.recordLatency(response.processing);
+    if (traceSink_ && (pending.sampled || isAlwaysTraced(response.outcome))) {
+        traceSink_(buildPaymentTrace(*this, pending, response, now));
+    }
     std::optional<IdempotencyRecord> stored;
     if (const auto& key = pending.signal.idempotencyKey) {
         if (response.outcome != PaymentOutcome::Duplicate &&

@@ -9,6 +9,8 @@
 #include "payments/fraud_policy.h"
 #include "payments/payment_response.h"
 #include "sim/gateway_simulator.h"
+#include "trace/trace_sampler.h"
+#include "trace/trace_types.h"
 
 #include <QSet>
 
@@ -69,6 +71,14 @@ public:
     KaizenMetrics& metrics() { return metrics_; }
     const FraudPolicy& policy() const { return policy_; }
 
+    // Tracing (§12): the sampler decides up front; rejections and failures are kept regardless.
+    // Kept traces go to `sink` on this thread. Without a sink nothing is traced.
+    using TraceSink = std::function<void(std::shared_ptr<const PaymentTrace>)>;
+    void setTracing(TraceSampler sampler, TraceSink sink) {
+        sampler_ = sampler;
+        traceSink_ = std::move(sink);
+    }
+
 private:
     struct Pending {
         PaymentSignal signal;
@@ -77,7 +87,18 @@ private:
         PolicyDecision decision;
         QByteArray canonicalHash;
         Reply reply;
+        // For the trace, when tracing is on.
+        bool sampled = false;
+        TimePoint policyDone;
+        TimePoint dispatchedAt;
+        std::size_t queuePosition = 0;
+        bool dispatched = false;
+        bool breakerAllowed = true;
+        BreakerState breakerAtDispatch = BreakerState::Closed;
     };
+    friend std::shared_ptr<PaymentTrace> buildPaymentTrace(const PaymentPipeline& pipeline,
+                                                           const Pending& pending,
+                                                           const PaymentResponse& response, TimePoint end);
 
     void pump();
     void dispatch(Pending pending);
@@ -103,6 +124,8 @@ private:
     std::vector<Confirmation> confirmationBatch_;
     TimerId confirmationFlushTimer_ = 0;
     DecisionJournal* journal_ = nullptr;
+    TraceSampler sampler_;
+    TraceSink traceSink_;
     TimePoint lastPurge_;
 };
 

@@ -1,0 +1,140 @@
+#include "trace/otlp_exporter.h"
+
+#include "trace/otlp_json.h"
+
+#include <QEventLoop>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QThread>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+namespace tai {
+
+class OtlpExporter::Worker : public QObject {
+public:
+    explicit Worker(OtlpExporter& owner) : owner_(owner) {}
+
+    void begin() {
+        network_ = new QNetworkAccessManager(this);
+        auto* timer = new QTimer(this);
+        QObject::connect(timer, &QTimer::timeout, this, [this] { flush(false); });
+        timer->start(static_cast<int>(owner_.options_.interval.count()));
+    }
+
+    // `final`: at shutdown, everything goes, and the POST is waited for.
+    void flush(bool final) {
+        for (;;) {
+            if (posting_ && !final) {
+                return;
+            }
+            std::vector<std::shared_ptr<const PaymentTrace>> batch;
+            {
+                std::lock_guard lock(owner_.mutex_);
+                while (!owner_.queue_.empty() && batch.size() < owner_.options_.batch) {
+                    batch.push_back(std::move(owner_.queue_.front()));
+                    owner_.queue_.pop_front();
+                }
+            }
+            if (batch.empty()) {
+                return;
+            }
+            const QByteArray body = otlpTraceRequest(batch);
+            if (!owner_.options_.file.isEmpty()) {
+                QFile file(owner_.options_.file);
+                if (file.open(QIODevice::Append) && file.write(body + '\n') == body.size() + 1) {
+                    std::lock_guard lock(owner_.mutex_);
+                    owner_.status_.exported += owner_.options_.endpoint.isEmpty() ? batch.size() : 0;
+                } else {
+                    std::lock_guard lock(owner_.mutex_);
+                    owner_.status_.lastError =
+                        owner_.options_.file + QStringLiteral(": ") + file.errorString();
+                }
+            }
+            if (!owner_.options_.endpoint.isEmpty()) {
+                post(body, std::move(batch), final);
+            }
+            if (!final) {
+                return;  // one batch per tick
+            }
+        }
+    }
+
+private:
+    void post(const QByteArray& body, std::vector<std::shared_ptr<const PaymentTrace>> batch, bool wait) {
+        QNetworkRequest request(owner_.options_.endpoint);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setTransferTimeout(5000);
+        posting_ = true;
+        QNetworkReply* reply = network_->post(request, body);
+        QObject::connect(
+            reply, &QNetworkReply::finished, this, [this, reply, batch = std::move(batch)]() mutable {
+                reply->deleteLater();
+                posting_ = false;
+                const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                std::lock_guard lock(owner_.mutex_);
+                if (reply->error() == QNetworkReply::NoError && status >= 200 && status < 300) {
+                    owner_.status_.exported += batch.size();
+                    return;
+                }
+                ++owner_.status_.failedRequests;
+                owner_.status_.lastError = reply->errorString();
+                // Back to the front, behind nothing: retried with the next tick, oldest dropped first.
+                for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
+                    owner_.queue_.push_front(std::move(*it));
+                }
+                while (owner_.queue_.size() > owner_.options_.capacity) {
+                    owner_.queue_.pop_front();
+                    ++owner_.status_.dropped;
+                }
+            });
+        if (wait) {
+            QEventLoop loop;
+            QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+            if (reply->isRunning()) {
+                loop.exec();
+            }
+        }
+    }
+
+    OtlpExporter& owner_;
+    QNetworkAccessManager* network_ = nullptr;
+    bool posting_ = false;
+};
+
+OtlpExporter::OtlpExporter(Options options) : options_(std::move(options)) {
+    thread_ = std::make_unique<QThread>();
+    thread_->setObjectName(QStringLiteral("tai-otlp"));
+    worker_ = new Worker(*this);
+    worker_->moveToThread(thread_.get());
+    QObject::connect(thread_.get(), &QThread::started, worker_, [this] { worker_->begin(); });
+    thread_->start();
+}
+
+OtlpExporter::~OtlpExporter() {
+    // The last traces go out before the thread ends (a bounded wait for the endpoint).
+    QMetaObject::invokeMethod(
+        worker_, [this] { worker_->flush(true); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [this] { delete worker_; }, Qt::BlockingQueuedConnection);
+    thread_->quit();
+    thread_->wait();
+}
+
+void OtlpExporter::add(std::shared_ptr<const PaymentTrace> trace) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(trace));
+    while (queue_.size() > options_.capacity) {
+        queue_.pop_front();
+        ++status_.dropped;
+    }
+}
+
+OtlpExportStatus OtlpExporter::status() const {
+    std::lock_guard lock(mutex_);
+    return status_;
+}
+
+}  // namespace tai
