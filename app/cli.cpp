@@ -161,8 +161,9 @@ CliParse parseCommandLine(const QStringList& arguments) {
             }
             options.palette = value;
         } else if (arg == u"--view" && cursor.takeValue(arg, value)) {
-            if (value != u"metrics" && value != u"deployments") {
-                return {std::nullopt, QStringLiteral("--view: expected metrics or deployments")};
+            if (value != u"metrics" && value != u"deployments" && value != u"andon" && value != u"traces") {
+                return {std::nullopt,
+                        QStringLiteral("--view: expected metrics, deployments, andon or traces")};
             }
             options.view = value;
         } else if (arg == u"--fault-after" && cursor.takeValue(arg, value)) {
@@ -275,7 +276,7 @@ QString helpText() {
         "  --trace-capacity N  traces kept in memory (default 10000)\n"
         "  --otlp-file F       append kept traces to F as OTLP/JSON, one request per line\n"
         "  --otlp-endpoint URL POST kept traces to an OTLP/HTTP collector (.../v1/traces)\n"
-        "  --view NAME         GUI: open on the metrics or the deployments view\n"
+        "  --view NAME         GUI: open on the metrics, deployments, andon or traces view\n"
         "  --palette P         GUI: system (default: follow the desktop), light or dark\n"
         "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"
         "  --after SECONDS     GUI: when to take the screenshot (default 0)\n"

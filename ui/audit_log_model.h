@@ -18,6 +18,10 @@ public:
 
     void clear();
     void appendPage(const std::vector<AuditRecord>& records);
+    const AuditRecord* recordAt(int row) const {
+        return row >= 0 && row < static_cast<int>(rows_.size()) ? &rows_[static_cast<std::size_t>(row)]
+                                                                : nullptr;
+    }
     std::int64_t lastSeq() const { return rows_.empty() ? 0 : rows_.back().seq; }
 
     int rowCount(const QModelIndex& parent = {}) const override;

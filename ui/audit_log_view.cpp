@@ -57,6 +57,16 @@ AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
     filters->addWidget(search);
     filters->addWidget(more);
     filters->addWidget(exportButton);
+    auto* why = new QPushButton(QStringLiteral("Why?"), this);
+    why->setToolTip(QStringLiteral("Why was the selected payment blocked? (select a decision row)"));
+    connect(why, &QPushButton::clicked, this, [this] {
+        const auto rows = table_->selectionModel()->selectedRows();
+        const AuditRecord* r = rows.isEmpty() ? nullptr : model_->recordAt(rows.front().row());
+        if (r != nullptr && !r->row.traceId.isEmpty()) {
+            Q_EMIT whyRequested(r->row.traceId);
+        }
+    });
+    filters->addWidget(why);
     layout->addLayout(filters);
     model_ = new AuditLogModel(this);
     table_ = new QTableView(this);

@@ -37,6 +37,8 @@ public:
 
 Q_SIGNALS:
     void pageLoaded(int rows);
+    // "Why was this blocked?" on the selected decision row.
+    void whyRequested(const QString& traceId);
 
 private:
     void fetch(AuditQuery query, bool replace);

@@ -4,12 +4,14 @@
 #include "engine/engine_snapshot.h"
 
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
 #include <optional>
 
 class QLabel;
+class QSystemTrayIcon;
 
 namespace tai {
 
@@ -18,7 +20,9 @@ class Engine;
 
 namespace ui {
 
+class AndonBoard;
 class AndonHeader;
+class TraceView;
 class AuditLogView;
 class ApiStatusIndicator;
 class DeploymentPanel;
@@ -43,6 +47,9 @@ public:
     ~MainWindow() override;
 
     void setConfirm(Confirm confirm) { confirm_ = std::move(confirm); }
+    // Asks how many minutes to silence an alert for; nullopt when cancelled. Replaceable for tests.
+    using AskMinutes = std::function<std::optional<int>(const QString& alert)>;
+    void setAskMinutes(AskMinutes ask) { askMinutes_ = std::move(ask); }
     void renderNow();  // draws the latest snapshot at once (tests, screenshots)
 
     AndonHeader* header() const { return header_; }
@@ -53,7 +60,14 @@ public:
     FaultPanel* faults() const { return faults_; }
     TimelineView* timeline() const { return timeline_; }
     DeploymentPanel* deployments() const { return deployments_; }
-    void showView(const QString& name);  // "metrics" or "deployments"
+    void showView(const QString& name);  // "metrics", "deployments", "andon" or "traces"
+    AndonBoard* andonBoard() const { return andonBoard_; }
+    TraceView* traces() const { return traceView_; }
+    // "Why was this blocked?" for a kept trace; false (and a status line) when it was not kept.
+    bool showWhy(const QString& traceId);
+    class WhyBlockedDialog* lastWhyDialog() const {
+        return lastWhy_;
+    }
     // The durable audit trail behind the audit log view (absent: the view says so).
     void attachAudit(AuditStore* store);
     // The HTTP API's status for the indicator and the API access dialog.
@@ -73,11 +87,16 @@ private:
     void send(const EngineCommand& command, const QString& description);
     void sendPayment(const QByteArray& json);
     void buildDocks();
+    void buildAndonAndTraces();
+    void requestAlertControl(const ActiveAlert& alert);
+    void whyForAlert(const ActiveAlert& alert);
+    void notifyTray(const EngineSnapshot& snapshot);
     void buildActions();
     void restoreLayout();
 
     Engine& engine_;
     Confirm confirm_;
+    AskMinutes askMinutes_;
     SnapshotPtr latest_;
     QTimer frame_;
     std::uint64_t renderedSequence_ = 0;
@@ -97,6 +116,12 @@ private:
     FaultPanel* faults_ = nullptr;
     TimelineView* timeline_ = nullptr;
     QLabel* status_;
+    AndonBoard* andonBoard_ = nullptr;
+    TraceView* traceView_ = nullptr;
+    class WhyBlockedDialog* lastWhy_ = nullptr;
+    QSystemTrayIcon* tray_ = nullptr;
+    QSet<QString> announced_;
+    std::int64_t traceRefreshSecond_ = 0;  // firing alert keys already shown in the tray
 };
 
 }  // namespace ui

@@ -67,11 +67,17 @@ PaymentForm::PaymentForm(QWidget* parent) : QWidget(parent) {
     submit_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     connect(submit_, &QPushButton::clicked, this, [this] { Q_EMIT paymentRequested(json()); });
     layout->addWidget(submit_);
+    why_ = new QPushButton(QStringLiteral("Why was this blocked?"), this);
+    why_->setVisible(false);
+    why_->setToolTip(
+        QStringLiteral("Each rule and its weight, the score, the breaker state and the queue position."));
+    connect(why_, &QPushButton::clicked, this, [this] { Q_EMIT whyRequested(lastTraceId_); });
     result_ = new QLabel(QStringLiteral("No payment sent yet"), this);
     result_->setWordWrap(true);
     result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     result_->setAccessibleName(QStringLiteral("Payment result"));
     layout->addWidget(result_);
+    layout->addWidget(why_);
     validate();
 }
 
@@ -146,6 +152,8 @@ void PaymentForm::showResponse(const PaymentResponse& r) {
     }
     lines << QStringLiteral("Trace: ") + r.traceId;
     result_->setText(lines.join(QLatin1Char('\n')));
+    lastTraceId_ = r.traceId;
+    why_->setVisible(r.outcome != PaymentOutcome::Charged && r.outcome != PaymentOutcome::Duplicate);
 }
 
 }  // namespace tai::ui

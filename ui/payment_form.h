@@ -25,8 +25,12 @@ public:
     QString resultText() const;
     QByteArray json() const;
 
+    QPushButton* whyButton() const { return why_; }
+
 Q_SIGNALS:
     void paymentRequested(const QByteArray& json);
+    // The last answer was blocked (rejected or failed): the operator asks why.
+    void whyRequested(const QString& traceId);
 
 private:
     void validate();
@@ -36,6 +40,8 @@ private:
     QHash<QString, QLabel*> errors_;
     QPushButton* submit_;
     QLabel* result_;
+    QPushButton* why_;
+    QString lastTraceId_;
 };
 
 }  // namespace tai::ui

@@ -148,7 +148,11 @@ void EngineCore::publishSnapshot() {
     andon.p99Ms = kpis.p99Ms;
     andon.latencyKnown = !history_.empty() && kpis.rejectRate.enoughData;
     for (const BreakerView& b : snapshot->breakers) {
-        if (b.status.state == BreakerState::Open) {
+        // An automatic half-open is still not recovered: the alert holds until the breaker
+        // closes, so a failed probe does not resolve and re-fire it every backoff. A half-open
+        // an operator forced is their probe, not an outage.
+        const bool recovering = b.status.state == BreakerState::HalfOpen && !b.status.forced;
+        if (b.status.state == BreakerState::Open || recovering) {
             andon.openBreakers.push_back(b.status.name);
         }
     }
