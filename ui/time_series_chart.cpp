@@ -105,14 +105,21 @@ void TimeSeriesChart::commit(double minimumYMax) {
     }
     // Show at least the last minute, growing to the full window as history accumulates, so a
     // freshly started console does not squeeze its first seconds against the right edge.
-    x_->setRange(std::max(-static_cast<double>(window_), std::min(-60.0, std::floor(oldest / 60.0) * 60.0)),
-                 0);
+    const double window = static_cast<double>(window_) / unit_;
+    const double minimum = 60.0 / unit_;
+    x_->setRange(std::max(-window, std::min(-minimum, std::floor(oldest / minimum) * minimum)), 0);
     if (!fixedLeft_) {
         y_->setRange(0, niceCeiling(top * 1.1));
     }
     if (right_) {
         right_->setRange(0, niceCeiling(rightTop * 1.1));
     }
+}
+
+void TimeSeriesChart::setWindow(int seconds, int unitSeconds) {
+    window_ = seconds;
+    unit_ = std::max(1, unitSeconds);
+    x_->setLabelFormat(unit_ == 1 ? QStringLiteral("%d s") : QStringLiteral("%d min"));
 }
 
 int TimeSeriesChart::pointCount(int index) const {

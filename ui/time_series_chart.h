@@ -26,6 +26,8 @@ public:
     void setFixedLeftRange(double min, double max);
     // For a short chart beside others on the same time axis: keeps the grid, drops the labels.
     void hideTimeLabels();
+    // The time axis: `seconds` of history, labelled in `unitSeconds` (1: "s", 60: "min").
+    void setWindow(int seconds, int unitSeconds);
     // Buffer for series `index`: fill it, then call commit().
     QList<QPointF>& buffer(int index) { return buffers_[index]; }
     void commit(double minimumYMax);
@@ -40,6 +42,7 @@ private:
     std::optional<std::pair<double, double>> fixedLeft_;
     QList<QList<QPointF>> buffers_;
     int window_ = 300;
+    int unit_ = 1;
     QValueAxis* x_;
     QValueAxis* y_;
 };

@@ -105,6 +105,23 @@ QByteArray prometheusText(const EngineSnapshot& s) {
                    QByteArray::number(static_cast<qulonglong>(n.queued)) + '\n';
         }
     }
+    family(out, "tai_rollbacks_total", "counter", "Regions rolled back, automatically or by an operator.");
+    out += "tai_rollbacks_total{system=\"deployments\"} " +
+           QByteArray::number(static_cast<qulonglong>(s.kpis.rollbacks)) + '\n';
+    family(out, "tai_deployments_completed_total", "counter", "Deployments that reached every region.");
+    out += "tai_deployments_completed_total{system=\"deployments\"} " +
+           QByteArray::number(static_cast<qulonglong>(s.kpis.deploymentsCompleted)) + '\n';
+    if (s.kpis.lastDeploymentS >= 0) {
+        family(out, "tai_deployment_duration_seconds", "gauge",
+               "Request to completion of the newest completed deployment.");
+        out += "tai_deployment_duration_seconds{system=\"deployments\"} " +
+               QByteArray::number(s.kpis.lastDeploymentS) + '\n';
+    }
+    if (s.kpis.mttrS >= 0) {
+        family(out, "tai_mttr_seconds", "gauge",
+               "Mean time to recovery: detection to weight 0, over rollbacks.");
+        out += "tai_mttr_seconds{system=\"deployments\"} " + QByteArray::number(s.kpis.mttrS) + '\n';
+    }
     family(out, "tai_rollouts", "gauge", "Deployments by status.");
     for (int i = 0; i <= static_cast<int>(RolloutStatus::Interrupted); ++i) {
         const auto status = static_cast<RolloutStatus>(i);

@@ -150,6 +150,10 @@ bool EngineCore::start() {
     infra_ = std::make_unique<InfraSimulator>(config_.seed, config_.policy.deployments.regions);
     DeploymentListener listener;
     listener.report = [this](const RolloutReportEvent& e) {
+        lastRolloutEvent_[e.deployment] = e.at;
+        if (e.kind == u"rollback") {
+            ++rollbacks_;
+        }
         audit(e.kind, e.deployment,
               QJsonDocument(QJsonObject{{QStringLiteral("region"), e.region},
                                         {QStringLiteral("stage"), e.stage},

@@ -113,6 +113,9 @@ private:
     TimePoint burstUntil_;
 
     std::deque<KpiSample> history_;
+    std::shared_ptr<const std::vector<KpiSample>> hourHistory_;
+    std::uint64_t rollbacks_ = 0;
+    std::map<QString, TimePoint> lastRolloutEvent_;  // per deployment, for its duration
     std::deque<TimelineEvent> timeline_;
     std::map<QString, std::deque<BreakerTransition>> transitions_;  // per breaker, newest last
     std::unique_ptr<AuditStore> audit_;

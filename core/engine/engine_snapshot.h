@@ -56,6 +56,12 @@ struct KpiView {
     std::vector<std::pair<double, std::uint64_t>> latencyBuckets;
     double latencySumSeconds = 0;
     std::uint64_t latencyCount = 0;
+    // The rest of the seed's metric set (§11).
+    std::uint64_t breakerTrips = 0;  // every breaker, since start
+    std::uint64_t rollbacks = 0;     // regions rolled back, since start
+    double lastDeploymentS = -1;     // request to completion of the newest completed rollout
+    std::uint64_t deploymentsCompleted = 0;
+    double mttrS = -1;  // mean detection → weight 0 over rollbacks; -1 without one
 };
 
 // One second of chart history.
@@ -101,7 +107,9 @@ struct EngineSnapshot {
     std::vector<NotifierStatus> notifiers;  // outbound webhook and Alertmanager, if configured
     std::vector<RolloutView> rollouts;
     std::vector<InfraFault> infraFaults;
-    std::vector<KpiSample> history;       // last 300 s, oldest first
+    std::vector<KpiSample> history;  // last 300 s, oldest first
+    // The last hour, oldest first: rebuilt once a second and shared by that second's snapshots.
+    std::shared_ptr<const std::vector<KpiSample>> hourHistory;
     std::vector<TimelineEvent> timeline;  // newest last, at most 200
     int minSamples = 20;
 };

@@ -43,6 +43,7 @@ void EngineCore::closeSecond() {
     while (history_.size() > kHistorySeconds) {
         history_.pop_front();
     }
+    hourHistory_ = std::make_shared<const std::vector<KpiSample>>(history_.begin(), history_.end());
     const std::uint64_t shed = pipeline_->admissionCounters().shed;
     if (shed > lastShed_) {
         addTimeline(QStringLiteral("shed"), QStringLiteral("admission"),
@@ -139,6 +140,28 @@ void EngineCore::publishSnapshot() {
         kpis.latencyBuckets.emplace_back(kBoundsSeconds[i], cumulative[i]);
     }
     kpis.latencyCount = lifetime.count;
+    for (const BreakerView& b : snapshot->breakers) {
+        kpis.breakerTrips += b.status.trips;
+    }
+    kpis.rollbacks = rollbacks_;
+    double mttrSum = 0;
+    int mttrCount = 0;
+    TimePoint newestCompletion;
+    for (const RolloutView& r : snapshot->rollouts) {
+        if (r.mttrS >= 0) {
+            mttrSum += r.mttrS;
+            ++mttrCount;
+        }
+        if (r.status == RolloutStatus::Completed) {
+            ++kpis.deploymentsCompleted;
+            if (const auto last = lastRolloutEvent_.find(r.id);
+                last != lastRolloutEvent_.end() && last->second >= newestCompletion) {
+                newestCompletion = last->second;
+                kpis.lastDeploymentS = toSeconds(last->second - r.createdAt);
+            }
+        }
+    }
+    kpis.mttrS = mttrCount > 0 ? mttrSum / mttrCount : -1;
     kpis.latencySumSeconds = lifetime.sum / 1e6;
 
     AndonInputs andon;
@@ -173,6 +196,7 @@ void EngineCore::publishSnapshot() {
     const std::size_t first =
         history_.size() > kSnapshotHistorySeconds ? history_.size() - kSnapshotHistorySeconds : 0;
     snapshot->history.assign(history_.begin() + static_cast<std::ptrdiff_t>(first), history_.end());
+    snapshot->hourHistory = hourHistory_;
     snapshot->timeline.assign(timeline_.begin(), timeline_.end());
     Q_EMIT snapshotReady(std::move(snapshot));
 }

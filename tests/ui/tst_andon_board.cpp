@@ -3,7 +3,9 @@
 #include "alert_board_model.h"
 #include "andon_board.h"
 #include "audit_log_view.h"
+#include "kaizen_charts.h"
 #include "payment_form.h"
+#include "time_series_chart.h"
 #include "trace_view.h"
 #include "ui_test_support.h"
 #include "why_blocked_dialog.h"
@@ -150,6 +152,24 @@ private Q_SLOTS:
         view->gantt()->selectSpan(1);
         QCOMPARE(view->gantt()->selectedSpan(), 1);
         QVERIFY(!view->showTrace(QString(32, QLatin1Char('f'))));  // never kept
+    }
+
+    void kaizenChartsReachBackAnHourAndShowTheMetricSet() {
+        ConsoleFixture f;
+        f.engine->execute(SetLoad{20, 0.0, 500, {}}).waitForFinished();
+        for (int s = 0; s < 20 * 60; ++s) {
+            f.advance(1s);
+        }
+        ui::KaizenCharts* charts = f.window->charts();
+        QTRY_VERIFY(charts->throughputChart()->pointCount(0) > 0);
+        QCOMPARE(charts->throughputChart()->pointCount(0), 300);  // 5 min, a point a second
+        charts->setRangeMinutes(15);
+        QCOMPARE(charts->throughputChart()->pointCount(0), 300);  // 15 min in 3 s points
+        charts->setRangeMinutes(60);
+        QVERIFY(charts->throughputChart()->pointCount(0) >= 99 &&
+                charts->throughputChart()->pointCount(0) <= 101);
+        QVERIFY(charts->summaryText().contains("Breaker trips 0"));
+        QVERIFY(charts->summaryText().contains("MTTR n/a"));
     }
 
     void whyVerdictsSayWhatHappened_data() {
