@@ -290,9 +290,8 @@ void EngineCore::stop() {
     }
     journal_.reset();
     alertSink_ = nullptr;
-    notifiers_.reset();
-    otlp_.reset();  // writes what is still queued  // gives up on what is still queued: the engine is going
-                    // away
+    notifiers_.reset();  // gives up on undelivered alerts: the engine is going away
+    otlp_.reset();       // writes what is still queued (one attempt at the endpoint)
     deployments_.reset();
     infra_.reset();
     pipeline_.reset();

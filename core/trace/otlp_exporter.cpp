@@ -26,6 +26,7 @@ public:
 
     // `final`: at shutdown, everything goes, and the POST is waited for.
     void flush(bool final) {
+        finalFlush_ = final;
         for (;;) {
             if (posting_ && !final) {
                 return;
@@ -56,8 +57,8 @@ public:
             if (!owner_.options_.endpoint.isEmpty()) {
                 post(body, std::move(batch), final);
             }
-            if (!final) {
-                return;  // one batch per tick
+            if (!final || finalFailed_) {
+                return;  // one batch per tick; at shutdown, stop at the first failure
             }
         }
     }
@@ -81,6 +82,14 @@ private:
                 }
                 ++owner_.status_.failedRequests;
                 owner_.status_.lastError = reply->errorString();
+                if (finalFlush_) {
+                    // Shutting down: no later tick will retry, so these are lost, and counted.
+                    finalFailed_ = true;
+                    owner_.status_.dropped += batch.size();
+                    spdlog::warn("otlp: {} traces not exported at shutdown: {}", batch.size(),
+                                 owner_.status_.lastError.toStdString());
+                    return;
+                }
                 // Back to the front, behind nothing: retried with the next tick, oldest dropped first.
                 for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
                     owner_.queue_.push_front(std::move(*it));
@@ -102,6 +111,8 @@ private:
     OtlpExporter& owner_;
     QNetworkAccessManager* network_ = nullptr;
     bool posting_ = false;
+    bool finalFlush_ = false;
+    bool finalFailed_ = false;
 };
 
 OtlpExporter::OtlpExporter(Options options) : options_(std::move(options)) {
@@ -110,6 +121,7 @@ OtlpExporter::OtlpExporter(Options options) : options_(std::move(options)) {
     worker_ = new Worker(*this);
     worker_->moveToThread(thread_.get());
     QObject::connect(thread_.get(), &QThread::started, worker_, [this] { worker_->begin(); });
+    QObject::connect(thread_.get(), &QThread::finished, worker_, &QObject::deleteLater);
     thread_->start();
 }
 
