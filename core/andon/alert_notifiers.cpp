@@ -179,20 +179,29 @@ void AlertNotifiers::enqueue(Target& target, QByteArray body) {
 }
 
 void AlertNotifiers::notify(const AlertTransition& transition) {
+    const bool firing = transition.kind == AlertTransition::Kind::Firing;
     for (auto& target : targets_) {
         if (target->kind == Target::Kind::Webhook) {
-            enqueue(*target, webhookBody(transition));
+            if (!transition.silenced) {
+                enqueue(*target, webhookBody(transition));
+            }
             continue;
         }
+        // Alertmanager keeps state: a silenced alert is never announced, but one it was told
+        // about must be resolved there even when the resolution happens under a silence.
+        bool send = false;
         {
             std::lock_guard lock(mutex_);
-            if (transition.kind == AlertTransition::Kind::Firing) {
+            if (firing && !transition.silenced) {
                 target->firing[transition.alert.key] = transition.alert;
-            } else {
-                target->firing.erase(transition.alert.key);
+                send = true;
+            } else if (!firing) {
+                send = target->firing.erase(transition.alert.key) > 0;
             }
         }
-        enqueue(*target, alertmanagerBody({transition.alert}));
+        if (send) {
+            enqueue(*target, alertmanagerBody({transition.alert}));
+        }
     }
 }
 

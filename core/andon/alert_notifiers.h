@@ -53,7 +53,8 @@ public:
     AlertNotifiers& operator=(const AlertNotifiers&) = delete;
 
     bool empty() const { return targets_.empty(); }
-    // Thread-safe and non-blocking: the transition is queued for every target.
+    // Thread-safe and non-blocking: the transition is queued for every target that wants it.
+    // Silenced transitions go nowhere, except a resolution Alertmanager was told the start of.
     void notify(const AlertTransition& transition);
     std::vector<NotifierStatus> status() const;
 

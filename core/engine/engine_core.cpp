@@ -373,8 +373,8 @@ void EngineCore::announce(const std::vector<AlertTransition>& transitions) {
         }
         spdlog::log(firing && !t.silenced ? spdlog::level::warn : spdlog::level::info, "andon {} {}: {}",
                     a.key.toStdString(), firing ? "firing" : "resolved", a.message.toStdString());
-        if (alertSink_ && !t.silenced) {
-            alertSink_(t);
+        if (alertSink_) {
+            alertSink_(t);  // the notifiers decide what a silenced transition means to them
         }
     }
 }

@@ -135,6 +135,39 @@ private Q_SLOTS:
         QCOMPARE(notifiers.status().front().queued, std::size_t{0});
     }
 
+    void silencedTransitionsStayHomeButAlertmanagerHearsTheEnd() {
+        HttpReceiver hook;
+        HttpReceiver am;
+        QVERIFY(hook.listen() && am.listen());
+        AlertNotifiers::Options options;
+        options.webhook = QUrl(QStringLiteral("http://127.0.0.1:%1/hook").arg(hook.port()));
+        options.alertmanager = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(am.port()));
+        AlertNotifiers notifiers(options);
+        AlertTransition announced = firing("announced");
+        notifiers.notify(announced);  // sent to both
+        AlertTransition quiet = firing("quiet");
+        quiet.silenced = true;
+        notifiers.notify(quiet);  // sent nowhere
+        AlertTransition end = announced;
+        end.kind = AlertTransition::Kind::Resolved;
+        end.alert.state = AlertState::Resolved;
+        end.alert.resolvedAtMs = end.alert.firingAtMs + 60'000;
+        end.silenced = true;  // resolved under a silence
+        notifiers.notify(end);
+        AlertTransition quietEnd = quiet;
+        quietEnd.kind = AlertTransition::Kind::Resolved;
+        notifiers.notify(quietEnd);  // never announced: nothing to end
+        QTRY_COMPARE(am.requests().size(), std::size_t{2});
+        QTRY_COMPARE(hook.requests().size(), std::size_t{1});
+        QTest::qWait(300);  // and nothing more arrives
+        QCOMPARE(am.requests().size(), std::size_t{2});
+        QCOMPARE(hook.requests().size(), std::size_t{1});
+        QCOMPARE(am.requests()[0].path, QByteArray("/api/v2/alerts"));
+        const QJsonObject resolved = QJsonDocument::fromJson(am.requests()[1].body).array()[0].toObject();
+        QCOMPARE(resolved["labels"].toObject()["subject"].toString(), QStringLiteral("announced"));
+        QVERIFY(resolved.contains("endsAt"));
+    }
+
     void alertmanagerSeesTheAlertFireAndResolve() {
         const QString binary = QStandardPaths::findExecutable("prometheus-alertmanager");
         QVERIFY2(!binary.isEmpty(),
