@@ -12,8 +12,6 @@
 #include "sim/virtual_clock.h"
 #include "trace/trace_store.h"
 
-#include <concurrentqueue/blockingconcurrentqueue.h>
-
 #include <QFile>
 
 #include <algorithm>
@@ -228,65 +226,6 @@ ThroughputRun measureBareLoop(const PaymentsConfig& config, double seconds) {
     run.counters.received = signals;
     run.counters.charged = charged;
     return run;
-}
-
-namespace {
-double kanbanHandoffs(std::uint64_t items) {
-    // The admission queue's shape: bounded, a WIP limit, the consumer reports done().
-    KanbanQueue<std::uint64_t> queue(4096, 4096);
-    std::uint64_t sum = 0;
-    const auto start = Wall::now();
-    std::jthread consumer([&](std::stop_token stop) {
-        for (std::uint64_t i = 0; i < items; ++i) {
-            sum += *queue.pull(stop);
-            queue.done();
-        }
-    });
-    for (std::uint64_t i = 0; i < items; ++i) {
-        std::uint64_t item = i;
-        while (!queue.tryPush(std::move(item))) {
-            std::this_thread::yield();  // full: a producer of ours sheds; here it retries
-        }
-    }
-    consumer.join();
-    return static_cast<double>(items) / secondsSince(start);
-}
-
-double moodycamelHandoffs(std::uint64_t items) {
-    moodycamel::BlockingConcurrentQueue<std::uint64_t> queue;
-    std::uint64_t sum = 0;
-    const auto start = Wall::now();
-    std::jthread consumer([&] {
-        std::uint64_t item = 0;
-        for (std::uint64_t i = 0; i < items; ++i) {
-            queue.wait_dequeue(item);
-            sum += item;
-        }
-    });
-    for (std::uint64_t i = 0; i < items; ++i) {
-        queue.enqueue(i);
-    }
-    consumer.join();
-    return static_cast<double>(items) / secondsSince(start);
-}
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values.empty() ? 0 : values[values.size() / 2];
-}
-}  // namespace
-
-QueueRun measureQueues(double seconds) {
-    // Thread hand-offs swing with scheduling, so each queue runs three rounds, interleaved, and
-    // the median counts.
-    const auto items = static_cast<std::uint64_t>(700'000 * std::max(0.5, seconds));
-    std::vector<double> kanban;
-    std::vector<double> moodycamel;
-    for (int round = 0; round < 3; ++round) {
-        kanban.push_back(kanbanHandoffs(items));
-        moodycamel.push_back(moodycamelHandoffs(items));
-    }
-    return QueueRun{median(kanban), median(moodycamel)};
 }
 
 LatencyRun measureLatency(const PaymentsConfig& config, double offeredPerS, double seconds) {

@@ -34,6 +34,9 @@ class KaizenCharts;
 class PaymentForm;
 class TimelineView;
 
+// Who the console says an operator command came from: $USER, or "operator".
+QString operatorName();
+
 // The operations console. Driven only by engine snapshots (coalesced to one render per frame)
 // and talks back only through command values (DESIGN.md §3). Each panel is its own class.
 class MainWindow : public QMainWindow {

@@ -339,46 +339,6 @@ CommandResult EngineCore::execute(const EngineCommand& command) {
     return std::visit([this](const auto& c) { return apply(c); }, command);
 }
 
-void EngineCore::onDeploymentAlert(Severity severity, const QString& rule, const QString& subject,
-                                   const QString& message) {
-    addTimeline(QStringLiteral("andon"), subject, toString(severity) + QStringLiteral(": ") + message);
-    spdlog::info("andon {} {}: {}", toString(severity).toStdString(), rule.toStdString(),
-                 message.toStdString());
-    if (severity == Severity::Low) {
-        return;  // a GREEN event: on the timeline, not on the board
-    }
-    const QString control = rule == u"rollback_triggered" || rule == u"deployment_failed"
-                                ? QStringLiteral("rollback")
-                                : QString();
-    ActiveAlert alert;
-    alert.rule = rule;
-    alert.severity = severity;
-    alert.subject = subject;
-    alert.message = message;
-    alert.value = 1;
-    alert.control = control;
-    announce(andon_.raiseEvent(std::move(alert), clock_->now()));
-    requestExtraSnapshot();
-}
-
-void EngineCore::announce(const std::vector<AlertTransition>& transitions) {
-    for (const AlertTransition& t : transitions) {
-        const ActiveAlert& a = t.alert;
-        const bool firing = t.kind == AlertTransition::Kind::Firing;
-        const QString text = (firing ? QStringLiteral("FIRING ") + toString(a.severity) + QStringLiteral(": ")
-                                     : QStringLiteral("resolved: ")) +
-                             a.message + (t.silenced ? QStringLiteral(" (silenced)") : QString());
-        if (!a.event || !firing) {  // an event alert's own timeline entry is already there
-            addTimeline(QStringLiteral("andon"), a.subject, text);
-        }
-        spdlog::log(firing && !t.silenced ? spdlog::level::warn : spdlog::level::info, "andon {} {}: {}",
-                    a.key.toStdString(), firing ? "firing" : "resolved", a.message.toStdString());
-        if (alertSink_) {
-            alertSink_(t);  // the notifiers decide what a silenced transition means to them
-        }
-    }
-}
-
 void EngineCore::onTransition(const BreakerTransition& t) {
     auto& recent = transitions_[t.breaker];
     recent.push_back(t);
