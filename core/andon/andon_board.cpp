@@ -125,7 +125,17 @@ std::vector<AlertTransition> AndonBoard::raiseEvent(ActiveAlert alert, TimePoint
 
 ActiveAlert* AndonBoard::find(const QString& key) {
     const auto it = alerts_.find(key);
-    return it == alerts_.end() ? nullptr : &it->second;
+    if (it != alerts_.end()) {
+        return &it->second;
+    }
+    if (!key.contains(QLatin1Char('/'))) {  // a bare rule: its first alert by key (scenario scripts)
+        for (auto& [alertKey, alert] : alerts_) {
+            if (alert.rule == key) {
+                return &alert;
+            }
+        }
+    }
+    return nullptr;
 }
 
 std::optional<QString> AndonBoard::acknowledge(const QString& key, const QString& actor, const QString& note,

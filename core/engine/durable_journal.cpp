@@ -1,5 +1,6 @@
 #include "engine/durable_journal.h"
 
+#include "engine/engine_observer.h"
 #include "payments/payment_json.h"
 
 namespace tai {
@@ -18,6 +19,16 @@ void DurableJournal::record(const PaymentSignal& signal, const PaymentResponse& 
     store_.appendDurable(
         std::move(rows), std::move(keyRow),
         [post = post_, release = std::move(release)]() mutable { post(std::move(release)); });
+}
+
+void ObservedJournal::record(const PaymentSignal& signal, const PaymentResponse& response,
+                             const IdempotencyRecord* key, std::function<void()> release) {
+    observer_.decision(signal, response, clock_.now());
+    if (next_ != nullptr) {
+        next_->record(signal, response, key, std::move(release));
+        return;
+    }
+    release();
 }
 
 }  // namespace tai

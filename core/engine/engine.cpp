@@ -119,6 +119,16 @@ QFuture<CommandResult> Engine::execute(const EngineCommand& command) {
     return future;
 }
 
+CommandResult Engine::executeHere(const EngineCommand& command) {
+    Q_ASSERT(QThread::currentThread() == &thread_);
+    return core_->execute(command);
+}
+
+void Engine::submitHere(const QByteArray& json) {
+    Q_ASSERT(QThread::currentThread() == &thread_);
+    core_->submitPayment(json, QString(), [](const PaymentResponse&) {});
+}
+
 QFuture<void> Engine::invoke(std::function<void()> work) {
     auto promise = startedPromise<void>();
     QFuture<void> future = promise->future();

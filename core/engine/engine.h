@@ -44,6 +44,11 @@ public:
     // Runs `work` on the engine thread, after everything posted before it.
     QFuture<void> invoke(std::function<void()> work);
 
+    // Only inside invoke(), on the engine thread: a command or a payment, run at once. Scenario
+    // timelines use these so that an event lands exactly between two clock advances.
+    CommandResult executeHere(const EngineCommand& command);
+    void submitHere(const QByteArray& json);
+
     SnapshotPtr latestSnapshot() const;
     // Kept payment traces (§12), readable from any thread.
     class TraceStore* traceStore() const {

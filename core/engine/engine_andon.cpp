@@ -2,6 +2,7 @@
 // fires or resolves told to the timeline, the log and the notifiers.
 #include "andon/alert_notifiers.h"
 #include "engine/engine_core.h"
+#include "engine/engine_observer.h"
 
 #include <spdlog/spdlog.h>
 
@@ -41,6 +42,9 @@ void EngineCore::announce(const std::vector<AlertTransition>& transitions) {
         }
         spdlog::log(firing && !t.silenced ? spdlog::level::warn : spdlog::level::info, "andon {} {}: {}",
                     a.key.toStdString(), firing ? "firing" : "resolved", a.message.toStdString());
+        if (config_.observer) {
+            config_.observer->alertTransition(t, clock_->now());
+        }
         if (alertSink_) {
             alertSink_(t);  // the notifiers decide what a silenced transition means to them
         }

@@ -7,9 +7,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 namespace tai {
+
+class EngineObserver;
 
 struct EngineConfig {
     PolicyDocument policy;
@@ -33,6 +36,8 @@ struct EngineConfig {
     std::size_t traceCapacity = 10'000;
     QString otlpFile;
     QUrl otlpEndpoint;
+    // Scenario runs watch the engine through this (called on the engine thread).
+    std::shared_ptr<EngineObserver> observer;
 };
 
 }  // namespace tai

@@ -6,6 +6,7 @@
 #include "deployments/deployment_orchestrator.h"
 #include "deployments/rollout_json.h"
 #include "engine/durable_journal.h"
+#include "engine/engine_observer.h"
 #include "kaizen/kpi_rates.h"
 #include "payments/payment_json.h"
 #include "sim/identifiers.h"
@@ -137,6 +138,10 @@ bool EngineCore::start() {
             [version = config_.policy.version] { return version; }, *clock_);
         pipeline_->setJournal(journal_.get());
     }
+    if (config_.observer) {
+        observedJournal_ = std::make_unique<ObservedJournal>(*config_.observer, journal_.get(), *clock_);
+        pipeline_->setJournal(observedJournal_.get());
+    }
     pipeline_->breaker().setTransitionListener([this](const BreakerTransition& t) { onTransition(t); });
     confirmationWorkers_ = std::make_unique<KanbanWorkerPool<Confirmation>>(
         pipeline_->confirmations(), config_.confirmationWorkers,
@@ -162,6 +167,9 @@ bool EngineCore::start() {
                   .toJson(QJsonDocument::Compact));
         post(
             [this, id = e.deployment] { persistRollout(id); });  // after the orchestrator finished the change
+        if (config_.observer) {
+            config_.observer->rolloutEvent(e);
+        }
         reportEvents_.push_back(e);
         if (reportEvents_.size() > 100'000) {
             reportEvents_.erase(reportEvents_.begin(), reportEvents_.begin() + 50'000);
@@ -240,9 +248,15 @@ void EngineCore::recoverFromDatabase() {
 
 void EngineCore::audit(const QString& kind, const QString& subject, const QByteArray& payload,
                        const QString& traceId) {
+    if (!audit_ && !config_.observer) {
+        return;
+    }
+    AuditRow row{toEpochMs(clock_->now()), traceId, kind, subject, payload, config_.policy.version};
+    if (config_.observer) {
+        config_.observer->auditRow(row);
+    }
     if (audit_) {
-        audit_->append(
-            AuditRow{toEpochMs(clock_->now()), traceId, kind, subject, payload, config_.policy.version});
+        audit_->append(std::move(row));
     }
 }
 
@@ -288,6 +302,7 @@ void EngineCore::stop() {
         audit_->flush();
         drainInbox();
     }
+    observedJournal_.reset();
     journal_.reset();
     alertSink_ = nullptr;
     notifiers_.reset();  // gives up on undelivered alerts: the engine is going away
@@ -319,6 +334,9 @@ void EngineCore::submitPayment(const QByteArray& json, const QString& traceId, c
     if (!running_) {
         return;
     }
+    if (config_.observer) {
+        config_.observer->submitted(json, clock_->now());
+    }
     const QString trace = traceId.isEmpty() ? nextTraceId() : traceId;
     ParsedPayment parsed = parsePaymentJson(json);
     if (auto* error = std::get_if<SignalError>(&parsed)) {
@@ -336,10 +354,17 @@ CommandResult EngineCore::execute(const EngineCommand& command) {
     if (!running_) {
         return CommandResult::refused(QStringLiteral("engine is not running"));
     }
-    return std::visit([this](const auto& c) { return apply(c); }, command);
+    CommandResult result = std::visit([this](const auto& c) { return apply(c); }, command);
+    if (config_.observer) {
+        config_.observer->command(command, result, clock_->now());
+    }
+    return result;
 }
 
 void EngineCore::onTransition(const BreakerTransition& t) {
+    if (config_.observer) {
+        config_.observer->breakerTransition(t);
+    }
     auto& recent = transitions_[t.breaker];
     recent.push_back(t);
     while (recent.size() > kTransitionsPerBreaker) {

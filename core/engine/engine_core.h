@@ -120,6 +120,7 @@ private:
     std::map<QString, std::deque<BreakerTransition>> transitions_;  // per breaker, newest last
     std::unique_ptr<AuditStore> audit_;
     std::unique_ptr<DurableJournal> journal_;
+    std::unique_ptr<class ObservedJournal> observedJournal_;
     QString startError_;
     std::unique_ptr<InfraSimulator> infra_;
     std::unique_ptr<DeploymentOrchestrator> deployments_;
