@@ -2,6 +2,7 @@
 
 #include "scenario/json_positions.h"
 #include "signal/json_text.h"
+#include "signal/payment_signal.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,7 +20,7 @@ QString ScenarioError::text() const {
 
 namespace {
 
-enum class Type { Number, Integer, Bool, String, Strings };
+enum class Type { Number, Integer, Bool, String, Strings, Any };
 
 struct Param {
     const char* key;
@@ -57,14 +58,18 @@ const std::vector<std::pair<QString, std::vector<Param>>>& actions() {
           {"version", Type::String, 0, 0, true},
           {"regions", Type::Strings},
           {"requested_by", Type::String},
-          {"change_ticket", Type::String}}},
+          {"change_ticket", Type::String},
+          {"id", Type::String}}},
+        // The §4.1 fields; their values are checked by the payment parser itself.
         {QStringLiteral("payment"),
-         {{"customer_id", Type::String, 0, 0, true},
-          {"merchant_id", Type::String, 0, 0, true},
-          {"amount", Type::String, 0, 0, true},
-          {"currency", Type::String, 0, 0, true},
-          {"id", Type::String},
-          {"idempotency_key", Type::String}}},
+         {{"customer_id", Type::Any, 0, 0, true},
+          {"merchant_id", Type::Any, 0, 0, true},
+          {"amount", Type::Any, 0, 0, true},
+          {"currency", Type::Any, 0, 0, true},
+          {"id", Type::Any},
+          {"idempotency_key", Type::Any},
+          {"timestamp", Type::Any},
+          {"sim", Type::Any}}},
     };
     return table;
 }
@@ -93,6 +98,14 @@ const std::vector<std::pair<QString, std::vector<Param>>>& operatorCommands() {
           {"region", Type::String, 0, 0, true},
           {"reason", Type::String}}},
         {QStringLiteral("retry"), {{"deployment", Type::String, 0, 0, true}, {"reason", Type::String}}},
+        // The injectors' own controls, so that a recorded session can say everything it did.
+        {QStringLiteral("start_burst"),
+         {{"payments_per_s", Type::Integer, 1, 1e7, true},
+          {"seconds", Type::Integer, 1, 3600, true},
+          {"fraudster_share", Type::Number, 0, 1},
+          {"customers", Type::Integer, 1, 1e9},
+          {"reason", Type::String}}},
+        {QStringLiteral("clear_infra_fault"), {{"region", Type::String}, {"reason", Type::String}}},
     };
     return table;
 }
@@ -106,6 +119,12 @@ const std::vector<std::pair<QString, std::vector<Param>>>& objectiveKinds() {
         {QStringLiteral("rollback"), {{"region", Type::String}, {"within_s", Type::Number, 0, 86'400, true}}},
         {QStringLiteral("no_double_charge"), {}},
         {QStringLiteral("max_lost_payments"), {{"max", Type::Integer, 0, 1e12, true}}},
+        // A trainee's command (as the report names it: retry, rollback, force_half_open, …) that
+        // succeeded no earlier than not_before_s, and within within_s of it when given.
+        {QStringLiteral("command"),
+         {{"command", Type::String, 0, 0, true},
+          {"not_before_s", Type::Number, 0, 86'400},
+          {"within_s", Type::Number, 0, 86'400}}},
     };
     return table;
 }
@@ -124,9 +143,14 @@ public:
 
     void fail(const QString& path, const QString& message, bool atKey = false) {
         qsizetype offset = positions_.value(atKey ? path + QStringLiteral("#key") : path, -1);
-        if (offset < 0) {
-            offset = positions_.value(path, 0);
+        // A key that is not in the file (a missing field) is reported where its object starts.
+        for (QString at = path; offset < 0 && !at.isEmpty();) {
+            offset = positions_.value(at, -1);
+            const qsizetype cut =
+                std::max(at.lastIndexOf(QLatin1Char('.')), at.lastIndexOf(QLatin1Char('[')));
+            at = offset < 0 && cut > 0 ? at.left(cut) : QString();
         }
+        offset = std::max<qsizetype>(offset, 0);
         const auto [line, column] = lineAndColumn(text_, offset);
         errors_.push_back(ScenarioError{line, column, path, message});
     }
@@ -165,6 +189,8 @@ public:
 
     void check(const QJsonValue& v, const QString& at, const Param& p) {
         switch (p.type) {
+            case Type::Any:
+                return;
             case Type::Bool:
                 if (!v.isBool()) {
                     fail(at, QStringLiteral("must be true or false"));
@@ -319,8 +345,20 @@ std::variant<Scenario, std::vector<ScenarioError>> parseScenario(const QByteArra
             c.fail(path + QStringLiteral(".do"), QStringLiteral("unknown action '%1' (expected one of %2)")
                                                      .arg(event.action, known.join(QStringLiteral(", "))));
             continue;
-        } else {
+        } else if (event.action == u"payment") {
+            const std::size_t before = c.errors().size();
             c.params(e, path, *params, {QStringLiteral("at_s"), QStringLiteral("do")});
+            QJsonObject signal = e;
+            signal.remove(QStringLiteral("at_s"));
+            signal.remove(QStringLiteral("do"));
+            const ParsedPayment parsed = parsePaymentSignal(signal);
+            if (const auto* error = std::get_if<SignalError>(&parsed); error && c.errors().size() == before) {
+                c.fail(path + QLatin1Char('.') + error->field, error->message);
+            }
+        } else {
+            c.params(e, path, *params,
+                     {QStringLiteral("at_s"), QStringLiteral("do"), QStringLiteral("actor"),
+                      QStringLiteral("reason")});
         }
         event.params = e;
         event.params.remove(QStringLiteral("at_s"));

@@ -133,6 +133,22 @@ private Q_SLOTS:
             << file({"  \"objectives\": [",
                      "    { \"kind\": \"ack_alert\", \"alert\": \"breaker_open\" } ] }"})
             << 3 << 5 << "objectives[0]: missing 'within_s'";
+        // The payment parser's own §4.1 checks, placed at the field that fails them.
+        QTest::newRow("payment with a lowercase currency")
+            << file({"  \"events\": [ { \"at_s\": 1, \"do\": \"payment\", \"customer_id\": \"c\", "
+                     "\"merchant_id\": \"m\", \"amount\": \"1.00\", \"currency\": \"usd\" } ] }"})
+            << 2 << 115 << "events[0].currency:";
+        QTest::newRow("payment amount with three decimals")
+            << file({"  \"events\": [ { \"at_s\": 1, \"do\": \"payment\", \"customer_id\": \"c\", "
+                     "\"merchant_id\": \"m\", \"amount\": \"1.005\", \"currency\": \"USD\" } ] }"})
+            << 2 << 95 << "events[0].amount:";
+        QTest::newRow("command objective without its command")
+            << file({"  \"objectives\": [ { \"kind\": \"command\", \"not_before_s\": 10 } ] }"}) << 2 << 19
+            << "objectives[0]: missing 'command'";
+        QTest::newRow("start_burst without seconds")
+            << file({"  \"events\": [ { \"at_s\": 1, \"do\": \"operator\", \"command\": \"start_burst\", "
+                     "\"payments_per_s\": 100 } ] }"})
+            << 2 << 15 << "events[0]: missing 'seconds'";
     }
 
     void malformedFilesNameTheLineColumnAndKey() {
