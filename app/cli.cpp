@@ -5,6 +5,8 @@
 
 #include <QUrl>
 
+#include <limits>
+
 namespace tai::app {
 
 namespace {
@@ -54,6 +56,20 @@ CliParse parseCommandLine(const QStringList& arguments) {
     } else if (arguments.size() > 2 && arguments.at(1) == u"audit" && arguments.at(2) == u"export") {
         options.mode = Mode::AuditExport;
         cursor.index = 3;
+    } else if (arguments.size() > 2 && arguments.at(1) == u"scenario" && arguments.at(2) == u"list") {
+        options.mode = Mode::ScenarioList;
+        cursor.index = 3;
+    } else if (arguments.size() > 1 && arguments.at(1) == u"scenario") {
+        if (arguments.size() < 4 || arguments.at(2) != u"run" ||
+            arguments.at(3).startsWith(QStringLiteral("--"))) {
+            return {std::nullopt,
+                    QStringLiteral(
+                        "scenario: expected 'scenario list' or 'scenario run NAME|FILE' (see --help)")};
+        }
+        options.mode = Mode::ScenarioRun;
+        options.scenario = arguments.at(3);
+        options.ephemeral = true;
+        cursor.index = 4;
     } else if (arguments.size() > 1 && arguments.at(1) == u"bench") {
         options.mode = Mode::Bench;
         options.ephemeral = true;
@@ -130,6 +146,24 @@ CliParse parseCommandLine(const QStringList& arguments) {
             if (!parseNumber(arg, value, options.seed, error)) {
                 return {std::nullopt, error};
             }
+            options.seedGiven = true;
+        } else if (arg == u"--scenario" && options.mode == Mode::Gui && cursor.takeValue(arg, value)) {
+            options.scenario = value;
+        } else if (arg == u"--speed" && (options.mode == Mode::Gui || options.mode == Mode::ScenarioRun) &&
+                   cursor.takeValue(arg, value)) {
+            bool ok = false;
+            const double speed =
+                value == u"max" ? std::numeric_limits<double>::infinity() : value.toDouble(&ok);
+            if (value != u"max" && (!ok || !(speed > 0) || speed > 1e6)) {
+                return {std::nullopt, QStringLiteral("--speed: expected a factor such as 1, 10 or 100 (up to "
+                                                     "1000000), or max (got '") +
+                                          value + QStringLiteral("')")};
+            }
+            options.speed = speed;
+        } else if (arg == u"--report" && options.mode == Mode::ScenarioRun && cursor.takeValue(arg, value)) {
+            options.reportPath = value;
+        } else if (arg == u"--interactive" && options.mode == Mode::ScenarioRun) {
+            options.interactive = true;
         } else if (arg == u"--load" && cursor.takeValue(arg, value)) {
             if (!parseNumber(arg, value, options.loadPerSecond, error)) {
                 return {std::nullopt, error};
@@ -224,6 +258,13 @@ CliParse parseCommandLine(const QStringList& arguments) {
         return {std::nullopt,
                 QStringLiteral("audit export needs --output FILE and a persistent data dir (see --help)")};
     }
+    if (options.speed > 0 && options.mode == Mode::Gui && options.scenario.isEmpty()) {
+        return {std::nullopt, QStringLiteral("--speed applies to a scenario: add --scenario NAME|FILE")};
+    }
+    if ((options.mode == Mode::ScenarioRun || !options.scenario.isEmpty()) && !options.dataDir.isEmpty()) {
+        return {std::nullopt, QStringLiteral("scenarios always run on a fresh in-memory trail (restored keys would "
+                                             "change the run); --data-dir does not apply")};
+    }
     if (options.mode == Mode::Replay && !options.dataDir.isEmpty()) {
         return {std::nullopt, QStringLiteral("replay always runs in memory; --data-dir does not apply")};
     }
@@ -245,6 +286,16 @@ QString helpText() {
         "  tai-console audit export --output F [--format csv|jsonl] [--kind K[,K]] [--subject S]\n"
         "                          [--trace ID] [--from RFC3339] [--to RFC3339] [--data-dir DIR]\n"
         "                                        export a filtered range of the audit trail\n"
+        "  tai-console scenario list             the built-in training scenarios, with titles\n"
+        "  tai-console scenario run NAME|FILE [--speed X] [--report F] [--seed N] [--interactive]\n"
+        "                                        run a training scenario on the virtual clock and\n"
+        "                                        write its report (JSON, §9.5); speed 1, 10, 100,\n"
+        "                                        any factor, or max (default max). --interactive\n"
+        "                                        reads speed control lines from stdin: pause,\n"
+        "                                        resume, step, event, 1, 10, 100, max\n"
+        "  tai-console --scenario NAME|FILE [--speed X]\n"
+        "                                        the console running a training scenario, with its\n"
+        "                                        briefing, speed control and debrief (default 1×)\n"
         "  tai-console bench [--seconds N] [--soak-seconds N] [--json]\n"
         "                                        measure the DESIGN.md §13 targets on this machine:\n"
         "                                        N seconds per figure (default 3), a soak of\n"
@@ -285,7 +336,7 @@ QString helpText() {
         "  -h, --help          print this help\n"
         "\n"
         "Exit status: 0 success, 1 runtime failure, 2 bad command line or policy file,\n"
-        "3 bench counters that do not reconcile.\n");
+        "3 bench counters that do not reconcile, 4 a scenario file that does not validate.\n");
 }
 
 }  // namespace tai::app

@@ -10,7 +10,7 @@
 
 namespace tai::app {
 
-enum class Mode { Gui, Headless, Replay, AuditExport, Bench, Help, Version };
+enum class Mode { Gui, Headless, Replay, AuditExport, Bench, ScenarioList, ScenarioRun, Help, Version };
 
 // Everything the command line can say (DESIGN.md §10.1). Parsing never exits the process;
 // errors come back as text so main() decides the exit code.
@@ -23,6 +23,7 @@ struct CliOptions {
     QString input;
     QString output;
     quint64 seed = 1;
+    bool seedGiven = false;  // scenarios take their file's seed unless --seed is given
     int loadPerSecond = 200;
     int retentionDays = 30;
     int httpIdleTimeoutSeconds = 10;
@@ -49,6 +50,11 @@ struct CliOptions {
     QString otlpFile;
     QString otlpEndpoint;
     bool exitAfterFirstFrame = false;  // GUI: print "first-frame" once painted, then exit (bench)
+    // scenarios (§9.4, §9.5): `scenario run NAME|FILE`, or the console with --scenario
+    QString scenario;
+    double speed = -1;         // virtual seconds per real second; infinity = max; -1: the mode's default
+    QString reportPath;        // scenario run: where the §9.5 report goes
+    bool interactive = false;  // scenario run: speed control from stdin
     // bench
     double benchSeconds = 3;
     double soakSeconds = 0;  // 0: ten times benchSeconds

@@ -4,6 +4,7 @@
 #include "gui_mode.h"
 #include "headless_mode.h"
 #include "replay_mode.h"
+#include "scenario_mode.h"
 
 #include <QCoreApplication>
 
@@ -45,6 +46,12 @@ int main(int argc, char* argv[]) {
             QCoreApplication::setOrganizationName(QStringLiteral("TAI Console"));
             return runAuditExportMode(options);
         }
+        case Mode::ScenarioList: {
+            QCoreApplication app(argc, argv);
+            return runScenarioList();
+        }
+        case Mode::ScenarioRun:
+            return runScenarioMode(argc, argv, options);
         case Mode::Bench:
             return runBenchMode(argc, argv, options);
         case Mode::Gui:
