@@ -47,6 +47,15 @@ private Q_SLOTS:
         QTest::newRow("option without value") << QStringList{"--policy"} << "--policy needs a value";
         QTest::newRow("bad number") << QStringList{"--headless", "--load", "lots"}
                                     << "--load: 'lots' is not a valid number";
+        QTest::newRow("scenario without run")
+            << QStringList{"scenario", "play", "x"} << "expected 'scenario list' or 'scenario run NAME|FILE'";
+        QTest::newRow("bad speed") << QStringList{"scenario", "run", "steady-state", "--speed", "fast"}
+                                   << "--speed: expected a factor such as 1, 10 or 100";
+        QTest::newRow("speed without a scenario")
+            << QStringList{"--speed", "10"} << "--speed applies to a scenario";
+        QTest::newRow("scenario with a data dir")
+            << QStringList{"scenario", "run", "steady-state", "--data-dir", "/tmp/x"}
+            << "scenarios always run on a fresh in-memory trail";
     }
     void badCommandLinesExitTwoWithAReason() {
         QFETCH(QStringList, args);
@@ -102,6 +111,65 @@ private Q_SLOTS:
         QCOMPARE(p.exitCode(), 0);
         QVERIFY2(output.contains("stopped cleanly"), output.constData());
         QVERIFY(output.contains("success"));
+    }
+
+    void scenarioListNamesTheBuiltIns() {
+        const Run r = run({"scenario", "list"});
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 8);
+        QVERIFY(lines.front().startsWith("steady-state"));
+        QVERIFY(r.out.contains("Gateway outage"));
+    }
+
+    void scenarioRunWritesTheSameReportTwice() {
+        QTemporaryDir dir;
+        const QString first = dir.filePath("first.json");
+        const QString second = dir.filePath("second.json");
+        const Run a = run({"scenario", "run", "bad-canary", "--report", first}, 60000);
+        QCOMPARE(a.exitCode, 0);
+        QVERIFY2(a.out.contains("objective rollback") && a.out.contains("MET after 10 s"), qPrintable(a.out));
+        QVERIFY(a.out.contains("audit_digest sha256:"));
+        QCOMPARE(run({"scenario", "run", "bad-canary", "--report", second}, 60000).exitCode, 0);
+        QFile f1(first), f2(second);
+        QVERIFY(f1.open(QIODevice::ReadOnly) && f2.open(QIODevice::ReadOnly));
+        const QByteArray report = f1.readAll();
+        QCOMPARE(f2.readAll(), report);
+        QVERIFY(report.contains("\"audit_digest\": \"sha256:"));
+        QVERIFY(report.contains("\"kind\": \"rollback\""));
+    }
+
+    void aMalformedScenarioExitsFourWithLineAndColumn() {
+        QTemporaryDir dir;
+        QFile file(dir.filePath("bad.json"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(
+            "{ \"name\": \"bad\", \"duration_s\": 60,\n  \"events\": [ { \"at_s\": 5, \"do\": "
+            "\"gateway.fault\", "
+            "\"error_rate\": 2 } ] }\n");
+        file.close();
+        const QString report = dir.filePath("report.json");
+        const Run r = run({"scenario", "run", file.fileName(), "--report", report});
+        QCOMPARE(r.exitCode, 4);
+        QVERIFY2(r.err.contains("line 2, column 65: events[0].error_rate: must be a number from 0 to 1"),
+                 qPrintable(r.err));
+        QVERIFY(!QFile::exists(report));  // nothing started, nothing written
+    }
+
+    void interactiveSpeedControlFromStdin() {
+        QProcess p;
+        p.start(QStringLiteral(TAI_CONSOLE_BIN),
+                {"scenario", "run", "bad-canary", "--speed", "1", "--interactive"});
+        QVERIFY(p.waitForStarted());
+        p.write("pause\nstep\nevent\nwarp\nmax\n");
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(": pause") && err.contains(": step") && err.contains(": event") &&
+                     err.contains(": max"),
+                 qPrintable(err));
+        QVERIFY(err.contains("unknown control 'warp'"));
+        QVERIFY(QString::fromUtf8(p.readAllStandardOutput()).contains("audit_digest sha256:"));
     }
 };
 
