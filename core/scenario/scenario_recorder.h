@@ -8,7 +8,7 @@
 #include <QJsonObject>
 
 #include <array>
-#include <map>
+#include <unordered_map>
 #include <vector>
 
 namespace tai {
@@ -70,8 +70,9 @@ private:
     QCryptographicHash digest_{QCryptographicHash::Sha256};
     std::array<std::uint64_t, kPaymentOutcomeCount> counts_{};
     std::uint64_t decisions_ = 0;
-    std::vector<std::int64_t> latenciesUs_;  // of decisions that reached the gateway
-    std::map<QString, int> chargedByKey_;    // idempotency key (or payment id) → times charged
+    std::vector<std::int64_t> latenciesUs_;          // of decisions that reached the gateway
+    std::unordered_map<QString, int> chargedByKey_;  // idempotency key (or payment id) → times charged
+    std::uint64_t doubleCharged_ = 0;                // keys charged more than once
     std::vector<std::pair<double, QJsonObject>> events_;
     std::vector<QJsonObject> recorded_;
 

@@ -158,6 +158,7 @@ void ScenarioSession::advanceOnEngine(TimePoint target) {
     if (target >= at(scenario_.durationS)) {
         finishOnEngine();
     }
+    engineObjectives_ = recorder_->objectives();
 }
 
 void ScenarioSession::finishOnEngine() {
@@ -166,9 +167,17 @@ void ScenarioSession::finishOnEngine() {
     report_ = recorder_->report(last ? last->kpis : KpiView{});
 }
 
+void ScenarioSession::takeObjectives() {
+    if (engineObjectives_ != objectives_) {
+        objectives_ = engineObjectives_;
+        Q_EMIT objectivesChanged(objectives_);
+    }
+}
+
 void ScenarioSession::chunkDone(double reachedS) {
     busy_ = false;
     elapsedS_ = reachedS;
+    takeObjectives();
     const auto next = std::find_if(timeline_.begin(), timeline_.end(),
                                    [reachedS](const ScenarioEvent& e) { return e.atS > reachedS; });
     nextEventS_ = next == timeline_.end() ? std::nullopt : std::optional<double>(next->atS);
@@ -202,17 +211,12 @@ void ScenarioSession::runUntil(double seconds) {
         const double target = std::min(until, elapsedS_ + kMaxChunkS);
         engine_->invoke([this, t = at(target)] { advanceOnEngine(t); }).waitForFinished();
         elapsedS_ = target;
+        takeObjectives();
         if (target >= scenario_.durationS) {
             finished_ = true;
         }
         Q_EMIT advanced(elapsedS_);
     }
-}
-
-QJsonArray ScenarioSession::objectivesNow() {
-    QJsonArray result;
-    engine_->invoke([this, &result] { result = recorder_->objectives(); }).waitForFinished();
-    return result;
 }
 
 QByteArray ScenarioSession::sessionFile() {

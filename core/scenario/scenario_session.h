@@ -61,8 +61,8 @@ public:
     void runUntil(double seconds);
     // The §9.5 report; complete once finished.
     QJsonObject report() const { return report_; }
-    // Objectives as they stand now (evaluated on the engine thread; blocks briefly).
-    QJsonArray objectivesNow();
+    // Objectives as they stood after the last advance (met ones say when).
+    QJsonArray objectives() const { return objectives_; }
     // The scenario file with the trainee's commands added as events: replaying it reproduces
     // this run, digest and all ("Save session").
     QByteArray sessionFile();
@@ -70,6 +70,7 @@ public:
 Q_SIGNALS:
     void advanced(double elapsedS);
     void stateChanged();  // speed, pause
+    void objectivesChanged(const QJsonArray& objectives);
     void finished(const QJsonObject& report);
 
 private:
@@ -78,6 +79,7 @@ private:
     void advanceOnEngine(TimePoint target);  // engine thread
     void finishOnEngine();                   // engine thread
     void chunkDone(double reachedS);
+    void takeObjectives();
     TimePoint at(double seconds) const;
 
     Scenario scenario_;
@@ -101,6 +103,8 @@ private:
     double elapsedS_ = 0;
     double pendingStepTo_ = -1;  // a step asked for while a chunk was running
     QJsonObject report_;
+    QJsonArray objectives_;        // owner thread, after each advance
+    QJsonArray engineObjectives_;  // engine thread, handed over when the advance completes
 };
 
 // The built-in scenarios (resources/scenarios/*.json) by name, in the order `scenario list` shows.
