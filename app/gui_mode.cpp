@@ -3,6 +3,7 @@
 #include "api_access.h"
 #include "api_hosting.h"
 #include "engine/engine.h"
+#include "scenario/scenario_session.h"
 
 #include <spdlog/spdlog.h>
 #include "main_window.h"
@@ -16,6 +17,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 namespace tai::app {
 
@@ -85,11 +87,34 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
         return 2;
     }
     config->backgroundPriority = true;  // the GUI thread stays responsive while the engine runs flat out
-    Engine engine(*config);
-    if (!engine.start()) {
-        std::fprintf(stderr, "tai-console: cannot start: %s\n", qPrintable(engine.startError()));
-        return 1;
+    // Either the live demo on the real clock, or a training scenario on the virtual clock.
+    std::unique_ptr<ScenarioSession> session;
+    std::unique_ptr<Engine> ownEngine;
+    if (!options.scenario.isEmpty()) {
+        const LoadedScenario loaded = loadScenario(options.scenario);
+        if (!loaded.scenario) {
+            for (const QString& error : loaded.errors) {
+                std::fprintf(stderr, "tai-console: %s\n", qPrintable(error));
+            }
+            return 4;
+        }
+        session = std::make_unique<ScenarioSession>(
+            *loaded.scenario, loaded.source, *config,
+            options.seedGiven ? std::optional<std::uint64_t>(options.seed) : std::nullopt);
+        QString error;
+        if (!session->start(&error)) {
+            std::fprintf(stderr, "tai-console: cannot start: %s\n", qPrintable(error));
+            return 1;
+        }
+        session->setSpeed(options.speed > 0 ? options.speed : 1);
+    } else {
+        ownEngine = std::make_unique<Engine>(*config);
+        if (!ownEngine->start()) {
+            std::fprintf(stderr, "tai-console: cannot start: %s\n", qPrintable(ownEngine->startError()));
+            return 1;
+        }
     }
+    Engine& engine = session ? session->engine() : *ownEngine;
     // The console serves the same HTTP API; if its address is taken the console still runs and
     // the status bar says why the API is off.
     QString apiError;
@@ -108,6 +133,9 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
         return ui::ApiStatus{api->url, api->server->requestsPerSecond(), api->server->lastError(),
                              api->token.value, api->token.path};
     });
+    if (session) {
+        window.attachTraining(*session);
+    }
     if (!options.view.isEmpty()) {
         window.showView(options.view);
     }

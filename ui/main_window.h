@@ -17,11 +17,15 @@ namespace tai {
 
 class AuditStore;
 class Engine;
+class ScenarioSession;
 
 namespace ui {
 
 class AndonBoard;
 class AndonHeader;
+class BriefingPanel;
+class DebriefView;
+class TrainingBar;
 class TraceView;
 class AuditLogView;
 class ApiStatusIndicator;
@@ -76,6 +80,15 @@ public:
     // The HTTP API's status for the indicator and the API access dialog.
     void attachApi(std::function<struct ApiStatus()> status);
     AuditLogView* auditLog() const { return auditLog_; }
+    // A training run (§9.4): the speed-control toolbar, the briefing dock, and a Debrief tab
+    // when the run ends. The session outlives the window.
+    void attachTraining(ScenarioSession& session);
+    TrainingBar* trainingBar() const { return trainingBar_; }
+    BriefingPanel* briefing() const { return briefing_; }
+    DebriefView* debrief() const { return debrief_; }
+    // Where to save a file; empty when cancelled. Replaceable so tests need no dialog.
+    using AskSavePath = std::function<QString(const QString& title, const QString& suggestedName)>;
+    void setAskSavePath(AskSavePath ask) { askSavePath_ = std::move(ask); }
     std::uint64_t renderedSequence() const { return renderedSequence_; }
 
 protected:
@@ -96,6 +109,7 @@ private:
     void notifyTray(const EngineSnapshot& snapshot);
     void buildActions();
     void restoreLayout();
+    void saveTextFile(const QString& title, const QString& suggestedName, const QByteArray& content);
 
     Engine& engine_;
     Confirm confirm_;
@@ -125,6 +139,11 @@ private:
     QSystemTrayIcon* tray_ = nullptr;
     QSet<QString> announced_;
     std::int64_t traceRefreshSecond_ = 0;  // firing alert keys already shown in the tray
+    ScenarioSession* training_ = nullptr;
+    TrainingBar* trainingBar_ = nullptr;
+    BriefingPanel* briefing_ = nullptr;
+    DebriefView* debrief_ = nullptr;
+    AskSavePath askSavePath_;
 };
 
 }  // namespace ui
