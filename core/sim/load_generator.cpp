@@ -24,7 +24,7 @@ PaymentSignal LoadGenerator::next(TimePoint now) {
     s.id = QStringLiteral("gen-%1-%2").arg(seed_).arg(counter_);
     s.merchantId = QStringLiteral("merc_%1").arg(random_.below(40) + 1);
     s.timestamp = now;
-    const int pool = std::max(profile_.customers, profile_.paymentsPerSecond * 30);
+    const int pool = std::max(profile_.customers, profile_.paymentsPerSecond * kPoolSeconds);
     const std::uint64_t customer = random_.below(static_cast<std::uint64_t>(std::max(1, pool)));
     s.customerId = QStringLiteral("cust_%1").arg(customer);
     s.currency = kCurrencies[customer % std::size(kCurrencies)];
