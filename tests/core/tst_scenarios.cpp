@@ -164,7 +164,7 @@ private Q_SLOTS:
         const QJsonObject r = run(QStringLiteral("steady-state"));
         QVERIFY(events(r, QStringLiteral("breaker_transition")).empty());
         QVERIFY(events(r, QStringLiteral("alert")).empty());
-        QCOMPARE(count(r, "charged") + count(r, "rejected"), qint64{30'000});  // 100/s × 300 s, all decided
+        QCOMPARE(count(r, "charged") + count(r, "rejected"), qint64{60'000});  // 200/s × 300 s, all decided
         QCOMPARE(r.value("kpis").toObject().value("lost_payments").toInteger(), qint64{0});
         QVERIFY(objective(r, QStringLiteral("max_lost_payments")).value("met").toBool());
     }
