@@ -35,6 +35,16 @@ QJsonObject run(const QString& name, std::optional<std::uint64_t> seed = std::nu
     return session.runToEnd();
 }
 
+// Each built-in's report with its own seed, run once and shared by the story tests.
+QJsonObject report(const QString& name) {
+    static std::map<QString, QJsonObject> reports;
+    auto it = reports.find(name);
+    if (it == reports.end()) {
+        it = reports.emplace(name, run(name)).first;
+    }
+    return it->second;
+}
+
 QByteArray bytes(const QJsonObject& report) {
     return QJsonDocument(report).toJson(QJsonDocument::Indented);
 }
@@ -119,7 +129,7 @@ private Q_SLOTS:
     }
     void sameSeedSameReportDifferentSeedDifferentDigest() {
         QFETCH(QString, name);
-        const QJsonObject first = run(name);
+        const QJsonObject first = report(name);
         const QJsonObject second = run(name);
         QCOMPARE(bytes(second), bytes(first));
         const QString digest = first.value(QStringLiteral("audit_digest")).toString();
@@ -149,9 +159,9 @@ private Q_SLOTS:
         ScenarioSession session(builtin(QStringLiteral("bad-canary")), sourceOf(QStringLiteral("bad-canary")),
                                 withStore);
         QVERIFY(session.start(nullptr));
-        const QJsonObject report = session.runToEnd();
-        QCOMPARE(report.value(QStringLiteral("audit_digest")),
-                 run(QStringLiteral("bad-canary")).value("audit_digest"));
+        const QJsonObject withSqlite = session.runToEnd();
+        QCOMPARE(withSqlite.value(QStringLiteral("audit_digest")),
+                 report(QStringLiteral("bad-canary")).value("audit_digest"));
         session.engine().auditStore()->flush();
         AuditQuery query;
         query.kinds = {QStringLiteral("rollback")};
@@ -161,7 +171,7 @@ private Q_SLOTS:
     }
 
     void steadyStateIsCalm() {
-        const QJsonObject r = run(QStringLiteral("steady-state"));
+        const QJsonObject r = report(QStringLiteral("steady-state"));
         QVERIFY(events(r, QStringLiteral("breaker_transition")).empty());
         QVERIFY(events(r, QStringLiteral("alert")).empty());
         QCOMPARE(count(r, "charged") + count(r, "rejected"), qint64{60'000});  // 200/s × 300 s, all decided
@@ -170,7 +180,7 @@ private Q_SLOTS:
     }
 
     void gatewayOutageOpensProbesWithBackoffAndCloses() {
-        const QJsonObject r = run(QStringLiteral("gateway-outage"));
+        const QJsonObject r = report(QStringLiteral("gateway-outage"));
         const auto transitions = events(r, QStringLiteral("breaker_transition"), QStringLiteral("breaker"),
                                         QStringLiteral("payment-gateway"));
         QVERIFY(transitions.size() >= 7);
@@ -206,7 +216,7 @@ private Q_SLOTS:
     }
 
     void flappingGatewayReopensAndBacksOff() {
-        const QJsonObject r = run(QStringLiteral("flapping-gateway"));
+        const QJsonObject r = report(QStringLiteral("flapping-gateway"));
         const auto transitions = events(r, QStringLiteral("breaker_transition"), QStringLiteral("breaker"),
                                         QStringLiteral("payment-gateway"));
         int trips = 0;
@@ -236,7 +246,7 @@ private Q_SLOTS:
     }
 
     void fraudBurstIsRejectedAndAlerted() {
-        const QJsonObject r = run(QStringLiteral("fraud-burst"));
+        const QJsonObject r = report(QStringLiteral("fraud-burst"));
         const auto fraud =
             events(r, QStringLiteral("alert"), QStringLiteral("rule"), QStringLiteral("fraud_rate"));
         QCOMPARE(fraud.size(), std::size_t{2});
@@ -251,7 +261,7 @@ private Q_SLOTS:
     }
 
     void trafficSpikeIsLeveledAndShed() {
-        const QJsonObject r = run(QStringLiteral("traffic-spike"));
+        const QJsonObject r = report(QStringLiteral("traffic-spike"));
         // Heijunka: at most the gateway's 2000/s (plus its burst of 200 and the queue draining
         // after the spike) is charged during the minute of 3000/s.
         const qint64 charged = count(r, "charged");
@@ -265,7 +275,7 @@ private Q_SLOTS:
     }
 
     void badCanaryRollsBackWithinOneHealthInterval() {
-        const QJsonObject r = run(QStringLiteral("bad-canary"));
+        const QJsonObject r = report(QStringLiteral("bad-canary"));
         const auto east =
             events(r, QStringLiteral("rollout_stage"), QStringLiteral("region"), QStringLiteral("us-east-1"));
         QVERIFY(east.size() >= 2);
@@ -287,7 +297,7 @@ private Q_SLOTS:
     }
 
     void marginalCanaryLeavesTheCallToTheOperator() {
-        const QJsonObject r = run(QStringLiteral("marginal-canary"));
+        const QJsonObject r = report(QStringLiteral("marginal-canary"));
         QVERIFY(events(r, QStringLiteral("rollback")).empty());
         const auto marginal =
             events(r, QStringLiteral("alert"), QStringLiteral("rule"), QStringLiteral("health_marginal"));
@@ -303,7 +313,7 @@ private Q_SLOTS:
     }
 
     void regionalHaltStopsTheSequence() {
-        const QJsonObject r = run(QStringLiteral("regional-halt"));
+        const QJsonObject r = report(QStringLiteral("regional-halt"));
         const auto failed =
             events(r, QStringLiteral("alert"), QStringLiteral("rule"), QStringLiteral("deployment_failed"));
         QVERIFY(!failed.empty());
@@ -347,7 +357,7 @@ private Q_SLOTS:
         QCOMPARE(objective(liveReport, QStringLiteral("force_half_open")).value("after_s").toDouble(), 1.25);
         QVERIFY(objective(liveReport, QStringLiteral("force_half_open")).value("met").toBool());
         QVERIFY(liveReport.value("audit_digest") !=
-                run(name).value("audit_digest"));  // the trainee changed things
+                report(name).value("audit_digest"));  // the trainee changed things
 
         const QByteArray saved = live.sessionFile();
         auto parsed = parseScenario(saved);
@@ -382,7 +392,8 @@ private Q_SLOTS:
         QVERIFY(session.isFinished());
         QCOMPARE(session.elapsedS(), 300.0);
         const QJsonObject report = finished.front().front().toJsonObject();
-        QCOMPARE(report.value("audit_digest"), run(name).value("audit_digest"));  // stepping changes nothing
+        QCOMPARE(report.value("audit_digest"),
+                 ::report(name).value("audit_digest"));  // stepping changes nothing
     }
 };
 
