@@ -132,8 +132,13 @@ void ScenarioSession::requestAdvance(double targetS) {
     }
     busy_ = true;
     const TimePoint target = at(targetS);
-    engine_->invoke([this, target] { advanceOnEngine(target); }).then(this, [this, targetS] {
-        chunkDone(targetS);
+    // The engine posts the completion back as a queued call. QFuture::then() is not used: in
+    // Qt 6.4 attaching a continuation races with a future finishing on another thread (TSan).
+    // The destructor stops the engine first, so `this` outlives every posted completion.
+    engine_->invoke([this, target, targetS] {
+        advanceOnEngine(target);
+        QMetaObject::invokeMethod(
+            this, [this, targetS] { chunkDone(targetS); }, Qt::QueuedConnection);
     });
 }
 
