@@ -261,9 +261,16 @@ CliParse parseCommandLine(const QStringList& arguments) {
     if (options.speed > 0 && options.mode == Mode::Gui && options.scenario.isEmpty()) {
         return {std::nullopt, QStringLiteral("--speed applies to a scenario: add --scenario NAME|FILE")};
     }
+    if ((options.mode == Mode::ScenarioRun || !options.scenario.isEmpty()) &&
+        (options.fault || options.infraFault || !options.deploy.isEmpty())) {
+        return {std::nullopt,
+                QStringLiteral("--fault, --infra-fault and --deploy do not apply to a scenario: put them "
+                               "in its timeline as gateway.fault, infra.fault and deploy events")};
+    }
     if ((options.mode == Mode::ScenarioRun || !options.scenario.isEmpty()) && !options.dataDir.isEmpty()) {
-        return {std::nullopt, QStringLiteral("scenarios always run on a fresh in-memory trail (restored keys would "
-                                             "change the run); --data-dir does not apply")};
+        return {std::nullopt,
+                QStringLiteral("scenarios always run on a fresh in-memory trail (restored keys would "
+                               "change the run); --data-dir does not apply")};
     }
     if (options.mode == Mode::Replay && !options.dataDir.isEmpty()) {
         return {std::nullopt, QStringLiteral("replay always runs in memory; --data-dir does not apply")};

@@ -53,6 +53,8 @@ private Q_SLOTS:
                                    << "--speed: expected a factor such as 1, 10 or 100";
         QTest::newRow("speed without a scenario")
             << QStringList{"--speed", "10"} << "--speed applies to a scenario";
+        QTest::newRow("scenario with a fault")
+            << QStringList{"--scenario", "gateway-outage", "--fault", "down"} << "put them in its timeline";
         QTest::newRow("scenario with a data dir")
             << QStringList{"scenario", "run", "steady-state", "--data-dir", "/tmp/x"}
             << "scenarios always run on a fresh in-memory trail";
