@@ -89,14 +89,18 @@ void ScenarioRecorder::decision(const PaymentSignal& signal, const PaymentRespon
     ++counts_[static_cast<std::size_t>(response.outcome)];
     switch (response.outcome) {
         case PaymentOutcome::Charged:
-            if (++chargedByKey_[signal.idempotencyKey ? QStringLiteral("key:") + *signal.idempotencyKey
-                                                      : QStringLiteral("id:") + signal.id] == 2) {
-                ++doubleCharged_;
+            if (signal.idempotencyKey || !signal.id.startsWith(u"gen-")) {
+                const QString key = signal.idempotencyKey ? QStringLiteral("key:") + *signal.idempotencyKey
+                                                          : QStringLiteral("id:") + signal.id;
+                if (++chargedByKey_[key] == 2) {
+                    ++doubleCharged_;
+                }
             }
             [[fallthrough]];
         case PaymentOutcome::GatewayError:
         case PaymentOutcome::GatewayTimeout:
-            latenciesUs_.push_back(response.processing.count());
+            latencyUs_.record(
+                static_cast<std::uint64_t>(std::max<std::int64_t>(0, response.processing.count())));
             break;
         default:
             break;
@@ -353,15 +357,7 @@ QJsonObject ScenarioRecorder::report(const KpiView& kpis) const {
     for (const auto& [atS, event] : ordered) {
         events.append(event);
     }
-    std::vector<std::int64_t> latencies = latenciesUs_;
-    double p99Ms = 0;
-    if (!latencies.empty()) {
-        const auto rank =
-            static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(latencies.size()))) - 1;
-        std::nth_element(latencies.begin(), latencies.begin() + static_cast<std::ptrdiff_t>(rank),
-                         latencies.end());
-        p99Ms = rounded(static_cast<double>(latencies[rank]) / 1000.0, 0.001);
-    }
+    const double p99Ms = latencyUs_.count() == 0 ? 0 : rounded(latencyUs_.percentile(0.99) / 1000.0, 0.001);
     // Payment-gateway outages: from leaving closed to closed again, averaged.
     double downSum = 0;
     int downCount = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/engine_observer.h"
+#include "kaizen/latency_histogram.h"
 #include "scenario/scenario_file.h"
 
 #include <QCryptographicHash>
@@ -70,9 +71,11 @@ private:
     QCryptographicHash digest_{QCryptographicHash::Sha256};
     std::array<std::uint64_t, kPaymentOutcomeCount> counts_{};
     std::uint64_t decisions_ = 0;
-    std::vector<std::int64_t> latenciesUs_;          // of decisions that reached the gateway
-    std::unordered_map<QString, int> chargedByKey_;  // idempotency key (or payment id) → times charged
-    std::uint64_t doubleCharged_ = 0;                // keys charged more than once
+    LatencyHistogram latencyUs_;  // processing of payments that reached the gateway (bounded memory)
+    // Times charged, per idempotency key, or per id for payments that are not generated traffic
+    // (generated ids are unique by construction; tracking them would grow without bound).
+    std::unordered_map<QString, int> chargedByKey_;
+    std::uint64_t doubleCharged_ = 0;  // keys charged more than once
     std::vector<std::pair<double, QJsonObject>> events_;
     std::vector<QJsonObject> recorded_;
 
