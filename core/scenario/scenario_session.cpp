@@ -81,6 +81,9 @@ void ScenarioSession::setSpeed(double factor) {
     speed_ = factor;
     paused_ = false;
     realTime_.restart();
+    if (!finished_ && !timer_.isActive()) {
+        timer_.start();
+    }
     Q_EMIT stateChanged();
 }
 
@@ -92,6 +95,9 @@ void ScenarioSession::pause() {
 void ScenarioSession::resume() {
     paused_ = false;
     realTime_.restart();
+    if (!finished_ && !timer_.isActive()) {
+        timer_.start();
+    }
     Q_EMIT stateChanged();
 }
 
@@ -179,19 +185,25 @@ void ScenarioSession::takeObjectives() {
     }
 }
 
-void ScenarioSession::chunkDone(double reachedS) {
-    busy_ = false;
-    elapsedS_ = reachedS;
+void ScenarioSession::reached(double seconds) {
+    elapsedS_ = std::max(elapsedS_, seconds);
     takeObjectives();
     const auto next = std::find_if(timeline_.begin(), timeline_.end(),
-                                   [reachedS](const ScenarioEvent& e) { return e.atS > reachedS; });
+                                   [this](const ScenarioEvent& e) { return e.atS > elapsedS_; });
     nextEventS_ = next == timeline_.end() ? std::nullopt : std::optional<double>(next->atS);
     Q_EMIT advanced(elapsedS_);
-    if (reachedS >= scenario_.durationS) {
+    if (elapsedS_ >= scenario_.durationS && !finished_) {
         finished_ = true;
         timer_.stop();
         Q_EMIT stateChanged();
         Q_EMIT finished(report_);
+    }
+}
+
+void ScenarioSession::chunkDone(double reachedS) {
+    busy_ = false;
+    reached(reachedS);
+    if (finished_) {
         return;
     }
     if (pendingStepTo_ >= 0) {
@@ -204,23 +216,19 @@ void ScenarioSession::chunkDone(double reachedS) {
 }
 
 QJsonObject ScenarioSession::runToEnd() {
-    timer_.stop();
     runUntil(scenario_.durationS);
-    nextEventS_.reset();
     return report_;
 }
 
 void ScenarioSession::runUntil(double seconds) {
+    timer_.stop();  // this caller drives now; the timer resumes on the next speed change
+    paused_ = true;
+    // An advance still in flight lands first (the engine runs its work in order).
     const double until = std::min(seconds, scenario_.durationS);
     while (!finished_ && elapsedS_ < until) {
         const double target = std::min(until, elapsedS_ + kMaxChunkS);
         engine_->invoke([this, t = at(target)] { advanceOnEngine(t); }).waitForFinished();
-        elapsedS_ = target;
-        takeObjectives();
-        if (target >= scenario_.durationS) {
-            finished_ = true;
-        }
-        Q_EMIT advanced(elapsedS_);
+        reached(target);
     }
 }
 

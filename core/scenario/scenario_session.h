@@ -57,7 +57,7 @@ public:
     // Runs to the end at full speed, blocking (CLI and tests). Returns the report.
     QJsonObject runToEnd();
     // Blocking, at full speed, up to `seconds` from the start (tests drive a run this way and
-    // give commands in between, as the console does).
+    // give commands in between, as the console does). Leaves the run paused.
     void runUntil(double seconds);
     // The §9.5 report; complete once finished.
     QJsonObject report() const { return report_; }
@@ -79,6 +79,7 @@ private:
     void advanceOnEngine(TimePoint target);  // engine thread
     void finishOnEngine();                   // engine thread
     void chunkDone(double reachedS);
+    void reached(double seconds);  // bookkeeping after an advance; finishes the run at its end
     void takeObjectives();
     TimePoint at(double seconds) const;
 
