@@ -43,7 +43,8 @@ const std::vector<PaymentSignal>& signalPool() {
     static const std::vector<PaymentSignal> pool = [] {
         LoadGenerator generator(kSeed);
         const TimePoint start{};
-        generator.setProfile(LoadProfile{1000, 0.01, 30'000}, start);
+        // The rate only sizes the generator's customer pool here: 100/s × its 300 s keeps it at 30 000.
+        generator.setProfile(LoadProfile{100, 0.01, 30'000}, start);
         std::vector<PaymentSignal> signals;
         signals.reserve(kPoolSize);
         for (std::size_t i = 0; i < kPoolSize; ++i) {
