@@ -138,14 +138,30 @@ void ScenarioSession::requestAdvance(double targetS) {
     }
     busy_ = true;
     const TimePoint target = at(targetS);
-    // The engine posts the completion back as a queued call. QFuture::then() is not used: in
-    // Qt 6.4 attaching a continuation races with a future finishing on another thread (TSan).
-    // The destructor stops the engine first, so `this` outlives every posted completion.
+    // The finished advance comes back through a std::mutex slot, so the hand-off is visible to
+    // ThreadSanitizer, plus a queued call by name that only wakes this thread (Qt allocates that
+    // event inside libQt6Core). QFuture::then() is not used: in Qt 6.4 attaching a continuation
+    // races with the future finishing on another thread. The destructor stops the engine first,
+    // so `this` outlives every wake-up it is sent.
     engine_->invoke([this, target, targetS] {
         advanceOnEngine(target);
-        QMetaObject::invokeMethod(
-            this, [this, targetS] { chunkDone(targetS); }, Qt::QueuedConnection);
+        {
+            std::lock_guard lock(doneMutex_);
+            done_.push_back(targetS);
+        }
+        QMetaObject::invokeMethod(this, "collectAdvances", Qt::QueuedConnection);
     });
+}
+
+void ScenarioSession::collectAdvances() {
+    std::vector<double> done;
+    {
+        std::lock_guard lock(doneMutex_);
+        done.swap(done_);
+    }
+    for (const double reachedS : done) {
+        chunkDone(reachedS);
+    }
 }
 
 void ScenarioSession::advanceOnEngine(TimePoint target) {

@@ -12,6 +12,8 @@
 
 #include <limits>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 namespace tai {
 
@@ -74,6 +76,7 @@ Q_SIGNALS:
     void finished(const QJsonObject& report);
 
 private:
+    Q_INVOKABLE void collectAdvances();  // on this thread: the advances the engine finished
     void tick();
     void requestAdvance(double targetS);
     void advanceOnEngine(TimePoint target);  // engine thread
@@ -106,6 +109,8 @@ private:
     QJsonObject report_;
     QJsonArray objectives_;        // owner thread, after each advance
     QJsonArray engineObjectives_;  // engine thread, handed over when the advance completes
+    std::mutex doneMutex_;
+    std::vector<double> done_;  // advances finished on the engine thread, not yet collected
 };
 
 // The built-in scenarios (resources/scenarios/*.json) by name, in the order `scenario list` shows.
