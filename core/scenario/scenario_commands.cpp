@@ -149,8 +149,15 @@ QJsonObject eventFor(const EngineCommand& command) {
                      {QStringLiteral("fraudster_share"), c.fraudsterShare},
                      {QStringLiteral("customers"), c.customers}};
             } else if constexpr (std::is_same_v<T, RequestDeployment>) {
-                e = c.body;
-                e.insert(QStringLiteral("do"), QStringLiteral("deploy"));
+                // The §5.1 fields only: anything else in a request is ignored by the engine, and
+                // the scenario format (rightly) refuses keys it does not know.
+                e = {{QStringLiteral("do"), QStringLiteral("deploy")}};
+                for (const char* key :
+                     {"service", "version", "regions", "requested_by", "change_ticket", "id", "initial"}) {
+                    if (c.body.contains(QLatin1String(key))) {
+                        e.insert(QLatin1String(key), c.body.value(QLatin1String(key)));
+                    }
+                }
             } else if constexpr (std::is_same_v<T, ControlRollout>) {
                 e = {{QStringLiteral("do"), QStringLiteral("operator")},
                      {QStringLiteral("command"), toString(c.control)},

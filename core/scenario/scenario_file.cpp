@@ -59,7 +59,8 @@ const std::vector<std::pair<QString, std::vector<Param>>>& actions() {
           {"regions", Type::Strings},
           {"requested_by", Type::String},
           {"change_ticket", Type::String},
-          {"id", Type::String}}},
+          {"id", Type::String},
+          {"initial", Type::Bool}}},
         // The §4.1 fields; their values are checked by the payment parser itself.
         {QStringLiteral("payment"),
          {{"customer_id", Type::Any, 0, 0, true},

@@ -239,6 +239,7 @@ QJsonObject ScenarioSession::runToEnd() {
 void ScenarioSession::runUntil(double seconds) {
     timer_.stop();  // this caller drives now; the timer resumes on the next speed change
     paused_ = true;
+    Q_EMIT stateChanged();
     // An advance still in flight lands first (the engine runs its work in order).
     const double until = std::min(seconds, scenario_.durationS);
     while (!finished_ && elapsedS_ < until) {
@@ -259,10 +260,11 @@ QByteArray ScenarioSession::sessionFile() {
     file.insert(QStringLiteral("events"), events);
     file.insert(QStringLiteral("seed"), static_cast<qint64>(seed_));
     const QString description = file.value(QStringLiteral("description")).toString();
-    file.insert(QStringLiteral("description"),
-                QString(description + (description.isEmpty() ? QString() : QStringLiteral("\n\n")) +
-                        QStringLiteral("Recorded session: %1 operator command(s) replayed as events.")
-                            .arg(recorded.size())));
+    file.insert(
+        QStringLiteral("description"),
+        QString(description + (description.isEmpty() ? QString() : QStringLiteral("\n\n")) +
+                QStringLiteral("Recorded session: %1 command(s) given during the run, replayed as events.")
+                    .arg(recorded.size())));
     return QJsonDocument(file).toJson(QJsonDocument::Indented);
 }
 

@@ -2,6 +2,7 @@
 // story it promises, and a recorded session replays to the same audit digest.
 #include "audit/audit_store.h"
 #include "engine/engine.h"
+#include "scenario/scenario_commands.h"
 #include "scenario/scenario_session.h"
 
 #include <QDir>
@@ -369,6 +370,28 @@ private Q_SLOTS:
         const QJsonObject replayReport = replay.runToEnd();
         QCOMPARE(replayReport.value("audit_digest").toString(), liveReport.value("audit_digest").toString());
         QCOMPARE(bytes(replayReport), bytes(liveReport));
+    }
+
+    void aRecordedDeployKeepsOnlyItsFieldsAndLoadsAgain() {
+        // A deploy from the console or the API may carry keys the engine ignores; the saved
+        // session must still be a valid scenario file.
+        const QJsonObject body{
+            {"service", "api-service"}, {"version", "v2.0.0"},     {"regions", QJsonArray{"us-east-1"}},
+            {"initial", true},          {"note", "from a script"}, {"timestamp", "2026-01-01T00:00:00Z"}};
+        QJsonObject event = eventFor(RequestDeployment{body, {QStringLiteral("trainee"), {}}});
+        QCOMPARE(event.value("do").toString(), QStringLiteral("deploy"));
+        QVERIFY(event.value("initial").toBool());
+        QVERIFY(!event.contains("note") && !event.contains("timestamp"));
+        event.insert("at_s", 12.5);
+        const QJsonObject file{{"name", "x"},
+                               {"duration_s", 60},
+                               {"regions", QJsonArray{"us-east-1"}},
+                               {"events", QJsonArray{event}}};
+        const auto parsed = parseScenario(QJsonDocument(file).toJson());
+        if (const auto* errors = std::get_if<std::vector<ScenarioError>>(&parsed)) {
+            QFAIL(qPrintable(errors->front().text()));
+        }
+        QCOMPARE(std::get<Scenario>(parsed).events.front().params.value("initial").toBool(), true);
     }
 
     void speedControlPausesStepsAndRuns() {
