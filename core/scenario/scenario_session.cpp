@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 #include <algorithm>
 #include <cmath>
@@ -252,19 +253,48 @@ void ScenarioSession::runUntil(double seconds) {
 QByteArray ScenarioSession::sessionFile() {
     std::vector<QJsonObject> recorded;
     engine_->invoke([this, &recorded] { recorded = recorder_->recordedEvents(); }).waitForFinished();
+    const QJsonArray original = source_.value(QStringLiteral("events")).toArray();
+    // A command the engine refused can carry values the file format does not accept (an empty
+    // deployment id, a rate above the format's range). Such an event is left out and named in
+    // the description, so the file always loads; the run it replays then differs by that command.
+    QStringList leftOut;
     QJsonObject file = source_;
-    QJsonArray events = file.value(QStringLiteral("events")).toArray();
-    for (const QJsonObject& event : recorded) {
-        events.append(event);
-    }
-    file.insert(QStringLiteral("events"), events);
     file.insert(QStringLiteral("seed"), static_cast<qint64>(seed_));
+    for (;;) {
+        QJsonArray events = original;
+        for (const QJsonObject& event : recorded) {
+            events.append(event);
+        }
+        file.insert(QStringLiteral("events"), events);
+        const auto parsed = parseScenario(QJsonDocument(file).toJson(QJsonDocument::Indented));
+        const auto* errors = std::get_if<std::vector<ScenarioError>>(&parsed);
+        if (errors == nullptr) {
+            break;
+        }
+        static const QRegularExpression eventIndex(QStringLiteral("^events\\[(\\d+)\\]"));
+        const QRegularExpressionMatch match = eventIndex.match(errors->front().path);
+        const qsizetype index = match.hasMatch() ? match.captured(1).toLongLong() - original.size() : -1;
+        if (index < 0 || index >= static_cast<qsizetype>(recorded.size())) {
+            break;  // not a recorded event: the source itself was valid when it started, so this cannot
+                    // happen
+        }
+        const QJsonObject bad = recorded[static_cast<std::size_t>(index)];
+        leftOut << QStringLiteral("%1 at %2 s (%3)")
+                       .arg(bad.value(QStringLiteral("command"))
+                                .toString(bad.value(QStringLiteral("do")).toString()))
+                       .arg(bad.value(QStringLiteral("at_s")).toDouble())
+                       .arg(errors->front().message);
+        recorded.erase(recorded.begin() + index);
+    }
     const QString description = file.value(QStringLiteral("description")).toString();
-    file.insert(
-        QStringLiteral("description"),
-        QString(description + (description.isEmpty() ? QString() : QStringLiteral("\n\n")) +
-                QStringLiteral("Recorded session: %1 command(s) given during the run, replayed as events.")
-                    .arg(recorded.size())));
+    QString note = QStringLiteral("Recorded session: %1 command(s) given during the run, replayed as events.")
+                       .arg(recorded.size());
+    if (!leftOut.isEmpty()) {
+        note += QStringLiteral(" Left out, as the file format cannot say them: ") +
+                leftOut.join(QStringLiteral("; ")) + QLatin1Char('.');
+    }
+    file.insert(QStringLiteral("description"),
+                QString(description + (description.isEmpty() ? QString() : QStringLiteral("\n\n")) + note));
     return QJsonDocument(file).toJson(QJsonDocument::Indented);
 }
 

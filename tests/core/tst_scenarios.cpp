@@ -394,6 +394,38 @@ private Q_SLOTS:
         QCOMPARE(std::get<Scenario>(parsed).events.front().params.value("initial").toBool(), true);
     }
 
+    void aCommandTheFormatCannotSayIsLeftOutAndNamed() {
+        const QString name = QStringLiteral("bad-canary");
+        ScenarioSession live(builtin(name), sourceOf(name), EngineConfig{});
+        QVERIFY(live.start(nullptr));
+        live.runUntil(10);
+        // The engine refuses a rollback of an unnamed deployment, and still audits the attempt.
+        QVERIFY(!live.engine()
+                     .execute(ControlRollout{QString(),
+                                             RolloutControl::Rollback,
+                                             QStringLiteral("us-east-1"),
+                                             {QStringLiteral("trainee"), {}}})
+                     .result()
+                     .ok);
+        QVERIFY(live.engine()
+                    .execute(ControlBreaker{QStringLiteral("payment-gateway"),
+                                            BreakerControl::ForceHalfOpen,
+                                            {QStringLiteral("trainee"), {}}})
+                    .result()
+                    .ok);
+        live.runToEnd();
+        const QByteArray saved = live.sessionFile();
+        const auto parsed = parseScenario(saved);
+        if (const auto* errors = std::get_if<std::vector<ScenarioError>>(&parsed)) {
+            QFAIL(qPrintable(errors->front().text()));
+        }
+        QCOMPARE(std::get<Scenario>(parsed).events.size(), builtin(name).events.size() + 1);  // the half-open
+        QVERIFY2(std::get<Scenario>(parsed).description.contains(QStringLiteral(
+                     "Left out, as the file format cannot say them: rollback at 10 s (must be a "
+                     "non-empty string)")),
+                 saved.constData());
+    }
+
     void speedControlPausesStepsAndRuns() {
         const QString name = QStringLiteral("bad-canary");
         ScenarioSession session(builtin(name), sourceOf(name), EngineConfig{});
