@@ -1,5 +1,6 @@
 #include "api_hosting.h"
 
+#include "api/api_server.h"
 #include "engine/engine.h"
 
 #include <QDir>
@@ -22,6 +23,64 @@ std::optional<QString> auditDatabaseFor(const CliOptions& options) {
     }
     QDir().mkpath(dir);
     return QDir(dir).filePath(QStringLiteral("audit.sqlite"));
+}
+
+ApiHost::ApiHost() : anchor_(new QObject) {
+    thread_.setObjectName(QStringLiteral("tai-api"));
+    anchor_->moveToThread(&thread_);
+    thread_.start();
+}
+
+ApiHost::~ApiHost() {
+    stop();
+    delete anchor_;  // the thread has finished: safe to delete from here
+}
+
+bool ApiHost::listen(const QHostAddress& address, quint16 port, std::chrono::seconds idleTimeout,
+                     QString* error) {
+    bool listening = false;
+    QMetaObject::invokeMethod(
+        anchor_,
+        [&] {
+            server_ = new ApiServer(*router);
+            server_->setIdleTimeout(idleTimeout);
+            listening = server_->start(address, port, error);
+            if (!listening) {
+                delete server_;
+                server_ = nullptr;
+            }
+        },
+        Qt::BlockingQueuedConnection);
+    if (listening) {
+        const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol
+                                  ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                                  : address.toString();
+        url = QStringLiteral("http://%1:%2").arg(shown).arg(server_->port());
+    }
+    return listening;
+}
+
+void ApiHost::stop() {
+    if (!thread_.isRunning()) {
+        return;
+    }
+    QMetaObject::invokeMethod(
+        anchor_,
+        [this] {
+            delete server_;  // closes its sockets on its own thread
+            server_ = nullptr;
+        },
+        Qt::BlockingQueuedConnection);
+    thread_.quit();
+    thread_.wait();
+}
+
+double ApiHost::requestsPerSecond() const {
+    return server_ != nullptr ? server_->requestsPerSecond() : 0;
+}
+
+QString ApiHost::lastError() const {
+    return server_ != nullptr ? server_->lastError() : QString();
 }
 
 std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QString* error) {
@@ -60,15 +119,10 @@ std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QSt
         return nullptr;
     }
     host_->router = std::make_unique<ApiRouter>(engine, host_->token.value);
-    host_->server = std::make_unique<ApiServer>(*host_->router);
-    host_->server->setIdleTimeout(std::chrono::seconds(options.httpIdleTimeoutSeconds));
-    if (!host_->server->start(address, static_cast<quint16>(port), error)) {
+    if (!host_->listen(address, static_cast<quint16>(port),
+                       std::chrono::seconds(options.httpIdleTimeoutSeconds), error)) {
         return nullptr;
     }
-    const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol
-                              ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                              : address.toString();
-    host_->url = QStringLiteral("http://%1:%2").arg(shown).arg(host_->server->port());
     return host_;
 }
 

@@ -1,17 +1,19 @@
 #pragma once
 
 #include "api/api_router.h"
-#include "api/api_server.h"
 #include "api/api_token.h"
 #include "cli.h"
 
+#include <QHostAddress>
 #include <QTemporaryDir>
+#include <QThread>
 
 #include <memory>
 
 namespace tai {
+class ApiServer;
 class Engine;
-}
+}  // namespace tai
 
 namespace tai::app {
 
@@ -20,13 +22,31 @@ QString resolveDataDir(const CliOptions& options);
 // The engine's audit database for these options: "" (in memory) when ephemeral.
 std::optional<QString> auditDatabaseFor(const CliOptions& options);
 
-// The HTTP API as run by headless and GUI modes.
-struct ApiHost {
+// The HTTP API as run by headless and GUI modes, on a thread of its own: never the GUI thread,
+// never the engine's (DESIGN.md §3).
+class ApiHost {
+public:
+    ApiHost();
+    ~ApiHost();  // stops the server: nothing more is answered
+    ApiHost(const ApiHost&) = delete;
+    ApiHost& operator=(const ApiHost&) = delete;
+
+    // Listens on the API thread. False with `error` when it cannot.
+    bool listen(const QHostAddress& address, quint16 port, std::chrono::seconds idleTimeout, QString* error);
+    void stop();
+
+    double requestsPerSecond() const;  // thread-safe
+    QString lastError() const;         // thread-safe
+
     ApiToken token;
     std::unique_ptr<QTemporaryDir> ephemeralTokenDir;
     std::unique_ptr<ApiRouter> router;
-    std::unique_ptr<ApiServer> server;
     QString url;
+
+private:
+    QThread thread_;
+    QObject* anchor_ = nullptr;  // lives on thread_: work for the API thread is invoked on it
+    ApiServer* server_ = nullptr;
 };
 
 // Loads or creates the token and starts listening on --listen. Null with `error` on failure,

@@ -235,6 +235,16 @@ CliParse parseCommandLine(const QStringList& arguments) {
                                           value + QStringLiteral("')")};
             }
             options.otlpEndpoint = value;
+        } else if (arg == u"--gateway-url" && cursor.takeValue(arg, value)) {
+            const QUrl url(value, QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+                url.host().isEmpty()) {
+                return {std::nullopt,
+                        QStringLiteral("--gateway-url: expected an http:// or https:// URL such as "
+                                       "http://127.0.0.1:9100/charge (got '") +
+                            value + QStringLiteral("')")};
+            }
+            options.gatewayUrl = value;
         } else if (arg == u"--screenshot" && cursor.takeValue(arg, value)) {
             options.screenshotPath = value;
         } else if (arg == u"--after" && cursor.takeValue(arg, value)) {
@@ -334,6 +344,8 @@ QString helpText() {
         "  --trace-capacity N  traces kept in memory (default 10000)\n"
         "  --otlp-file F       append kept traces to F as OTLP/JSON, one request per line\n"
         "  --otlp-endpoint URL POST kept traces to an OTLP/HTTP collector (.../v1/traces)\n"
+        "  --gateway-url URL   charge through a real HTTP payment gateway instead of the simulator\n"
+        "                      (README: Gateway wire contract; also payments.gateway_url)\n"
         "  --view NAME         GUI: open on the metrics, deployments, andon or traces view\n"
         "  --palette P         GUI: system (default: follow the desktop), light or dark\n"
         "  --screenshot FILE   GUI: save a PNG of the main window, then exit 0\n"

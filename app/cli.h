@@ -1,7 +1,7 @@
 #pragma once
 
-#include "sim/gateway_simulator.h"
-#include "sim/infra_simulator.h"
+#include "deployments/infra_simulator.h"
+#include "payments/gateway_simulator.h"
 
 #include <QString>
 #include <QStringList>
@@ -49,6 +49,7 @@ struct CliOptions {
     int traceCapacity = 10'000;
     QString otlpFile;
     QString otlpEndpoint;
+    QString gatewayUrl;                // a real HTTP payment gateway (§10.3)
     bool exitAfterFirstFrame = false;  // GUI: print "first-frame" once painted, then exit (bench)
     // scenarios (§9.4, §9.5): `scenario run NAME|FILE`, or the console with --scenario
     QString scenario;

@@ -121,17 +121,20 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     const auto api = startApi(engine, guiOptions, &apiError);
     if (!api) {
         spdlog::warn("HTTP API not started: {}", apiError.toStdString());
+    } else {
+        spdlog::info("api: listening on {} (control token in {})", api->url.toStdString(),
+                     api->token.path.toStdString());
     }
     scheduleStartupActions(engine, options);
 
     ui::MainWindow window(engine);
-    window.attachAudit(engine.auditStore());
+    window.attachAudit();
     window.attachApi([&api, apiError] {
         if (!api) {
             return ui::ApiStatus{{}, 0, apiError, {}, {}};
         }
-        return ui::ApiStatus{api->url, api->server->requestsPerSecond(), api->server->lastError(),
-                             api->token.value, api->token.path};
+        return ui::ApiStatus{api->url, api->requestsPerSecond(), api->lastError(), api->token.value,
+                             api->token.path};
     });
     if (session) {
         window.attachTraining(*session);

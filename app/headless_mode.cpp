@@ -55,7 +55,7 @@ int runHeadlessMode(const CliOptions& options) {
 
     const int status = QCoreApplication::exec();
     summary.stop();
-    api->server->disconnect();
+    api->stop();  // answers nothing more, then the engine goes
     engine.stop();
     if (const auto snapshot = engine.latestSnapshot()) {
         spdlog::info("final {}", kpiSummaryLine(*snapshot).toStdString());

@@ -1,7 +1,7 @@
 #include "andon/alert_notifiers.h"
 
-#include "api/snapshot_json.h"
-#include "signal/rfc3339.h"
+#include "andon/alert_json.h"
+#include "base/rfc3339.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

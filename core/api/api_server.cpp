@@ -1,6 +1,6 @@
 #include "api/api_server.h"
 
-#include "sim/real_clock.h"
+#include "base/real_clock.h"
 
 #include <QHttpServerRequest>
 #include <QTcpServer>
@@ -65,7 +65,19 @@ private:
 };
 }  // namespace
 
-ApiServer::ApiServer(ApiRouter& router, QObject* parent) : QAbstractHttpServer(parent), router_(router) {
+struct ApiServer::Mailbox {
+    std::mutex mutex;
+    ApiServer* server = nullptr;  // null once the server is gone
+};
+
+ApiServer::~ApiServer() {
+    std::lock_guard lock(mailbox_->mutex);
+    mailbox_->server = nullptr;
+}
+
+ApiServer::ApiServer(ApiRouter& router, QObject* parent)
+    : QAbstractHttpServer(parent), router_(router), mailbox_(std::make_shared<Mailbox>()) {
+    mailbox_->server = this;
     idleCheck_ = new QTimer(this);
     idleCheck_->setInterval(500);
     connect(idleCheck_, &QTimer::timeout, this, &ApiServer::closeIdle);
@@ -111,7 +123,13 @@ bool ApiServer::start(const QHostAddress& address, quint16 port, QString* error)
     return true;
 }
 
+QString ApiServer::lastError() const {
+    std::lock_guard lock(statsMutex_);
+    return lastError_;
+}
+
 double ApiServer::requestsPerSecond() const {
+    std::lock_guard lock(statsMutex_);
     const qint64 now = monotonicMs();
     return static_cast<double>(
                std::count_if(recent_.begin(), recent_.end(), [now](qint64 t) { return now - t <= 10'000; })) /
@@ -119,11 +137,13 @@ double ApiServer::requestsPerSecond() const {
 }
 
 bool ApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) {
-    ++requests_;
-    const qint64 now = monotonicMs();
-    recent_.push_back(now);
-    while (!recent_.empty() && now - recent_.front() > 10'000) {
-        recent_.pop_front();
+    {
+        std::lock_guard lock(statsMutex_);
+        const qint64 now = monotonicMs();
+        recent_.push_back(now);
+        while (!recent_.empty() && now - recent_.front() > 10'000) {
+            recent_.pop_front();
+        }
     }
     ApiRequest api;
     api.method = methodName(request.method());
@@ -144,14 +164,17 @@ bool ApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* soc
     const quint64 slot = connection.nextSlot++;
     connection.replies.emplace_back(std::nullopt);
 
-    QFuture<HttpReply> future = router_.handle(api);
-    future
-        .then(this,
-              [this, socket, slot, close](const HttpReply& reply) { deliver(socket, slot, reply, close); })
-        .onCanceled(this, [this, socket, slot, close] {
-            deliver(socket, slot, HttpReply::error(503, QStringLiteral("engine: stopped before it answered")),
-                    close);
-        });
+    router_.handle(api, [mailbox = mailbox_, socket, slot, close](HttpReply reply) {
+        std::lock_guard lock(mailbox->mutex);
+        if (mailbox->server != nullptr) {
+            QMetaObject::invokeMethod(
+                mailbox->server,
+                [server = mailbox->server, socket, slot, close, reply = std::move(reply)]() mutable {
+                    server->deliver(socket, slot, std::move(reply), close);
+                },
+                Qt::QueuedConnection);
+        }
+    });
     return true;
 }
 
@@ -165,6 +188,7 @@ void ApiServer::deliver(QTcpSocket* key, quint64 slot, HttpReply reply, bool clo
         return;  // the client went away; nothing to write to
     }
     if (reply.status >= 500) {
+        std::lock_guard lock(statsMutex_);
         lastError_ = QStringLiteral("%1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body.left(200)));
     }
     const quint64 index = slot - found->firstSlot;

@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 
 class QTcpSocket;
@@ -24,6 +26,7 @@ class ApiServer : public QAbstractHttpServer {
     Q_OBJECT
 public:
     ApiServer(ApiRouter& router, QObject* parent = nullptr);
+    ~ApiServer() override;
 
     // Binds to `address`:`port` (0 picks a free port). False with `error` set when it cannot.
     bool start(const QHostAddress& address, quint16 port, QString* error);
@@ -33,9 +36,9 @@ public:
     QString address() const { return address_; }
     quint16 port() const { return port_; }
 
+    // Thread-safe: the console's status bar reads them from the GUI thread.
     double requestsPerSecond() const;
-    QString lastError() const { return lastError_; }
-    quint64 requests() const { return requests_; }
+    QString lastError() const;
 
 protected:
     bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
@@ -49,6 +52,10 @@ private:
         std::deque<std::optional<std::pair<HttpReply, bool>>> replies;  // reply, close after
     };
     void deliver(QTcpSocket* key, quint64 slot, HttpReply reply, bool close);
+    // Answers come back on any thread; they reach this server's thread through a mailbox that
+    // outlives it, so an answer for a server that has gone away is dropped, never delivered.
+    struct Mailbox;
+    std::shared_ptr<Mailbox> mailbox_;
     void watch(QTcpSocket* socket);
     void closeIdle();
     void flush(QTcpSocket* key);
@@ -57,7 +64,7 @@ private:
     QHash<QTcpSocket*, Connection> connections_;
     QString address_;
     quint16 port_ = 0;
-    quint64 requests_ = 0;
+    mutable std::mutex statsMutex_;
     std::deque<qint64> recent_;  // request times (ms, monotonic) in the last 10 s
     QString lastError_;
     std::chrono::seconds idleTimeout_{10};

@@ -16,10 +16,19 @@
 // port (the test asks for port 0) and the token file from the process log.
 class HeadlessProcess {
 public:
-    explicit HeadlessProcess(QStringList args) {
+    enum class Mode { Headless, Console };
+
+    // The console (Mode::Console) runs offscreen and serves the same API.
+    explicit HeadlessProcess(QStringList args, Mode mode = Mode::Headless) {
         process_.setProcessChannelMode(QProcess::MergedChannels);
+        if (mode == Mode::Console) {
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert("QT_QPA_PLATFORM", "offscreen");
+            process_.setProcessEnvironment(environment);
+        }
         process_.start(QStringLiteral(TAI_CONSOLE_BIN),
-                       QStringList{"--headless", "--listen", "127.0.0.1:0", "--load", "0"} + args);
+                       (mode == Mode::Headless ? QStringList{"--headless"} : QStringList{}) +
+                           QStringList{"--listen", "127.0.0.1:0", "--load", "0"} + args);
         static const QRegularExpression listening(
             "listening on http://127\\.0\\.0\\.1:(\\d+) \\(control token in ([^)]+)\\)");
         QTRY_VERIFY_WITH_TIMEOUT(
