@@ -7,16 +7,19 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include "isolated_home.h"
+
 #include <QCoroNetworkReply>
 #include <QCoroTask>
 
 #include <memory>
 
-// A real `tai-console --headless` on loopback, started and stopped by the test. It learns the
-// port (the test asks for port 0) and the token file from the process log.
+// A real `tai-console --headless` on loopback, started and stopped by the test, with a home of
+// its own. It learns the port (the test asks for port 0) and the token file from the process log.
 class HeadlessProcess {
 public:
     explicit HeadlessProcess(QStringList args) {
+        home_.applyTo(process_);
         process_.setProcessChannelMode(QProcess::MergedChannels);
         process_.start(QStringLiteral(TAI_CONSOLE_BIN),
                        QStringList{"--headless", "--listen", "127.0.0.1:0", "--load", "0"} + args);
@@ -59,7 +62,10 @@ public:
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port_).arg(path));
     }
 
+    const IsolatedHome& home() const { return home_; }
+
 private:
+    IsolatedHome home_;  // outlives the process: declared first
     QProcess process_;
     QByteArray log_;
     quint16 port_ = 0;
