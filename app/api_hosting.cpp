@@ -4,16 +4,63 @@
 #include "engine/engine.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
 namespace tai::app {
+
+namespace {
+
+// Up to 0.1 the data dir came from Qt's organisation and application names, with a space in it.
+QString legacyDataDir() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("TAI Console/tai-console"));
+}
+
+// Moves a data dir left at the old place to the new one, once: afterwards the old place is gone.
+// Both present means someone made the new one by hand; neither is touched then.
+void moveLegacyDataDir(const QString& target) {
+    const QString legacy = legacyDataDir();
+    if (!QFileInfo(legacy).isDir()) {
+        return;
+    }
+    if (QFileInfo::exists(target)) {
+        spdlog::warn("data dir: {} and the old {} both exist; using the first and leaving the old one alone",
+                     target.toStdString(), legacy.toStdString());
+        return;
+    }
+    QDir().mkpath(QFileInfo(target).absolutePath());
+    if (!QDir().rename(legacy, target)) {
+        spdlog::warn("data dir: could not move the old {} to {}; using the new, empty one",
+                     legacy.toStdString(), target.toStdString());
+        return;
+    }
+    QDir().rmdir(QFileInfo(legacy).absolutePath());  // "TAI Console", if nothing else is in it
+    spdlog::info("data dir: moved the old {} to {} (done once)", legacy.toStdString(), target.toStdString());
+}
+
+}  // namespace
+
+QString defaultDataDir() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("tai-console"));
+}
 
 QString resolveDataDir(const CliOptions& options) {
     if (options.ephemeral) {
         return {};
     }
-    return options.dataDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                                     : options.dataDir;
+    if (!options.dataDir.isEmpty()) {
+        return options.dataDir;
+    }
+    const QString dir = defaultDataDir();
+    static std::once_flag moved;
+    std::call_once(moved, [&dir] { moveLegacyDataDir(dir); });
+    return dir;
 }
 
 std::optional<QString> auditDatabaseFor(const CliOptions& options) {

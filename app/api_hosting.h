@@ -17,7 +17,10 @@ class Engine;
 
 namespace tai::app {
 
-// Where durable state lives: --data-dir, else the app data dir; empty for --ephemeral.
+// ~/.local/share/tai-console ($XDG_DATA_HOME/tai-console).
+QString defaultDataDir();
+// Where durable state lives: --data-dir, else defaultDataDir(); empty for --ephemeral. The first
+// call moves a data dir left at the old place (~/.local/share/TAI Console/tai-console) over.
 QString resolveDataDir(const CliOptions& options);
 // The engine's audit database for these options: "" (in memory) when ephemeral.
 std::optional<QString> auditDatabaseFor(const CliOptions& options);

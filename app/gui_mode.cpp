@@ -72,6 +72,9 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     QApplication::setApplicationName(QStringLiteral("tai-console"));
     QApplication::setOrganizationName(QStringLiteral("TAI Console"));
     QApplication::setApplicationDisplayName(QStringLiteral("TAI Console"));
+    // Ties the window to the installed desktop entry (icon and name on Wayland, where the
+    // compositor matches windows to .desktop files by this id).
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.taiconsole.TaiConsole"));
     if (options.palette != u"system") {
         // Fusion honours an explicit palette everywhere; the default follows the desktop's own.
         QApplication::setStyle(QStringLiteral("Fusion"));
@@ -124,6 +127,7 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     } else {
         spdlog::info("api: listening on {} (control token in {})", api->url.toStdString(),
                      api->token.path.toStdString());
+        engine.setApiUrl(api->url);
     }
     scheduleStartupActions(engine, options);
 

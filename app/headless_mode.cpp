@@ -33,6 +33,7 @@ int runHeadlessMode(const CliOptions& options) {
     }
     spdlog::info("api: listening on {} (control token in {})", api->url.toStdString(),
                  api->token.path.toStdString());
+    engine.setApiUrl(api->url);
     spdlog::info("audit: {}", engine.auditDatabase().isEmpty() ? std::string("off")
                                                                : engine.auditDatabase().toStdString());
     scheduleStartupActions(engine, options);

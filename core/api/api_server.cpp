@@ -76,7 +76,7 @@ ApiServer::~ApiServer() {
 }
 
 ApiServer::ApiServer(ApiRouter& router, QObject* parent)
-    : QAbstractHttpServer(parent), router_(router), mailbox_(std::make_shared<Mailbox>()) {
+    : QAbstractHttpServer(parent), mailbox_(std::make_shared<Mailbox>()), router_(router) {
     mailbox_->server = this;
     idleCheck_ = new QTimer(this);
     idleCheck_->setInterval(500);

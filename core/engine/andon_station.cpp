@@ -20,6 +20,12 @@ AndonStation::~AndonStation() {
     notifiers_.reset();  // gives up on undelivered alerts: the engine is going away
 }
 
+void AndonStation::setGeneratorUrl(const QUrl& url) {
+    if (notifiers_) {
+        notifiers_->setGeneratorUrl(url);
+    }
+}
+
 void AndonStation::announce(const std::vector<AlertTransition>& transitions) {
     for (const AlertTransition& t : transitions) {
         journal_.publish(EngineEvent{clock_.now(), t});

@@ -31,6 +31,8 @@ public:
     void raise(ActiveAlert alert);
     // Acknowledge and silence; nullopt for any other command.
     std::optional<CommandResult> apply(const EngineCommand& command);
+    // Where an alert can be seen (Alertmanager's generatorURL): the API's /v1/alerts.
+    void setGeneratorUrl(const QUrl& url);
     // The light, the alerts, the history, the silences and the notifiers' state.
     void contribute(EngineSnapshot& snapshot) const;
 

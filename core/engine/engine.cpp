@@ -152,6 +152,10 @@ void Engine::submitHere(const QByteArray& json) {
     host_->submitPayment(json, QString(), [](const PaymentResponse&) {});
 }
 
+void Engine::setApiUrl(const QString& url) {
+    host_->post([host = host_, url] { host->setApiUrl(url); });
+}
+
 QFuture<void> Engine::invoke(std::function<void()> work) {
     auto promise = startedPromise<void>();
     QFuture<void> future = promise->future();

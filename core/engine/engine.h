@@ -64,6 +64,8 @@ public:
     void execute(const EngineCommand& command, std::function<void(const CommandResult&)> done);
     // Runs `work` on the engine thread, after everything posted before it.
     QFuture<void> invoke(std::function<void()> work);
+    // The HTTP API's address (http://HOST:PORT) once it listens: alerts sent out link back to it.
+    void setApiUrl(const QString& url);
 
     // Only inside invoke(), on the engine thread: a command or a payment, run at once. Scenario
     // timelines use these so that an event lands exactly between two clock advances.

@@ -149,6 +149,12 @@ void EngineHost::submitPayment(const QByteArray& json, const QString& traceId, c
     }
 }
 
+void EngineHost::setApiUrl(const QString& url) {
+    if (andon_) {
+        andon_->setGeneratorUrl(QUrl(url + QStringLiteral("/v1/alerts")));
+    }
+}
+
 CommandResult EngineHost::execute(const EngineCommand& command) {
     if (!running_) {
         return CommandResult::refused(conflict(QStringLiteral("the engine is not running")));

@@ -47,6 +47,8 @@ public:
     void post(std::function<void()> work);
     void submitPayment(const QByteArray& json, const QString& traceId, const Reply& reply);
     CommandResult execute(const EngineCommand& command);
+    // The HTTP API's address once it listens: alerts sent out link back to it.
+    void setApiUrl(const QString& url);
 
 Q_SIGNALS:
     void snapshotReady(tai::SnapshotPtr snapshot);

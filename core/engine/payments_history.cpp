@@ -1,5 +1,7 @@
 #include "engine/payments_history.h"
 
+#include "kaizen/latency_buckets.h"
+
 #include <algorithm>
 
 namespace tai {
@@ -80,18 +82,10 @@ void PaymentsHistory::fill(KpiView& kpis, TimePoint now) const {
         kpis.totals[static_cast<std::size_t>(i)] = metrics.total(i);
         kpis.received += metrics.total(i);
     }
-    static const std::vector<double> kBoundsSeconds{0.00001, 0.0001, 0.001, 0.005, 0.01, 0.05,
-                                                    0.1,     0.5,    1,     5,     10,   30};
-    static const std::vector<std::uint64_t> kBoundsMicros = [] {
-        std::vector<std::uint64_t> micros;
-        for (const double s : kBoundsSeconds) {
-            micros.push_back(static_cast<std::uint64_t>(s * 1e6));
-        }
-        return micros;
-    }();
-    const auto cumulative = metrics.latencyMicros().cumulativeCounts(kBoundsMicros);
-    for (std::size_t i = 0; i < kBoundsSeconds.size(); ++i) {
-        kpis.latencyBuckets.emplace_back(kBoundsSeconds[i], cumulative[i]);
+    const std::vector<std::uint64_t>& boundsMicros = latencyBucketBoundsMicros();
+    const auto cumulative = metrics.latencyMicros().cumulativeCounts(boundsMicros);
+    for (std::size_t i = 0; i < boundsMicros.size(); ++i) {
+        kpis.latencyBuckets.emplace_back(static_cast<double>(boundsMicros[i]) / 1e6, cumulative[i]);
     }
     kpis.latencyCount = lifetime.count;
     kpis.latencySumSeconds = lifetime.sum / 1e6;
