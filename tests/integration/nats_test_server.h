@@ -1,0 +1,105 @@
+#pragma once
+
+#include <QDeadlineTimer>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+// A real `nats-server -js` on a random loopback port with a temporary store, started and stopped
+// by the test. The port comes from the server's own log line (it is started with -p -1 the first
+// time); restart() comes back on the same port with the same store, as a restarted server would.
+class NatsTestServer {
+public:
+    NatsTestServer() {
+        binary_ = QStandardPaths::findExecutable(QStringLiteral("nats-server"));
+        if (binary_.isEmpty()) {
+            binary_ =
+                QStandardPaths::findExecutable(QStringLiteral("nats-server"), {QStringLiteral("/usr/sbin")});
+        }
+        start(-1);
+    }
+    ~NatsTestServer() { stop(); }
+    NatsTestServer(const NatsTestServer&) = delete;
+    NatsTestServer& operator=(const NatsTestServer&) = delete;
+
+    bool running() const { return port_ != 0 && process_.state() == QProcess::Running; }
+    quint16 port() const { return port_; }
+    QString url() const { return QStringLiteral("nats://127.0.0.1:%1").arg(port_); }
+    QString binary() const { return binary_; }
+    QByteArray log() { return log_ += process_.readAll(); }
+
+    void stop() {
+        if (process_.state() != QProcess::NotRunning) {
+            if (paused_) {
+                resume();
+            }
+            process_.terminate();
+            if (!process_.waitForFinished(10000)) {
+                process_.kill();
+                process_.waitForFinished(5000);
+            }
+        }
+        log_ += process_.readAll();
+    }
+    // Same port, same store directory.
+    bool restart() {
+        stop();
+        for (int attempt = 0; attempt < 20; ++attempt) {
+            if (start(port_)) {
+                return true;
+            }
+            QTest::qWait(100);  // the old socket may linger for a moment
+        }
+        return false;
+    }
+    void pause() {  // SIGSTOP: the server hangs, its sockets stay open
+        ::kill(static_cast<pid_t>(process_.processId()), SIGSTOP);
+        paused_ = true;
+    }
+    void resume() {
+        ::kill(static_cast<pid_t>(process_.processId()), SIGCONT);
+        paused_ = false;
+    }
+
+private:
+    bool start(int port) {
+        if (binary_.isEmpty() || !dir_.isValid()) {
+            return false;
+        }
+        process_.setProcessChannelMode(QProcess::MergedChannels);
+        process_.start(binary_, {QStringLiteral("-js"), QStringLiteral("-a"), QStringLiteral("127.0.0.1"),
+                                 QStringLiteral("-p"), QString::number(port), QStringLiteral("-sd"),
+                                 dir_.filePath(QStringLiteral("store"))});
+        static const QRegularExpression listening(
+            QStringLiteral("Listening for client connections on 127\\.0\\.0\\.1:(\\d+)"));
+        QByteArray output;
+        QDeadlineTimer deadline(10000);
+        while (!deadline.hasExpired() && process_.state() != QProcess::NotRunning) {
+            process_.waitForReadyRead(100);
+            output += process_.readAll();
+            if (output.contains("Server is ready")) {
+                break;
+            }
+        }
+        log_ += output;
+        const auto match = listening.match(QString::fromUtf8(output));
+        if (!output.contains("Server is ready") || !match.hasMatch()) {
+            process_.kill();
+            process_.waitForFinished(5000);
+            return false;
+        }
+        port_ = match.captured(1).toUShort();
+        return true;
+    }
+
+    QString binary_;
+    QTemporaryDir dir_;
+    QProcess process_;
+    QByteArray log_;
+    quint16 port_ = 0;
+    bool paused_ = false;
+};
