@@ -53,6 +53,17 @@ FleetResult<std::unique_ptr<FleetSubscription>> FleetSubscription::open(
     if (s == NATS_OK) {
         s = natsSubscription_SetOnCompleteCB(raw, &State::onComplete, state.get());
     }
+    if (s == NATS_OK && native->connected()) {
+        // One round trip, so that the server knows the subscription when open() returns: a command
+        // sent right after must not find nobody listening. (While disconnected, libnats subscribes
+        // again on reconnect.)
+        const natsStatus flushed =
+            natsConnection_FlushTimeout(native->connection.get(), native->requestTimeoutMs);
+        if (flushed != NATS_OK) {
+            qWarning("fleet: subscription %s not confirmed by the server yet (%s)", qUtf8Printable(subject),
+                     natsStatus_GetText(flushed));
+        }
+    }
     if (s != NATS_OK) {
         if (raw != nullptr) {
             // Subscribed but without a completion callback: close it and let libnats finish
