@@ -399,6 +399,11 @@ FleetResult<JetStreamAck> FleetConnection::jetStreamPublish(const FleetMessage& 
     jsErrCode code = static_cast<jsErrCode>(0);
     s = js_PublishMsg(&rawAck, native_->jetStream.get(), msg.get(), &options, &code);
     nats::PubAckPtr ack(rawAck);
+    if (s == NATS_NO_RESPONDERS) {
+        // No stream takes the subject (a server that lost its store): make streams again on next use.
+        std::lock_guard lock(cacheMutex_);
+        streams_.clear();
+    }
     if (s != NATS_OK) {
         return toError(s, code, what, true);
     }
@@ -422,6 +427,41 @@ FleetResult<StoredMessage> FleetConnection::lastStreamMessage(const QString& str
     }
     return StoredMessage{nats::copyMessage(msg.get()), natsMsg_GetSequence(msg.get()),
                          natsMsg_GetTime(msg.get())};
+}
+
+FleetResult<StoredMessage> FleetConnection::streamMessage(const QString& stream, std::uint64_t sequence) {
+    const QString what = u"read " + stream + u" #" + QString::number(sequence);
+    if (FleetError down = unavailableUnlessConnected(what); !down.ok()) {
+        return down;
+    }
+    const QByteArray streamName = stream.toUtf8();
+    natsMsg* raw = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    const natsStatus s =
+        js_GetMsg(&raw, native_->jetStream.get(), streamName.constData(), sequence, nullptr, &code);
+    nats::MessagePtr msg(raw);
+    if (s != NATS_OK) {
+        return toError(s, code, what, false);
+    }
+    return StoredMessage{nats::copyMessage(msg.get()), natsMsg_GetSequence(msg.get()),
+                         natsMsg_GetTime(msg.get())};
+}
+
+FleetResult<StreamState> FleetConnection::streamState(const QString& stream) {
+    const QString what = u"stream " + stream;
+    if (FleetError down = unavailableUnlessConnected(what); !down.ok()) {
+        return down;
+    }
+    const QByteArray streamName = stream.toUtf8();
+    jsStreamInfo* raw = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    const natsStatus s =
+        js_GetStreamInfo(&raw, native_->jetStream.get(), streamName.constData(), nullptr, &code);
+    nats::StreamInfoPtr info(raw);
+    if (s != NATS_OK) {
+        return toError(s, code, what, false);
+    }
+    return StreamState{info->State.Msgs, info->State.FirstSeq, info->State.LastSeq};
 }
 
 void FleetConnection::shutdownLibrary() {

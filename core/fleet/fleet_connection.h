@@ -40,6 +40,13 @@ struct JetStreamExpect {
     bool noMessageOnSubject = false;        // the subject must be empty (a KV create)
 };
 
+// How much a stream holds.
+struct StreamState {
+    std::uint64_t messages = 0;
+    std::uint64_t firstSequence = 0;
+    std::uint64_t lastSequence = 0;
+};
+
 // A message read back from a stream.
 struct StoredMessage {
     FleetMessage message;
@@ -93,6 +100,9 @@ public:
     FleetResult<JetStreamAck> jetStreamPublish(const FleetMessage& message, const JetStreamExpect& expect);
     // The last message on `subject` in `stream`, or NotFound.
     FleetResult<StoredMessage> lastStreamMessage(const QString& stream, const QString& subject);
+    // The message at `sequence` in `stream`, or NotFound (deleted, expired, never written).
+    FleetResult<StoredMessage> streamMessage(const QString& stream, std::uint64_t sequence);
+    FleetResult<StreamState> streamState(const QString& stream);
 
     // Frees libnats' global threads and memory; call once at exit after every connection is gone.
     static void shutdownLibrary();

@@ -11,6 +11,12 @@ FleetError toError(natsStatus status, int code, const QString& what, bool wasWri
     if (code == JSStreamWrongLastSequenceErr) {
         return FleetError::make(Kind::Conflict, what + u": the revision moved on (wrong last sequence)");
     }
+    if (code == JSStreamNotFoundErr) {
+        return FleetError::make(Kind::NotFound, what + u": the stream does not exist");
+    }
+    if (code == JSNoMessageFoundErr) {
+        return FleetError::make(Kind::NotFound, what + u": no such message");
+    }
     switch (status) {
         case NATS_TIMEOUT:
             return FleetError::make(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDeadlineTimer>
+#include <QDir>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -45,9 +46,12 @@ public:
         }
         log_ += process_.readAll();
     }
-    // Same port, same store directory.
-    bool restart() {
+    // Same port; the same store directory, or (`keepStore` false) an empty one, as after a disk loss.
+    bool restart(bool keepStore = true) {
         stop();
+        if (!keepStore) {
+            QDir(dir_.filePath(QStringLiteral("store"))).removeRecursively();
+        }
         for (int attempt = 0; attempt < 20; ++attempt) {
             if (start(port_)) {
                 return true;
