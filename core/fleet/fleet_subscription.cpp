@@ -82,6 +82,11 @@ FleetSubscription::~FleetSubscription() {
     // Unsubscribing a subscription the closed connection already ended fails harmlessly; either
     // way libnats makes the completion callback.
     natsSubscription_Unsubscribe(state_->subscription.get());
+    if (native_->connected()) {
+        // As with subscribing: once this returns, the server routes nothing more here (a queue
+        // group's next message goes to another member, not to a closed subscription).
+        (void)natsConnection_FlushTimeout(native_->connection.get(), native_->requestTimeoutMs);
+    }
     std::unique_lock lock(state_->mutex);
     if (!state_->completeChanged.wait_for(lock, std::chrono::seconds(5),
                                           [this] { return state_->complete; })) {
