@@ -2,6 +2,7 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -60,9 +61,13 @@ public:
         }
         return false;
     }
-    void pause() {  // SIGSTOP: the server hangs, its sockets stay open
-        ::kill(static_cast<pid_t>(process_.processId()), SIGSTOP);
+    // SIGSTOP: the server hangs, its sockets stay open. Returns once every thread of it has
+    // stopped (the signal takes effect asynchronously), false if that did not happen in time.
+    bool pause() {
+        const qint64 pid = process_.processId();
+        ::kill(static_cast<pid_t>(pid), SIGSTOP);
         paused_ = true;
+        return QTest::qWaitFor([pid] { return allThreadsStopped(pid); }, 5000);
     }
     void resume() {
         ::kill(static_cast<pid_t>(process_.processId()), SIGCONT);
@@ -70,6 +75,24 @@ public:
     }
 
 private:
+    static bool allThreadsStopped(qint64 pid) {
+        const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
+        const QStringList threads = tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString& thread : threads) {
+            QFile stat(tasks.filePath(thread + QStringLiteral("/stat")));
+            if (!stat.open(QIODevice::ReadOnly)) {
+                return false;
+            }
+            // "pid (comm) S …": the state follows the last ')'.
+            const QByteArray line = stat.readAll();
+            const qsizetype close = line.lastIndexOf(')');
+            if (close < 0 || line.mid(close + 2, 1) != "T") {
+                return false;
+            }
+        }
+        return !threads.isEmpty();
+    }
+
     bool start(int port) {
         if (binary_.isEmpty() || !dir_.isValid()) {
             return false;

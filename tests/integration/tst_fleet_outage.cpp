@@ -102,6 +102,27 @@ private Q_SLOTS:
             WindowUpdateResult::Kind::Stored);
     }
 
+    void anInstanceStartedBeforeTheServerConnectsWhenItComesUp() {
+        NatsTestServer server;
+        QVERIFY2(server.running(), server.log().constData());
+        server.stop();
+        auto opened = FleetConnection::open(fleet_test::config(server, "out4", "i1"));
+        QVERIFY2(opened.ok(), qPrintable(opened.error().message));  // keeps trying in the background
+        auto connection = opened.value();
+        std::atomic<int> connected{0};
+        connection->addListener([&connected](ConnectionEvent event) {
+            connected += event == ConnectionEvent::Connected ? 1 : 0;
+        });
+        QVERIFY(!connection->isConnected());
+        NatsIdempotencyLedger ledger(connection);
+        QCOMPARE(ledger.claim("early", "h").kind, ClaimResult::Kind::Unavailable);
+
+        QVERIFY(server.restart());
+        QTRY_COMPARE_WITH_TIMEOUT(connected.load(), 1, 10000);
+        QVERIFY(connection->isConnected());
+        QCOMPARE(ledger.claim("early", "h").kind, ClaimResult::Kind::Claimed);  // the bucket is made now
+    }
+
     void aHungServerBoundsEveryCallAndReconciliationReleasesWhatMayHaveLanded() {
         NatsTestServer server;
         QVERIFY2(server.running(), server.log().constData());
@@ -112,7 +133,7 @@ private Q_SLOTS:
         NatsIdempotencyLedger ledger(connection);
         QCOMPARE(ledger.claim("warm", "h").kind, ClaimResult::Kind::Claimed);
 
-        server.pause();  // SIGSTOP: the socket stays open, nothing answers
+        QVERIFY(server.pause());  // SIGSTOP: the socket stays open, nothing answers
         QElapsedTimer elapsed;
         elapsed.start();
         const ClaimResult hung = ledger.claim("hung", "h");
