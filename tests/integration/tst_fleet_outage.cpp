@@ -123,6 +123,21 @@ private Q_SLOTS:
         QCOMPARE(ledger.claim("early", "h").kind, ClaimResult::Kind::Claimed);  // the bucket is made now
     }
 
+    void aListOfServersConnectsToOneThatAnswers() {
+        NatsTestServer gone;
+        QVERIFY2(gone.running(), gone.log().constData());
+        const QString deadUrl = gone.url();
+        gone.stop();
+        NatsTestServer live;
+        QVERIFY2(live.running(), live.log().constData());
+        FleetConfig config = fleet_test::config(live, "out5", "i1");
+        config.urls = {deadUrl, live.url()};
+        auto connection = fleet_test::open(config);
+        QVERIFY(connection && fleet_test::waitConnected(*connection));
+        NatsIdempotencyLedger ledger(connection);
+        QCOMPARE(ledger.claim("k", "h").kind, ClaimResult::Kind::Claimed);
+    }
+
     void aHungServerBoundsEveryCallAndReconciliationReleasesWhatMayHaveLanded() {
         NatsTestServer server;
         QVERIFY2(server.running(), server.log().constData());
