@@ -9,7 +9,7 @@ namespace tai::fleet {
 
 FleetError FleetConfig::validate() const {
     const auto invalid = [](QString message) {
-        return FleetError::make(FleetError::Kind::InvalidArgument, message);
+        return FleetError::make(FleetError::Kind::InvalidArgument, std::move(message));
     };
     if (urls.isEmpty()) {
         return invalid(QStringLiteral("fleet: no server URL given (nats://HOST:PORT)"));

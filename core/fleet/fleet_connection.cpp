@@ -76,10 +76,12 @@ FleetResult<std::shared_ptr<FleetConnection>> FleetConnection::open(FleetConfig 
     nats::OptionsPtr options(rawOptions);
 
     std::vector<QByteArray> urls;
+    urls.reserve(static_cast<std::size_t>(config.urls.size()));
     for (const QString& url : config.urls) {
         urls.push_back(url.toUtf8());
     }
     std::vector<const char*> urlPointers;
+    urlPointers.reserve(urls.size());
     for (const QByteArray& url : urls) {
         urlPointers.push_back(url.constData());
     }

@@ -5,6 +5,8 @@
 #include "fleet/nats_native.h"
 #include "fleet/nats_status.h"
 
+#include <array>
+
 namespace tai::fleet {
 
 using nats::toError;
@@ -22,16 +24,16 @@ FleetError FleetConnection::ensureStream(const StreamSpec& spec) {
     }
     const QByteArray name = spec.name.toUtf8();
     const QByteArray subjects = spec.subjects.toUtf8();
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     jsStreamInfo* rawInfo = nullptr;
     natsStatus s = js_GetStreamInfo(&rawInfo, native_->jetStream.get(), name.constData(), nullptr, &code);
     nats::StreamInfoPtr info(rawInfo);
     if (s == NATS_NOT_FOUND) {
-        const char* subjectList[] = {subjects.constData()};
+        std::array<const char*, 1> subjectList{subjects.constData()};
         jsStreamConfig config;
         jsStreamConfig_Init(&config);
         config.Name = name.constData();
-        config.Subjects = subjectList;
+        config.Subjects = subjectList.data();
         config.SubjectsLen = 1;
         config.Storage = js_FileStorage;
         config.MaxAge = std::chrono::duration_cast<std::chrono::nanoseconds>(spec.maxAge).count();
@@ -71,7 +73,7 @@ FleetResult<JetStreamAck> FleetConnection::jetStreamPublish(const FleetMessage& 
     options.ExpectLastSubjectSeq = expect.lastSubjectSequence;
     options.ExpectNoMessage = expect.noMessageOnSubject;
     jsPubAck* rawAck = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     s = js_PublishMsg(&rawAck, native_->jetStream.get(), msg.get(), &options, &code);
     nats::PubAckPtr ack(rawAck);
     if (s == NATS_NO_RESPONDERS) {
@@ -93,7 +95,7 @@ FleetResult<StoredMessage> FleetConnection::lastStreamMessage(const QString& str
     const QByteArray streamName = stream.toUtf8();
     const QByteArray subjectName = subject.toUtf8();
     natsMsg* raw = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     const natsStatus s = js_GetLastMsg(&raw, native_->jetStream.get(), streamName.constData(),
                                        subjectName.constData(), nullptr, &code);
     nats::MessagePtr msg(raw);
@@ -111,7 +113,7 @@ FleetResult<StoredMessage> FleetConnection::streamMessage(const QString& stream,
     }
     const QByteArray streamName = stream.toUtf8();
     natsMsg* raw = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     const natsStatus s =
         js_GetMsg(&raw, native_->jetStream.get(), streamName.constData(), sequence, nullptr, &code);
     nats::MessagePtr msg(raw);
@@ -129,7 +131,7 @@ FleetResult<StreamState> FleetConnection::streamState(const QString& stream) {
     }
     const QByteArray streamName = stream.toUtf8();
     jsStreamInfo* raw = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     const natsStatus s =
         js_GetStreamInfo(&raw, native_->jetStream.get(), streamName.constData(), nullptr, &code);
     nats::StreamInfoPtr info(raw);

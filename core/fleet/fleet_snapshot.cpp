@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <array>
 #include <cmath>
 
 namespace tai::fleet {
@@ -137,7 +138,7 @@ private:
 
 FleetResult<QByteArray> encodeFleetSnapshot(const FleetSnapshot& snapshot, QStringList* leftOut) {
     // Drop the least essential sections first: rollouts (the controller's own view has them), then alerts.
-    const bool steps[][2] = {{true, true}, {false, true}, {false, false}};
+    const std::array<std::array<bool, 2>, 3> steps{{{true, true}, {false, true}, {false, false}}};
     for (const auto& step : steps) {
         QByteArray bytes =
             QJsonDocument(encodeBody(snapshot, step[0], step[1])).toJson(QJsonDocument::Compact);
@@ -198,7 +199,7 @@ FleetResult<FleetSnapshot> decodeFleetSnapshot(const QByteArray& bytes) {
     s.policyVersion = read.text(o, u"policy", QStringLiteral("snapshot"));
     s.tokenFill = std::clamp(o.value(u"token_fill").toDouble(), 0.0, 1.0);
     int i = 0;
-    for (const QJsonValue& v : read.array(o, u"breakers")) {
+    for (const QJsonValue v : read.array(o, u"breakers")) {
         const QString where = u"breakers[" + QString::number(i++) + u']';
         const QJsonObject b = v.toObject();
         FleetSnapshot::Breaker breaker{read.text(b, u"name", where), read.text(b, u"state", where),
@@ -209,7 +210,7 @@ FleetResult<FleetSnapshot> decodeFleetSnapshot(const QByteArray& bytes) {
         s.breakers.push_back(std::move(breaker));
     }
     i = 0;
-    for (const QJsonValue& v : read.array(o, u"queues")) {
+    for (const QJsonValue v : read.array(o, u"queues")) {
         const QString where = u"queues[" + QString::number(i++) + u']';
         const QJsonObject q = v.toObject();
         s.queues.push_back({read.text(q, u"name", where), read.integer(q, u"depth", where),
@@ -235,7 +236,7 @@ FleetResult<FleetSnapshot> decodeFleetSnapshot(const QByteArray& bytes) {
         (!buckets.isArray() || buckets.toArray().size() > SparseLatencyHistogram::bucketCount())) {
         return bad(QStringLiteral("latency.buckets: a list of [index, count] pairs"));
     }
-    for (const QJsonValue& pair : buckets.toArray()) {
+    for (const QJsonValue pair : buckets.toArray()) {
         const QJsonArray p = pair.toArray();
         const double index = p.size() == 2 ? p.at(0).toDouble(-1) : -1;
         const double count = p.size() == 2 ? p.at(1).toDouble(-1) : -1;
@@ -247,16 +248,16 @@ FleetResult<FleetSnapshot> decodeFleetSnapshot(const QByteArray& bytes) {
     }
     s.latency.setMax(static_cast<std::uint64_t>(read.integer(latency, u"max", QStringLiteral("latency"))));
     i = 0;
-    for (const QJsonValue& v : read.array(o, u"alerts")) {
+    for (const QJsonValue v : read.array(o, u"alerts")) {
         const QString where = u"alerts[" + QString::number(i++) + u']';
         const QJsonObject a = v.toObject();
         s.alerts.push_back({read.text(a, u"rule", where), read.text(a, u"subject", where),
                             read.text(a, u"severity", where), read.text(a, u"state", where)});
     }
-    for (const QJsonValue& v : read.array(o, u"rollouts")) {
+    for (const QJsonValue v : read.array(o, u"rollouts")) {
         s.rollouts.push_back(v.toObject());
     }
-    for (const QJsonValue& v : read.array(o, u"truncated")) {
+    for (const QJsonValue v : read.array(o, u"truncated")) {
         s.truncated << v.toString().left(kMaxText);
     }
     if (!error.isEmpty()) {
