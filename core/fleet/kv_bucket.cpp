@@ -51,7 +51,7 @@ FleetResult<std::shared_ptr<KvBucket>> KvBucket::openOrCreate(std::shared_ptr<na
     const std::int64_t ttl = toNanoseconds(spec.ttl);
 
     jsStreamInfo* rawInfo = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     natsStatus s = js_GetStreamInfo(&rawInfo, native->jetStream.get(), stream.constData(), nullptr, &code);
     nats::StreamInfoPtr info(rawInfo);
     kvStore* rawStore = nullptr;
@@ -176,7 +176,7 @@ FleetResult<std::uint64_t> KvBucket::write(const QString& key, const QByteArray&
     options.ExpectLastSubjectSeq = lastRevision;
     options.ExpectNoMessage = expectEmpty;
     jsPubAck* rawAck = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
+    auto code = static_cast<jsErrCode>(0);
     if (s == NATS_OK) {
         s = js_PublishMsg(&rawAck, native_->jetStream.get(), message.get(), &options, &code);
     }
@@ -190,7 +190,8 @@ FleetResult<std::uint64_t> KvBucket::write(const QString& key, const QByteArray&
     return ack->Sequence;
 }
 
-FleetResult<std::uint64_t> KvBucket::create(const QString& key, const QByteArray& value) {
+FleetResult<std::uint64_t> KvBucket::create(const QString& key, const QByteArray& value,
+                                            std::optional<KvEntry>* existing) {
     const QString what = u"create " + spec_.name + u'/' + key;
     auto first = write(key, value, 0, true, false, what);
     if (first.ok() || first.error().kind != FleetError::Kind::Conflict) {
@@ -205,6 +206,9 @@ FleetResult<std::uint64_t> KvBucket::create(const QString& key, const QByteArray
         return write(key, value, 0, true, false, what);  // it expired in between
     }
     if (latest.value()->isLive()) {
+        if (existing != nullptr) {
+            *existing = latest.value();
+        }
         return first.error();
     }
     return write(key, value, latest.value()->revision, false, false, what);

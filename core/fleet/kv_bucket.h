@@ -37,8 +37,10 @@ public:
 
     // The latest entry for `key`, delete markers included; nullopt when the key has none.
     FleetResult<std::optional<KvEntry>> get(const QString& key);
-    // Writes only when `key` has no live value (none, deleted or expired). Conflict otherwise.
-    FleetResult<std::uint64_t> create(const QString& key, const QByteArray& value);
+    // Writes only when `key` has no live value (none, deleted or expired). Conflict otherwise,
+    // and then `existing` (if given) receives the live entry read after the failed write.
+    FleetResult<std::uint64_t> create(const QString& key, const QByteArray& value,
+                                      std::optional<KvEntry>* existing = nullptr);
     // Writes only when `key`'s latest revision is `revision`.
     FleetResult<std::uint64_t> update(const QString& key, const QByteArray& value, std::uint64_t revision);
     FleetResult<std::uint64_t> put(const QString& key, const QByteArray& value);

@@ -81,9 +81,13 @@ FleetResult<std::optional<LedgerEntry>> NatsIdempotencyLedger::read(KvBucket& bu
     if (!got.value() || !got.value()->isLive()) {
         return std::optional<LedgerEntry>{};
     }
-    auto entry = decodeLedgerEntry(got.value()->value, got.value()->revision);
+    return decodeStored(*got.value());
+}
+
+FleetResult<std::optional<LedgerEntry>> NatsIdempotencyLedger::decodeStored(const KvEntry& stored) {
+    auto entry = decodeLedgerEntry(stored.value, stored.revision);
     if (!entry.ok()) {
-        return FleetError::make(Kind::BadData, storageKey + u": " + entry.error().message);
+        return FleetError::make(Kind::BadData, stored.key + u": " + entry.error().message);
     }
     return std::optional<LedgerEntry>(std::move(entry).value());
 }
@@ -114,7 +118,8 @@ ClaimResult NatsIdempotencyLedger::claim(const QString& key, const QByteArray& b
 
     FleetError last;
     for (int attempt = 0; attempt < std::max(1, options_.attempts); ++attempt) {
-        auto created = store.create(storageKey, value);
+        std::optional<KvEntry> found;
+        auto created = store.create(storageKey, value, &found);
         if (created.ok()) {
             ClaimResult result;
             result.kind = ClaimResult::Kind::Claimed;
@@ -126,8 +131,9 @@ ClaimResult NatsIdempotencyLedger::claim(const QString& key, const QByteArray& b
         if (!retryable(last)) {
             return unavailable(last);
         }
-        // Exists, or our write timed out and may have landed: read before deciding.
-        auto current = read(store, storageKey);
+        // Exists (read right after the failed create), or our write timed out and may have
+        // landed: read before deciding.
+        auto current = found ? decodeStored(*found) : read(store, storageKey);
         if (!current.ok()) {
             return unavailable(FleetError::make(
                 last.kind == Kind::Uncertain ? Kind::Uncertain : current.error().kind,

@@ -41,6 +41,7 @@ private:
     FleetResult<std::shared_ptr<KvBucket>> bucket() const;
     // The live entry under `storageKey`, nullopt when there is none.
     FleetResult<std::optional<LedgerEntry>> read(KvBucket& bucket, const QString& storageKey) const;
+    static FleetResult<std::optional<LedgerEntry>> decodeStored(const KvEntry& stored);
     std::int64_t now() const;
 
     std::shared_ptr<FleetConnection> connection_;
