@@ -334,6 +334,7 @@ void HttpConnection::answerUnanswered() {
         if (!slot.answered) {
             slot.response = httpErrorResponse(503, "server: stopping before it answered");
             slot.answered = true;
+            heldBytes_ += slot.response.body.size();
         }
     }
 }

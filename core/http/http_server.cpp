@@ -90,8 +90,7 @@ bool HttpServer::listen(const QString& address, quint16 port, QString* error) {
     address_ = QString::fromLatin1(host);
     listenFd_ = fd;
 
-    const int threads = std::max(1, context_->options.ioThreads);
-    for (int i = 0; i < threads; ++i) {
+    for (int i = 0; i < context_->options.ioThreads; ++i) {
         auto loop = std::make_unique<HttpIoLoop>(*context_, listenFd_);
         if (!loop->start(i, error)) {
             stop();

@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -15,8 +16,20 @@ namespace tai {
 struct HttpServerContext {
     HttpServerContext(HttpHandler h, const HttpServerOptions& o)
         : handler(std::move(h)),
-          options(o),
-          limits{o.maxRequestLineBytes, o.maxHeaderBytes, o.maxBodyBytes} {}
+          options(sane(o)),
+          limits{options.maxRequestLineBytes, options.maxHeaderBytes, options.maxBodyBytes} {}
+
+    // A cap of zero would never read a request; a negative size would refuse every byte.
+    static HttpServerOptions sane(HttpServerOptions o) {
+        o.ioThreads = std::max(1, o.ioThreads);
+        o.maxPendingRequests = std::max(1, o.maxPendingRequests);
+        o.maxConnections = std::max(1, o.maxConnections);
+        o.maxUnsentBytes = std::max<qsizetype>(0, o.maxUnsentBytes);
+        o.maxRequestLineBytes = std::max<qsizetype>(1, o.maxRequestLineBytes);
+        o.maxHeaderBytes = std::max<qsizetype>(0, o.maxHeaderBytes);
+        o.maxBodyBytes = std::max<qsizetype>(0, o.maxBodyBytes);
+        return o;
+    }
 
     void recordServerError(int status, const QByteArray& body) {
         const QString text = QString::number(status) + QLatin1Char(' ') + QString::fromUtf8(body.left(200));
