@@ -23,6 +23,7 @@ constexpr std::uint64_t kListenTag = ~std::uint64_t(0);
 constexpr std::uint64_t kWakeTag = ~std::uint64_t(0) - 1;
 constexpr std::size_t kReadBufferBytes = 16 * 1024;  // also bounds what a paused connection keeps
 constexpr int kAcceptsPerWake = 64;
+constexpr int kExpiriesPerPass = 16;
 constexpr qint64 kTrimAfterBytes = 4 * 1024 * 1024;
 
 std::uint64_t tagOf(HttpConnectionKey key) {
@@ -213,10 +214,10 @@ void HttpIoLoop::addConnection(int fd, QByteArray peer) {
         return;
     }
     deadlines(HttpDeadline::Idle)
-        .append(connection->hook(HttpDeadline::Idle), now_ + context_.options.idleTimeout);
-    if (stopping_) {
-        settle(connection, connection->beginStop());
-    }
+        .append(connection->hook(HttpDeadline::Idle), now() + context_.options.idleTimeout);
+    // The request usually came with the handshake: read it now rather than one epoll_wait later
+    // (a client that has sent nothing yet costs one recv() that finds nothing).
+    settle(connection, connection->service());
 }
 
 HttpConnection* HttpIoLoop::find(std::uint64_t tag) const {
@@ -257,12 +258,17 @@ void HttpIoLoop::drainReplies() {
 }
 
 void HttpIoLoop::expireDeadlines() {
+    // A bounded number per pass: 1 500 slowloris connections opened together expire together,
+    // and the connections with work to do must not wait behind all of them. The rest are
+    // already due, so the next epoll_wait does not sleep.
+    int budget = kExpiriesPerPass;
     for (std::size_t kind = 0; kind < deadlines_.size(); ++kind) {
         HttpDeadlineList& list = deadlines_[kind];
         while (HttpDeadlineHook* front = list.front()) {
-            if (front->at > now_) {
+            if (front->at > now_ || budget == 0) {
                 break;
             }
+            --budget;
             list.remove(*front);
             HttpConnection* connection = front->connection;
             settle(connection, connection->expire(static_cast<HttpDeadline>(kind)));

@@ -45,7 +45,9 @@ public:
 
     // The loop's thread only: for its connections and its reply queue.
     HttpServerContext& context() const { return context_; }
-    Clock::time_point now() const { return now_; }
+    // The time a deadline is armed from: read afresh, since one pass over many events can take a
+    // while and a deadline must never start before its first byte was read.
+    static Clock::time_point now() { return Clock::now(); }
     QByteArrayView date() { return date_.now(); }
     std::span<char> readBuffer() { return readBuffer_; }
     HttpDeadlineList& deadlines(HttpDeadline kind) { return deadlines_[static_cast<std::size_t>(kind)]; }
