@@ -144,6 +144,17 @@ class TestHttpLimits : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         server_.setProcessChannelMode(QProcess::MergedChannels);
+#if defined(__SANITIZE_ADDRESS__)
+        // AddressSanitizer keeps freed memory in a quarantine (256 MB by default) to catch use
+        // after free; that would count as the server's RSS here. A small quarantine keeps the
+        // check about what the server itself holds.
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        const QString asan = environment.value(QStringLiteral("ASAN_OPTIONS"));
+        environment.insert(QStringLiteral("ASAN_OPTIONS"),
+                           (asan.isEmpty() ? QString() : asan + QLatin1Char(':')) +
+                               QStringLiteral("quarantine_size_mb=4:thread_local_quarantine_size_kb=256"));
+        server_.setProcessEnvironment(environment);
+#endif
         server_.start(serverProgram(), serverArguments());
         QVERIFY2(server_.waitForStarted(10'000), qPrintable(server_.errorString()));
         const Clock::time_point started = Clock::now();
@@ -249,15 +260,21 @@ private Q_SLOTS:
             address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
             QVERIFY(::connect(s.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
             ::fcntl(s.fd, F_SETFL, ::fcntl(s.fd, F_GETFL) | O_NONBLOCK);
+            s.started = Clock::now();  // before the first byte leaves: the server's clock starts later
             QCOMPARE(::send(s.fd, start.constData(), start.size(), MSG_NOSIGNAL), ssize_t(start.size()));
-            s.started = Clock::now();
         }
+        // The first probe queues behind 1 500 connections in the accept backlog; it is timed
+        // apart: the claim is about /healthz while they are held open, not about the connect storm.
+        const Clock::time_point behindBacklog = Clock::now();
+        QCOMPARE(get("/healthz"), 200);
+        const qint64 firstProbeMs = msSince(behindBacklog);
         RssSampler rss(pid_);
         const double cpuBefore = cpuSeconds(pid_);
         const Clock::time_point began = Clock::now();
         Clock::time_point nextDrip = began + 1s;
         Clock::time_point nextProbe = began;
         qint64 worstProbeMs = 0;
+        qint64 worstProbeAtMs = 0;
         int probes = 0;
         int open = kSlowloris;
         std::vector<pollfd> polls(kSlowloris);
@@ -269,7 +286,10 @@ private Q_SLOTS:
                 QVERIFY(probe.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
                 const auto answer = probe.read(5000);
                 QVERIFY2(answer && answer->status == 200, "/healthz did not answer under slowloris");
-                worstProbeMs = std::max(worstProbeMs, msSince(sent));
+                if (msSince(sent) > worstProbeMs) {
+                    worstProbeMs = msSince(sent);
+                    worstProbeAtMs = msSince(began);
+                }
                 ++probes;
                 nextProbe = Clock::now() + 100ms;
             }
@@ -321,10 +341,11 @@ private Q_SLOTS:
             }
         }
         qInfo(
-            "%d slowloris connections: %d answered 408, closed after %lld..%lld ms; %d probes of /healthz, "
-            "the slowest %lld ms; server CPU %.2f s in %.1f s; RSS peak %lld KiB (start %lld)",
-            kSlowloris, answered408, earliest, latest, probes, worstProbeMs, cpu, elapsedMs / 1000.0, peak,
-            startRss_);
+            "%d slowloris connections: %d answered 408, closed after %lld..%lld ms; /healthz behind their "
+            "accept %lld ms, then %d probes, the slowest %lld ms (%lld ms in); server CPU %.2f s in %.1f s; "
+            "RSS peak %lld KiB (start %lld)",
+            kSlowloris, answered408, earliest, latest, firstProbeMs, probes, worstProbeMs, worstProbeAtMs,
+            cpu, elapsedMs / 1000.0, peak, startRss_);
         QCOMPARE(open, 0);
         QCOMPARE(answered408, kSlowloris);
         QVERIFY2(earliest >= 10'000 && latest <= 12'500, "closed outside their 10 s header deadline");
