@@ -17,8 +17,8 @@ namespace tai {
 namespace {
 
 constexpr int kReadsPerService = 8;  // then the loop serves the others before coming back
-constexpr std::size_t kKeptOutputCapacity = 16 * 1024;
-constexpr qint64 kLingerDiscardBytes = 4 * 1024 * 1024;
+constexpr std::size_t kKeptOutputCapacity = std::size_t{16} * 1024;
+constexpr qint64 kLingerDiscardBytes = qint64{4} * 1024 * 1024;
 
 QByteArray seconds(std::chrono::milliseconds timeout) {
     return QByteArray::number(static_cast<double>(timeout.count()) / 1000.0) + " s";

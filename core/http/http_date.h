@@ -2,6 +2,7 @@
 
 #include <QByteArrayView>
 
+#include <array>
 #include <ctime>
 
 namespace tai {
@@ -16,7 +17,7 @@ public:
 
 private:
     std::time_t second_ = -1;
-    char text_[32] = {};
+    std::array<char, 32> text_{};
     int size_ = 0;
 };
 

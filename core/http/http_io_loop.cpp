@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -21,25 +22,26 @@ namespace {
 
 constexpr std::uint64_t kListenTag = ~std::uint64_t(0);
 constexpr std::uint64_t kWakeTag = ~std::uint64_t(0) - 1;
-constexpr std::size_t kReadBufferBytes = 16 * 1024;  // also bounds what a paused connection keeps
+constexpr std::size_t kReadBufferBytes =
+    std::size_t{16} * 1024;  // also bounds what a paused connection keeps
 constexpr int kAcceptsPerWake = 64;
 constexpr int kExpiriesPerPass = 16;
-constexpr qint64 kTrimAfterBytes = 4 * 1024 * 1024;
+constexpr qint64 kTrimAfterBytes = qint64{4} * 1024 * 1024;
 
 std::uint64_t tagOf(HttpConnectionKey key) {
     return (std::uint64_t(key.generation) << 32) | key.index;
 }
 
 QByteArray peerText(const sockaddr_storage& address) {
-    char text[INET6_ADDRSTRLEN] = {};
+    std::array<char, INET6_ADDRSTRLEN> text{};
     if (address.ss_family == AF_INET6) {
         const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
-        inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
-        return '[' + QByteArray(text) + "]:" + QByteArray::number(ntohs(v6.sin6_port));
+        inet_ntop(AF_INET6, &v6.sin6_addr, text.data(), text.size());
+        return '[' + QByteArray(text.data()) + "]:" + QByteArray::number(ntohs(v6.sin6_port));
     }
     const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
-    inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
-    return QByteArray(text) + ':' + QByteArray::number(ntohs(v4.sin_port));
+    inet_ntop(AF_INET, &v4.sin_addr, text.data(), text.size());
+    return QByteArray(text.data()) + ':' + QByteArray::number(ntohs(v4.sin_port));
 }
 
 }  // namespace
@@ -65,8 +67,7 @@ std::int64_t HttpIoLoop::secondOf(Clock::time_point t) {
 bool HttpIoLoop::start(int index, QString* error) {
     epollFd_ = ::epoll_create1(EPOLL_CLOEXEC);
     if (epollFd_ < 0 || !queue_->valid()) {
-        *error = QStringLiteral("cannot create the I/O loop: %1")
-                     .arg(QString::fromLocal8Bit(std::strerror(errno)));
+        *error = QStringLiteral("cannot create the I/O loop: %1").arg(qt_error_string(errno));
         return false;
     }
     reserveFd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -78,8 +79,7 @@ bool HttpIoLoop::start(int index, QString* error) {
     wake.data.u64 = kWakeTag;
     if (::epoll_ctl(epollFd_, EPOLL_CTL_ADD, listenFd_, &listen) != 0 ||
         ::epoll_ctl(epollFd_, EPOLL_CTL_ADD, queue_->wakeFd(), &wake) != 0) {
-        *error = QStringLiteral("cannot watch the listening socket: %1")
-                     .arg(QString::fromLocal8Bit(std::strerror(errno)));
+        *error = QStringLiteral("cannot watch the listening socket: %1").arg(qt_error_string(errno));
         return false;
     }
     readBuffer_.resize(kReadBufferBytes);

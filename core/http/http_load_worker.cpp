@@ -15,7 +15,7 @@ namespace tai {
 namespace {
 
 std::string toStd(QByteArrayView bytes) {
-    return std::string(bytes.data(), static_cast<std::size_t>(bytes.size()));
+    return {bytes.data(), static_cast<std::size_t>(bytes.size())};
 }
 
 }  // namespace
@@ -26,7 +26,7 @@ HttpLoadWorker::HttpLoadWorker(const HttpLoadClient::Options& options, int conne
       options_(options),
       sequence_(sequence),
       connections_(static_cast<std::size_t>(std::max(0, connections))),
-      buffer_(64 * 1024) {
+      buffer_(std::size_t{64} * 1024) {
     epollFd_ = ::epoll_create1(EPOLL_CLOEXEC);
     const QByteArray host =
         options.address == u"localhost" ? QByteArray("127.0.0.1") : options.address.toLatin1();
@@ -87,7 +87,7 @@ void HttpLoadWorker::run(Clock::time_point countFrom, Clock::time_point end) {
                 socklen_t length = sizeof socketError;
                 ::getsockopt(connection.fd, SOL_SOCKET, SO_ERROR, &socketError, &length);
                 if (socketError != 0) {
-                    error = QString::fromLocal8Bit(std::strerror(socketError));
+                    error = qt_error_string(socketError);
                     reopen(connection, true);
                     continue;
                 }
@@ -110,7 +110,7 @@ void HttpLoadWorker::run(Clock::time_point countFrom, Clock::time_point end) {
 bool HttpLoadWorker::open(Connection& connection) {
     const int fd = ::socket(address_.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        error = QString::fromLocal8Bit(std::strerror(errno));
+        error = qt_error_string(errno);
         ++connectionErrors;
         return false;
     }
@@ -121,7 +121,7 @@ bool HttpLoadWorker::open(Connection& connection) {
     connection.wantsWrite = false;
     const int result = ::connect(fd, reinterpret_cast<const sockaddr*>(&address_), addressLength_);
     if (result != 0 && errno != EINPROGRESS) {
-        error = QString::fromLocal8Bit(std::strerror(errno));
+        error = qt_error_string(errno);
         closeSocket(connection);
         ++connectionErrors;
         return false;

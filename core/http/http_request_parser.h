@@ -15,9 +15,9 @@ namespace tai {
 class HttpRequestParser {
 public:
     struct Limits {
-        qsizetype requestLineBytes = 8 * 1024;  // the request target, path and query
-        qsizetype headerBytes = 32 * 1024;      // all header lines, trailers included
-        qsizetype bodyBytes = 64 * 1024;
+        qsizetype requestLineBytes = qsizetype{8} * 1024;  // the request target, path and query
+        qsizetype headerBytes = qsizetype{32} * 1024;      // all header lines, trailers included
+        qsizetype bodyBytes = qsizetype{64} * 1024;
     };
 
     // What the connection hears from the parser, in order, on the thread that feeds it.

@@ -2,6 +2,7 @@
 
 #include "http/http_status.h"
 
+#include <array>
 #include <charconv>
 
 namespace tai {
@@ -9,9 +10,9 @@ namespace tai {
 namespace {
 
 void appendNumber(std::string& out, std::uint64_t value) {
-    char digits[24];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-    out.append(digits, end);
+    std::array<char, 24> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), value).ptr;
+    out.append(digits.data(), end);
 }
 
 void append(std::string& out, QByteArrayView bytes) {

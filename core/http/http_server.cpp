@@ -17,7 +17,7 @@ namespace tai {
 namespace {
 
 QString systemError() {
-    return QString::fromLocal8Bit(std::strerror(errno));
+    return qt_error_string(errno);
 }
 
 }  // namespace

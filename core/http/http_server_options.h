@@ -14,9 +14,9 @@ struct HttpServerOptions {
 
     // Limits applied while reading, before anything is buffered. Beyond one, the request is
     // answered with its status and the connection closed.
-    qsizetype maxRequestLineBytes = 8 * 1024;  // the request target, query included: 414
-    qsizetype maxHeaderBytes = 32 * 1024;      // every header line together: 431
-    qsizetype maxBodyBytes = 64 * 1024;        // on Content-Length at once, or while chunked: 413
+    qsizetype maxRequestLineBytes = qsizetype{8} * 1024;  // the request target, query included: 414
+    qsizetype maxHeaderBytes = qsizetype{32} * 1024;      // every header line together: 431
+    qsizetype maxBodyBytes = qsizetype{64} * 1024;        // on Content-Length at once, or while chunked: 413
 
     // Deadlines. A request's clock starts at its first byte: headers within headerTimeout,
     // all of it within requestTimeout, else 408 and close (slowloris). A connection owed no
@@ -33,7 +33,7 @@ struct HttpServerOptions {
     // Back-pressure: a connection with this many requests unanswered, or this many answer
     // bytes its client has not read, is not read from until that drains.
     int maxPendingRequests = 32;
-    qsizetype maxUnsentBytes = 256 * 1024;
+    qsizetype maxUnsentBytes = qsizetype{256} * 1024;
 
     // Connections beyond this are closed as soon as they are accepted.
     int maxConnections = 10'000;

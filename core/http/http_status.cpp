@@ -11,7 +11,7 @@ QByteArrayView httpReasonPhrase(int status) {
     if (text == nullptr || text[0] == '<') {  // "<unknown>"
         return "Status";
     }
-    return QByteArrayView(text, static_cast<qsizetype>(std::strlen(text)));
+    return {text, static_cast<qsizetype>(std::strlen(text))};
 }
 
 HttpResponse httpErrorResponse(int status, QByteArrayView message) {
