@@ -63,7 +63,7 @@ public:
 
     // Stops accepting and reading, waits up to Options::stopTimeout for answers still owed,
     // answers 503 for the rest, closes every connection and joins the I/O threads. Idempotent.
-    // Answers given afterwards are dropped.
+    // Answers given afterwards are dropped. Not from a handler: it joins the thread it runs on.
     void stop();
 
     // Any thread, any time.
