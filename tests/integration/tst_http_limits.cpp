@@ -7,6 +7,7 @@
 
 #include "http/http_server.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,6 +41,7 @@ const QByteArray kPayment =
 constexpr qint64 kRssSlackKiB = 50 * 1024;
 constexpr qint64 kHugeBytes = 300LL * 1024 * 1024;
 constexpr int kSlowloris = 1500;
+constexpr qint64 kHealthzWithinMs = 50;
 
 using Clock = std::chrono::steady_clock;
 
@@ -66,6 +68,39 @@ double cpuSeconds(qint64 pid) {
     const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');  // after "(comm)"
     return static_cast<double>(fields.value(11).toLongLong() + fields.value(12).toLongLong()) /
            static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Milliseconds a thread has spent runnable but waiting for a CPU (the second field of
+// /proc/.../schedstat): time the kernel, not the program, spent. 0 when it cannot be read.
+double runQueueWaitMs(const QString& schedstat) {
+    QFile file(schedstat);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return 0;
+    }
+    return static_cast<double>(file.readAll().split(' ').value(1).toLongLong()) / 1e6;
+}
+
+// The schedstat files of the server's I/O threads (HttpServer names them tai-http-N).
+QStringList ioThreadSchedstats(qint64 pid) {
+    QStringList found;
+    const QString tasks = QStringLiteral("/proc/%1/task").arg(pid);
+    for (const QString& tid : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks + QLatin1Char('/') + tid + QStringLiteral("/comm"));
+        if (comm.open(QIODevice::ReadOnly) && comm.readAll().startsWith("tai-http")) {
+            found << tasks + QLatin1Char('/') + tid + QStringLiteral("/schedstat");
+        }
+    }
+    return found;
+}
+
+// How long the server's I/O thread and this thread waited for a CPU, in all: a probe's wait
+// that the server could do nothing about. (With several I/O threads, the one that waited most.)
+double cpuQueueMs(const QStringList& ioThreads) {
+    double io = 0;
+    for (const QString& thread : ioThreads) {
+        io = std::max(io, runQueueWaitMs(thread));
+    }
+    return io + runQueueWaitMs(QStringLiteral("/proc/self/task/%1/schedstat").arg(gettid()));
 }
 
 // The highest RSS of the server, read every 20 ms on a thread of its own. The thread starts
@@ -288,23 +323,34 @@ private Q_SLOTS:
         Clock::time_point nextDrip = began + 100ms;
         std::size_t dripTick = 0;
         Clock::time_point nextProbe = began;
+        // Two shared cores are not always free: a probe's time waiting for a CPU (the server's
+        // I/O thread's, or this thread's) is measured and taken out of what the server is held to.
+        const QStringList ioThreads = ioThreadSchedstats(pid_);
+        QVERIFY2(!ioThreads.isEmpty(), "no tai-http I/O thread in the server");
         qint64 worstProbeMs = 0;
         qint64 worstProbeAtMs = 0;
+        double worstProbeQueuedMs = 0;
+        double worstServerMs = 0;
         int probes = 0;
         int open = kSlowloris;
         std::vector<pollfd> polls(kSlowloris);
         while (open > 0 && msSince(began) < 20'000) {
             const Clock::time_point now = Clock::now();
             if (now >= nextProbe) {
+                const double queuedBefore = cpuQueueMs(ioThreads);
                 const Clock::time_point sent = Clock::now();
                 HttpTestClient probe(port_);
                 QVERIFY(probe.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
                 const auto answer = probe.read(5000);
                 QVERIFY2(answer && answer->status == 200, "/healthz did not answer under slowloris");
-                if (msSince(sent) > worstProbeMs) {
-                    worstProbeMs = msSince(sent);
+                const qint64 tookMs = msSince(sent);
+                const double queuedMs = cpuQueueMs(ioThreads) - queuedBefore;
+                if (tookMs > worstProbeMs) {
+                    worstProbeMs = tookMs;
                     worstProbeAtMs = msSince(began);
+                    worstProbeQueuedMs = queuedMs;
                 }
+                worstServerMs = std::max(worstServerMs, static_cast<double>(tookMs) - queuedMs);
                 ++probes;
                 nextProbe = Clock::now() + 100ms;
             }
@@ -360,15 +406,16 @@ private Q_SLOTS:
         }
         qInfo(
             "%d slowloris connections: %d answered 408, closed after %lld..%lld ms; /healthz behind their "
-            "accept %lld ms, then %d probes, the slowest %lld ms (%lld ms in); server CPU %.2f s in %.1f s; "
-            "RSS peak %lld KiB (start %lld)",
+            "accept %lld ms, then %d probes, the slowest %lld ms (%lld ms in, %.1f ms of it waiting for a "
+            "CPU), the slowest less its CPU wait %.1f ms; server CPU %.2f s in %.1f s; RSS peak %lld KiB "
+            "(start %lld)",
             kSlowloris, answered408, earliest, latest, firstProbeMs, probes, worstProbeMs, worstProbeAtMs,
-            cpu, elapsedMs / 1000.0, peak, startRss_);
+            worstProbeQueuedMs, worstServerMs, cpu, elapsedMs / 1000.0, peak, startRss_);
         QCOMPARE(open, 0);
         QCOMPARE(answered408, kSlowloris);
         QVERIFY2(earliest >= 10'000 && latest <= 12'500, "closed outside their 10 s header deadline");
         QVERIFY(probes >= 50);
-        QVERIFY2(worstProbeMs <= 50, qPrintable(QString::number(worstProbeMs)));
+        QVERIFY2(worstServerMs <= kHealthzWithinMs, qPrintable(QString::number(worstServerMs)));
         QVERIFY2(cpu <= 0.25 * elapsedMs / 1000.0, "the server spun while slowloris connections waited");
         QVERIFY2(peak - startRss_ <= kRssSlackKiB, qPrintable(QString::number(peak - startRss_)));
     }
