@@ -96,6 +96,19 @@ public:
         return reader_.takeFirst();
     }
 
+    // True once `count` interim (1xx) answers have arrived within `timeoutMs`.
+    bool waitInterim(int count, int timeoutMs = 5000) {
+        const Clock::time_point end = Clock::now() + std::chrono::milliseconds(timeoutMs);
+        while (reader_.interim() < count) {
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count();
+            if (closed_ || left <= 0 || !receive(static_cast<int>(left))) {
+                break;
+            }
+        }
+        return reader_.interim() >= count;
+    }
+
     // True once the server has closed (end of stream or reset) within `timeoutMs`; responses
     // that arrive first stay readable with read().
     bool waitClosed(int timeoutMs = 5000) {
