@@ -72,62 +72,38 @@ std::optional<QString> auditDatabaseFor(const CliOptions& options) {
     return QDir(dir).filePath(QStringLiteral("audit.sqlite"));
 }
 
-ApiHost::ApiHost() : anchor_(new QObject) {
-    thread_.setObjectName(QStringLiteral("tai-api"));
-    anchor_->moveToThread(&thread_);
-    thread_.start();
-}
+ApiHost::ApiHost() = default;
 
 ApiHost::~ApiHost() {
     stop();
-    delete anchor_;  // the thread has finished: safe to delete from here
 }
 
 bool ApiHost::listen(const QHostAddress& address, quint16 port, std::chrono::seconds idleTimeout,
                      QString* error) {
-    bool listening = false;
-    QMetaObject::invokeMethod(
-        anchor_,
-        [&] {
-            server_ = new ApiServer(*router);
-            server_->setIdleTimeout(idleTimeout);
-            listening = server_->start(address, port, error);
-            if (!listening) {
-                delete server_;
-                server_ = nullptr;
-            }
-        },
-        Qt::BlockingQueuedConnection);
-    if (listening) {
-        const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol
-                                  ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                                  : address.toString();
-        url = QStringLiteral("http://%1:%2").arg(shown).arg(server_->port());
+    server_ = std::make_unique<ApiServer>(*router, ApiServer::Options{idleTimeout});
+    if (!server_->start(address.toString(), port, error)) {
+        server_.reset();
+        return false;
     }
-    return listening;
+    const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol
+                              ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                              : address.toString();
+    url = QStringLiteral("http://%1:%2").arg(shown).arg(server_->port());
+    return true;
 }
 
 void ApiHost::stop() {
-    if (!thread_.isRunning()) {
-        return;
+    if (server_) {
+        server_->stop();  // answers what it can, then closes; the object stays for the status bar
     }
-    QMetaObject::invokeMethod(
-        anchor_,
-        [this] {
-            delete server_;  // closes its sockets on its own thread
-            server_ = nullptr;
-        },
-        Qt::BlockingQueuedConnection);
-    thread_.quit();
-    thread_.wait();
 }
 
 double ApiHost::requestsPerSecond() const {
-    return server_ != nullptr ? server_->requestsPerSecond() : 0;
+    return server_ ? server_->requestsPerSecond() : 0;
 }
 
 QString ApiHost::lastError() const {
-    return server_ != nullptr ? server_->lastError() : QString();
+    return server_ ? server_->lastError() : QString();
 }
 
 std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QString* error) {

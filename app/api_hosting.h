@@ -6,7 +6,6 @@
 
 #include <QHostAddress>
 #include <QTemporaryDir>
-#include <QThread>
 
 #include <memory>
 
@@ -25,8 +24,8 @@ QString resolveDataDir(const CliOptions& options);
 // The engine's audit database for these options: "" (in memory) when ephemeral.
 std::optional<QString> auditDatabaseFor(const CliOptions& options);
 
-// The HTTP API as run by headless and GUI modes, on a thread of its own: never the GUI thread,
-// never the engine's (DESIGN.md §3).
+// The HTTP API as run by headless and GUI modes. Its server reads and answers on I/O threads of
+// its own: never the GUI thread, never the engine's (DESIGN.md §3).
 class ApiHost {
 public:
     ApiHost();
@@ -34,7 +33,7 @@ public:
     ApiHost(const ApiHost&) = delete;
     ApiHost& operator=(const ApiHost&) = delete;
 
-    // Listens on the API thread. False with `error` when it cannot.
+    // False with `error` when it cannot listen.
     bool listen(const QHostAddress& address, quint16 port, std::chrono::seconds idleTimeout, QString* error);
     void stop();
 
@@ -47,9 +46,7 @@ public:
     QString url;
 
 private:
-    QThread thread_;
-    QObject* anchor_ = nullptr;  // lives on thread_: work for the API thread is invoked on it
-    ApiServer* server_ = nullptr;
+    std::unique_ptr<ApiServer> server_;
 };
 
 // Loads or creates the token and starts listening on --listen. Null with `error` on failure,

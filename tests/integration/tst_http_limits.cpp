@@ -4,6 +4,7 @@
 // their 4xx or a close; 1 500 slowloris connections are closed by their 10 s header deadline
 // while /healthz answers within 50 ms; then the same server charges a payment.
 #include "http_test_client.h"
+#include "isolated_home.h"
 
 #include "http/http_server.h"
 
@@ -24,13 +25,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The server under test: the one place to change. Until the router runs on tai::http this is
-// its stand-in; then: TAI_CONSOLE_BIN with --headless --ephemeral --listen 127.0.0.1:0.
+// The server under test: tai-console --headless itself, the API's router on tai::http.
 QString serverProgram() {
-    return QStringLiteral(HTTP_TEST_SERVER_BIN);
+    return QStringLiteral(TAI_CONSOLE_BIN);
 }
 QStringList serverArguments() {
-    return {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")};
+    return {QStringLiteral("--headless"), QStringLiteral("--ephemeral"), QStringLiteral("--load"),
+            QStringLiteral("0"),          QStringLiteral("--listen"),    QStringLiteral("127.0.0.1:0")};
 }
 // Both print this once they accept connections.
 const QRegularExpression kListening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
@@ -191,17 +192,17 @@ class TestHttpLimits : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         server_.setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment environment = home_.environment();
 #if defined(__SANITIZE_ADDRESS__)
         // AddressSanitizer keeps freed memory in a quarantine (256 MB by default) to catch use
         // after free; that would count as the server's RSS here. A small quarantine keeps the
         // check about what the server itself holds.
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         const QString asan = environment.value(QStringLiteral("ASAN_OPTIONS"));
         environment.insert(QStringLiteral("ASAN_OPTIONS"),
                            (asan.isEmpty() ? QString() : asan + QLatin1Char(':')) +
                                QStringLiteral("quarantine_size_mb=4:thread_local_quarantine_size_kb=256"));
-        server_.setProcessEnvironment(environment);
 #endif
+        server_.setProcessEnvironment(environment);
         server_.start(serverProgram(), serverArguments());
         QVERIFY2(server_.waitForStarted(10'000), qPrintable(server_.errorString()));
         const Clock::time_point started = Clock::now();
@@ -447,6 +448,7 @@ private:
     }
 
     RssSampler rss_;  // before server_: its thread must exist before the process starts
+    IsolatedHome home_;
     QProcess server_;
     QByteArray log_;
     quint16 port_ = 0;

@@ -87,7 +87,7 @@ private Q_SLOTS:
         // From dpkg-shlibdeps (the ELF's NEEDED), and the SQLite driver Qt dlopen()s by name. The
         // platform plugins (xcb, offscreen) are in libqt6gui6, the TLS backends in libqt6network6.
         for (const char* package :
-             {"libc6", "libqt6core6", "libqt6widgets6", "libqt6sql6 ", "libqt6charts6", "libqt6httpserver6",
+             {"libc6", "libqt6core6", "libqt6widgets6", "libqt6sql6 ", "libqt6charts6", "libhttp-parser2.9",
               "libqt6gui6", "libqt6network6", "libqt6sql6-sqlite"}) {
             QVERIFY2(depends.output.contains(package),
                      qPrintable(QString("%1 in: %2").arg(package, depends.output)));
