@@ -117,10 +117,10 @@ void CircuitBreaker::release(const QString& reason) {
     if (!forced_) {
         return;
     }
-    transition(state_, false, reason);
-    if (state_ == BreakerState::Open) {
-        armRecoveryTimer();
-    }
+    // Back to automatic. A forced-open breaker was isolated by a person, not tripped by failures,
+    // so there is no failure to wait out a recovery timeout for: it goes half-open and probes,
+    // and the §6 probe rules close it or re-open it with backoff.
+    transition(state_ == BreakerState::Open ? BreakerState::HalfOpen : state_, false, reason);
 }
 
 BreakerStatus CircuitBreaker::status() const {

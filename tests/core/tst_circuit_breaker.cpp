@@ -108,8 +108,10 @@ private Q_SLOTS:
             << "F*5 +30s +3600s" << S::HalfOpen << false;
         // operator controls
         QTest::newRow("force open isolates, with no timer") << "forceOpen +3600s deny" << S::Open << true;
-        QTest::newRow("release of forced open starts the recovery timer")
-            << "forceOpen release +30s" << S::HalfOpen << false;
+        QTest::newRow("release of forced open probes at once") << "forceOpen release" << S::HalfOpen << false;
+        QTest::newRow("released probes close it on success")
+            << "forceOpen release S S S" << S::Closed << false;
+        QTest::newRow("a released probe that fails re-opens it") << "forceOpen release F" << S::Open << false;
         QTest::newRow("force closed ignores failures") << "forceClosed F*20" << S::Closed << true;
         QTest::newRow("release of forced closed counts failures again")
             << "forceClosed F*3 release F*5" << S::Open << false;
@@ -185,6 +187,27 @@ private Q_SLOTS:
         };
         QCOMPARE(events, expected);
         QCOMPARE(r.breaker.status().trips, 3u);
+    }
+
+    // Issue 15 item 5: release used to emit "open → open", which reports counted as a trip, and
+    // then held a healthy downstream off for a whole recovery timeout.
+    void releasingAForcedOpenBreakerIsNotATripAndProbes() {
+        Runner r;
+        QStringList events;
+        r.breaker.setTransitionListener([&events](const BreakerTransition& t) {
+            events << toString(t.from) + QStringLiteral("->") + toString(t.to) +
+                          (t.forced ? QStringLiteral("!") : QString()) + QStringLiteral(": ") + t.reason;
+        });
+        QString why;
+        QVERIFY(r.run(QStringLiteral("forceOpen +3600s release"), why));
+        QCOMPARE(events, (QStringList{QStringLiteral("closed->open!: test"),
+                                      QStringLiteral("open->half_open: test")}));
+        QCOMPARE(events.filter(QStringLiteral("->open")).size(), 1);  // what a report counts as trips
+        QCOMPARE(r.breaker.status().trips, 1u);
+        QVERIFY(!r.breaker.status().halfOpenAt);
+        QVERIFY(r.run(QStringLiteral("S S S"), why));
+        QCOMPARE(events.last(), QStringLiteral("half_open->closed: 3 consecutive successful probes"));
+        QCOMPARE(r.breaker.status().trips, 1u);
     }
 };
 
