@@ -63,6 +63,14 @@ private Q_SLOTS:
         QCOMPARE(d.successThreshold, 1);
     }
 
+    // The built-in default.json writes every default out; it must say what the code does.
+    void theShippedDefaultFileHoldsTheDefaults() {
+        const auto loaded = loadPolicyFile(QStringLiteral(TAI_POLICIES_DIR "/default.json"));
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
+        QVERIFY(loaded.policy.payments.breaker == BreakerConfig{});
+        QVERIFY(loaded.policy.deployments.breaker == BreakerConfig{});
+    }
+
     void errorsNameTheKeyPath_data() {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("error");
