@@ -6,9 +6,9 @@
 // that succeeds after 1500 ms; F@… likewise), +30s (advance the clock), hold (admit a call and
 // keep it in flight), ok#i / fail#i (finish held call i), deny (the next call must fail fast),
 // forceOpen, forceHalfOpen, forceClosed, metricsOnly, disable, release.
+#include "base/virtual_clock.h"
+#include "engine/policy_document.h"
 #include "jidoka/circuit_breaker.h"
-#include "policy/policy_document.h"
-#include "sim/virtual_clock.h"
 
 #include <QStringList>
 
