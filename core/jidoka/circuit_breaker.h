@@ -36,6 +36,9 @@ public:
     void setTransitionListener(TransitionListener listener) { listener_ = std::move(listener); }
     void setConfig(const BreakerConfig& config);
 
+    // Whether onSuccess/onFailure need the call's duration: callers skip the clock reads if not.
+    bool judgesDurations() const { return config_.mode == BreakerMode::SlidingWindow; }
+
     const QString& name() const { return name_; }
     BreakerState state() const;  // what it lets through: closed while metrics-only or disabled
     bool isForced() const { return operator_ == BreakerOperatorState::Forced; }
