@@ -108,7 +108,8 @@ std::variant<QJsonObject, Refusal> controlCommandObject(const QStringList& route
                   {QStringLiteral("breaker"), route[1]}};
         entityKey = QStringLiteral("breaker");
         if (!QStringList{QStringLiteral("force_open"), QStringLiteral("force_half_open"),
-                         QStringLiteral("force_closed"), QStringLiteral("release")}
+                         QStringLiteral("force_closed"), QStringLiteral("release"),
+                         QStringLiteral("metrics_only"), QStringLiteral("disable")}
                  .contains(object.value(QStringLiteral("command")).toString())) {
             return notFound(QStringLiteral("control"),
                             QStringLiteral("unknown breaker control '%1'").arg(named(2).left(40)));

@@ -61,6 +61,8 @@ const Table& operatorTable() {
         {QStringLiteral("force_half_open"), {{"breaker", Type::String, 0, 0, true}}},
         {QStringLiteral("force_closed"), {{"breaker", Type::String, 0, 0, true}}},
         {QStringLiteral("release"), {{"breaker", Type::String, 0, 0, true}}},
+        {QStringLiteral("metrics_only"), {{"breaker", Type::String, 0, 0, true}}},
+        {QStringLiteral("disable"), {{"breaker", Type::String, 0, 0, true}}},
         {QStringLiteral("ack_alert"), {{"alert", Type::String, 0, 0, true}}},
         {QStringLiteral("silence_alert"),
          {{"alert", Type::String, 0, 0, true}, {"duration_s", Type::Integer, 0, 604'800, true}}},
@@ -190,10 +192,9 @@ std::optional<double> optionalNumber(const QJsonObject& o, const char* key) {
 }
 
 const std::pair<const char*, BreakerControl> kBreakerCommands[] = {
-    {"force_open", BreakerControl::ForceOpen},
-    {"force_half_open", BreakerControl::ForceHalfOpen},
-    {"force_closed", BreakerControl::ForceClosed},
-    {"release", BreakerControl::Release},
+    {"force_open", BreakerControl::ForceOpen},     {"force_half_open", BreakerControl::ForceHalfOpen},
+    {"force_closed", BreakerControl::ForceClosed}, {"release", BreakerControl::Release},
+    {"metrics_only", BreakerControl::MetricsOnly}, {"disable", BreakerControl::Disable},
 };
 
 EngineCommand operatorCommand(const QString& command, const QJsonObject& p, const CommandOrigin& origin) {

@@ -12,6 +12,10 @@ QString toString(BreakerControl control) {
             return QStringLiteral("force_closed");
         case BreakerControl::Release:
             return QStringLiteral("release");
+        case BreakerControl::MetricsOnly:
+            return QStringLiteral("metrics_only");
+        case BreakerControl::Disable:
+            return QStringLiteral("disable");
     }
     return {};
 }

@@ -32,8 +32,11 @@ struct SetGatewayFault {
     bool operator==(const SetGatewayFault&) const = default;
 };
 
-enum class BreakerControl { ForceOpen, ForceHalfOpen, ForceClosed, Release };
-QString toString(BreakerControl control);  // force_open, force_half_open, force_closed, release
+// MetricsOnly and Disable are Resilience4j's operator states: the breaker lets every call
+// through, its rules counting in the shadow (metrics only) or not at all (disabled).
+enum class BreakerControl { ForceOpen, ForceHalfOpen, ForceClosed, Release, MetricsOnly, Disable };
+// force_open, force_half_open, force_closed, release, metrics_only, disable
+QString toString(BreakerControl control);
 
 struct ControlBreaker {
     QString breaker;

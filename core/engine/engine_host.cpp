@@ -201,6 +201,12 @@ CommandResult EngineHost::controlBreaker(const ControlBreaker& command) {
                 case BreakerControl::Release:
                     owned.breaker->release(reason);
                     break;
+                case BreakerControl::MetricsOnly:
+                    owned.breaker->metricsOnly(reason);
+                    break;
+                case BreakerControl::Disable:
+                    owned.breaker->disable(reason);
+                    break;
             }
             return CommandResult::applied();
         }

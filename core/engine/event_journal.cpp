@@ -125,9 +125,16 @@ void EventJournal::record(const BreakerTransition& t) {
     while (recent.size() > kTransitionsPerBreaker) {
         recent.pop_front();
     }
-    const QString text = toString(t.from) + QStringLiteral(" → ") + toString(t.to) +
-                         (t.forced ? QStringLiteral(" (forced)") : QString()) + QStringLiteral(": ") +
-                         t.reason;
+    // A metrics-only breaker's own moves are its rules' (nothing was blocked); say so, so that
+    // nobody reads a shadow trip as an outage.
+    const bool shadowing = t.operatorState == BreakerOperatorState::MetricsOnly ||
+                           t.operatorState == BreakerOperatorState::Disabled;
+    const QString how = t.forced    ? QStringLiteral(" (forced)")
+                        : t.shadow  ? QStringLiteral(" (shadow, metrics only: nothing blocked)")
+                        : shadowing ? QStringLiteral(" (") + toString(t.operatorState) + QLatin1Char(')')
+                                    : QString();
+    const QString text =
+        toString(t.from) + QStringLiteral(" → ") + toString(t.to) + how + QStringLiteral(": ") + t.reason;
     audit(clock_.now(), QStringLiteral("breaker_transition"), t.breaker,
           compact(QJsonObject{{QStringLiteral("text"), text}}));
     addTimeline(clock_.now(), QStringLiteral("breaker_transition"), t.breaker, text);

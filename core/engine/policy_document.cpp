@@ -4,6 +4,7 @@
 
 #include "base/bounded_file.h"
 #include "base/json_text.h"
+#include "engine/breaker_policy.h"
 #include "policy/policy_reader.h"
 
 #include <QFile>
@@ -14,19 +15,6 @@ namespace tai {
 namespace {
 
 constexpr int kMaxSeconds = 30 * 24 * 3600;
-
-void readBreaker(PolicyReader& r, BreakerConfig& b) {
-    r.integer(QStringLiteral("failure_threshold"), b.failureThreshold, 1, 1'000'000);
-    r.seconds(QStringLiteral("recovery_timeout_s"), b.recoveryTimeout, 1, kMaxSeconds);
-    r.seconds(QStringLiteral("max_recovery_timeout_s"), b.maxRecoveryTimeout, 1, kMaxSeconds);
-    r.integer(QStringLiteral("half_open_max_probes"), b.halfOpenMaxProbes, 1, 1'000'000);
-    r.integer(QStringLiteral("success_threshold"), b.successThreshold, 1, 1'000'000);
-    r.seconds(QStringLiteral("half_open_max_wait_s"), b.halfOpenMaxWait, 1, kMaxSeconds);
-    if (b.maxRecoveryTimeout < b.recoveryTimeout) {
-        r.error(QStringLiteral("max_recovery_timeout_s"),
-                QStringLiteral("must be at least recovery_timeout_s"));
-    }
-}
 
 void readPayments(PolicyReader& r, PaymentsConfig& p) {
     r.integer(QStringLiteral("reject_score"), p.rejectScore, 0, 1'000'000);
@@ -63,7 +51,7 @@ void readPayments(PolicyReader& r, PaymentsConfig& p) {
             r.error(QStringLiteral("gateway_url"), QStringLiteral("must be an http:// or https:// URL"));
         }
     }
-    r.object(QStringLiteral("breaker"), [&p](PolicyReader& b) { readBreaker(b, p.breaker); });
+    r.object(QStringLiteral("breaker"), [&p](PolicyReader& b) { readBreakerPolicy(b, p.breaker); });
 }
 
 void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
@@ -87,7 +75,7 @@ void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
     r.number(QStringLiteral("marginal_error_rate"), d.marginalErrorRate, 0, 1);
     r.integer(QStringLiteral("marginal_p99_ms"), d.marginalP99Ms, 1, 3'600'000);
     r.number(QStringLiteral("slow_stage_factor"), d.slowStageFactor, 1, 100);
-    r.object(QStringLiteral("breaker"), [&d](PolicyReader& b) { readBreaker(b, d.breaker); });
+    r.object(QStringLiteral("breaker"), [&d](PolicyReader& b) { readBreakerPolicy(b, d.breaker); });
 }
 
 void readAndon(PolicyReader& r, AndonConfig& a) {

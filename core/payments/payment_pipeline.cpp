@@ -267,6 +267,7 @@ void PaymentPipeline::dispatch(Pending pending) {
     flight.stateAtDispatch = breaker_.state();  // while in flight, this is the state "after this signal"
     flight.call = call;
     flight.timeout = 0;
+    flight.startedAt = breaker_.judgesDurations() ? std::optional<TimePoint>(clock_.now()) : std::nullopt;
     gateway_.charge(flight.pending.signal, flight.pending.traceId, call, *this);
     if (InFlight* waiting = inFlight(call)) {
         waiting->timeout = clock_.scheduleAfter(std::chrono::seconds(config_.actionTimeoutS),
@@ -316,6 +317,7 @@ void PaymentPipeline::complete(InFlight& flight, const GatewayCallResult& call, 
     const BreakerPermit permit = flight.permit;
     const int lane = flight.lane;
     const BreakerState stateWhileInFlight = flight.stateAtDispatch;
+    const Duration took = flight.startedAt ? clock_.now() - *flight.startedAt : Duration{0};
     const auto slot = static_cast<std::uint32_t>(flight.call & 0xffff'ffffu);
     flight.call = 0;
     flight.timeout = 0;
@@ -323,15 +325,15 @@ void PaymentPipeline::complete(InFlight& flight, const GatewayCallResult& call, 
 
     PaymentResponse response = baseResponse(pending);
     if (timedOut || call.kind == GatewayCallKind::Timeout) {
-        breaker_.onFailure(permit);
+        breaker_.onFailure(permit, took);
         response.outcome = PaymentOutcome::GatewayTimeout;
         response.error = QStringLiteral("gateway did not answer within %1 s").arg(config_.actionTimeoutS);
     } else if (call.kind == GatewayCallKind::Error) {
-        breaker_.onFailure(permit);
+        breaker_.onFailure(permit, took);
         response.outcome = PaymentOutcome::GatewayError;
         response.error = call.error;
     } else {
-        breaker_.onSuccess(permit);
+        breaker_.onSuccess(permit, took);
         response.outcome = PaymentOutcome::Charged;
         response.receiptId = call.receiptId;
         // Follow-up work is asynchronous; the charge itself is already decided and recorded.

@@ -110,7 +110,8 @@ private:
         int lane = 0;
         BreakerState stateAtDispatch = BreakerState::Closed;
         TimerId timeout = 0;
-        std::uint64_t call = 0;  // 0: the slot is free
+        std::uint64_t call = 0;              // 0: the slot is free
+        std::optional<TimePoint> startedAt;  // only for a breaker that judges slow calls
     };
 
     void pump();

@@ -119,7 +119,17 @@ void ScenarioRecorder::breakerTransition(const BreakerTransition& t) {
     if (t.forced) {
         e.insert(QStringLiteral("forced"), true);
     }
+    if (t.operatorState == BreakerOperatorState::MetricsOnly ||
+        t.operatorState == BreakerOperatorState::Disabled) {
+        e.insert(QStringLiteral("operator_state"), toString(t.operatorState));
+    }
+    if (t.shadow) {
+        e.insert(QStringLiteral("shadow"), true);
+    }
     addEvent(t.at, e);
+    if (t.shadow) {
+        return;  // a metrics-only breaker's rules moving: nothing tripped, nothing was blocked
+    }
     breakerTrips_ += t.to == BreakerState::Open ? 1 : 0;  // as the breaker card counts: re-opens too
     if (t.breaker == u"payment-gateway") {
         gatewayStates_.emplace_back(secondsAt(t.at), t.to);

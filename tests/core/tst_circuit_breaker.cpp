@@ -1,76 +1,13 @@
 // DESIGN.md §6 as a table: each row is a script of calls and clock moves, and the state it ends in.
-#include "base/virtual_clock.h"
-#include "jidoka/circuit_breaker.h"
+#include "breaker_script.h"
 
 #include <QtTest>
 
 using namespace tai;
+using namespace tai::test;
 using namespace std::chrono_literals;
 
 Q_DECLARE_METATYPE(tai::BreakerState)
-
-namespace {
-
-// Script words: F (a call that fails), S (a call that succeeds), F*5 (five of them),
-// +30s (advance the clock), hold (admit a call and keep it in flight), ok#i / fail#i (finish
-// held call i), deny (the next call must fail fast), forceOpen, forceHalfOpen, forceClosed, release.
-struct Runner {
-    VirtualClock clock{TimePoint{std::chrono::seconds(1'000'000)}};
-    CircuitBreaker breaker{QStringLiteral("payment-gateway"), BreakerConfig{}, clock};
-    std::vector<BreakerPermit> held;
-
-    bool run(const QString& script, QString& why) {
-        for (const QString& word : script.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
-            int times = 1;
-            QString op = word;
-            if (word.contains(QLatin1Char('*'))) {
-                op = word.section(QLatin1Char('*'), 0, 0);
-                times = word.section(QLatin1Char('*'), 1).toInt();
-            }
-            for (int i = 0; i < times; ++i) {
-                if (op == u"F" || op == u"S") {
-                    const BreakerPermit permit = breaker.tryAcquire();
-                    if (!permit.allowed) {
-                        why = word + QStringLiteral(": call was not admitted");
-                        return false;
-                    }
-                    op == u"F" ? breaker.onFailure(permit) : breaker.onSuccess(permit);
-                } else if (op.startsWith(QLatin1Char('+'))) {
-                    clock.advanceBy(std::chrono::seconds(op.mid(1).chopped(1).toInt()));
-                } else if (op == u"hold") {
-                    held.push_back(breaker.tryAcquire());
-                    if (!held.back().allowed) {
-                        why = QStringLiteral("hold: call was not admitted");
-                        return false;
-                    }
-                } else if (op.startsWith(u"ok#") || op.startsWith(u"fail#")) {
-                    const auto& permit =
-                        held.at(static_cast<std::size_t>(op.section(QLatin1Char('#'), 1).toInt()));
-                    op.startsWith(u"ok") ? breaker.onSuccess(permit) : breaker.onFailure(permit);
-                } else if (op == u"deny") {
-                    if (breaker.tryAcquire().allowed) {
-                        why = QStringLiteral("deny: call was admitted");
-                        return false;
-                    }
-                } else if (op == u"forceOpen") {
-                    breaker.forceOpen(QStringLiteral("test"));
-                } else if (op == u"forceHalfOpen") {
-                    breaker.forceHalfOpen(QStringLiteral("test"));
-                } else if (op == u"forceClosed") {
-                    breaker.forceClosed(QStringLiteral("test"));
-                } else if (op == u"release") {
-                    breaker.release(QStringLiteral("test"));
-                } else {
-                    why = QStringLiteral("unknown script word ") + word;
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-};
-
-}  // namespace
 
 class TestCircuitBreaker : public QObject {
     Q_OBJECT
@@ -85,6 +22,8 @@ private Q_SLOTS:
         QTest::newRow("counts failures below the threshold") << "F*4" << S::Closed << false;
         QTest::newRow("opens after five consecutive failures") << "F*5" << S::Open << false;
         QTest::newRow("a success resets the count") << "F*4 S F*4" << S::Closed << false;
+        QTest::newRow("durations do not matter to a consecutive breaker")
+            << "S@99999ms*10 F@99999ms*4" << S::Closed << false;
         // open
         QTest::newRow("open fails fast") << "F*5 deny deny" << S::Open << false;
         QTest::newRow("stays open before the recovery timeout") << "F*5 +29s" << S::Open << false;
@@ -108,8 +47,12 @@ private Q_SLOTS:
             << "F*5 +30s +3600s" << S::HalfOpen << false;
         // operator controls
         QTest::newRow("force open isolates, with no timer") << "forceOpen +3600s deny" << S::Open << true;
-        QTest::newRow("release of forced open starts the recovery timer")
-            << "forceOpen release +30s" << S::HalfOpen << false;
+        QTest::newRow("release of forced open probes at once") << "forceOpen release" << S::HalfOpen << false;
+        QTest::newRow("released probes close it on success")
+            << "forceOpen release S S S" << S::Closed << false;
+        QTest::newRow("a released probe that fails re-opens it") << "forceOpen release F" << S::Open << false;
+        QTest::newRow("release of a tripped, then forced-open breaker probes too")
+            << "F*5 forceOpen release hold hold hold deny" << S::HalfOpen << false;
         QTest::newRow("force closed ignores failures") << "forceClosed F*20" << S::Closed << true;
         QTest::newRow("release of forced closed counts failures again")
             << "forceClosed F*3 release F*5" << S::Open << false;
@@ -118,13 +61,15 @@ private Q_SLOTS:
             << "F*5 forceHalfOpen S S S" << S::Closed << false;
         QTest::newRow("forced half-open re-opens on a failed probe")
             << "F*5 forceHalfOpen F" << S::Open << false;
+        QTest::newRow("release of forced half-open keeps probing")
+            << "F*5 forceHalfOpen release S S S" << S::Closed << false;
     }
 
     void followsTheSpecTable() {
         QFETCH(QString, script);
         QFETCH(BreakerState, state);
         QFETCH(bool, forced);
-        Runner runner;
+        BreakerScript runner;
         QString why;
         QVERIFY2(runner.run(script, why), qPrintable(why));
         QCOMPARE(toString(runner.breaker.state()), toString(state));
@@ -132,7 +77,7 @@ private Q_SLOTS:
     }
 
     void backoffDoublesUpToTheCapAndResetsOnClose() {
-        Runner r;
+        BreakerScript r;
         QString why;
         QVERIFY(r.run(QStringLiteral("F*5"), why));
         QCOMPARE(r.breaker.status().currentRecoveryTimeout, Duration(30s));
@@ -156,7 +101,7 @@ private Q_SLOTS:
     }
 
     void openBreakerReportsRetryAfterAndCountdown() {
-        Runner r;
+        BreakerScript r;
         QString why;
         QVERIFY(r.run(QStringLiteral("F*5 +12s"), why));
         const BreakerPermit permit = r.breaker.tryAcquire();
@@ -166,12 +111,7 @@ private Q_SLOTS:
     }
 
     void emitsOneEventPerTransitionWithReasons() {
-        Runner r;
-        QStringList events;
-        r.breaker.setTransitionListener([&events](const BreakerTransition& t) {
-            events << toString(t.from) + QStringLiteral("->") + toString(t.to) +
-                          (t.forced ? QStringLiteral("!") : QString()) + QStringLiteral(": ") + t.reason;
-        });
+        BreakerScript r;
         QString why;
         QVERIFY(r.run(QStringLiteral("F*5 +30s F +60s hold +60s forceClosed release"), why));
         const QStringList expected{
@@ -183,8 +123,120 @@ private Q_SLOTS:
             QStringLiteral("open->closed!: test"),
             QStringLiteral("closed->closed: test"),
         };
-        QCOMPARE(events, expected);
+        QCOMPARE(r.events, expected);
         QCOMPARE(r.breaker.status().trips, 3u);
+    }
+
+    // Issue 15 item 5: release used to emit "open → open", which reports counted as a trip, and
+    // then held a healthy downstream off for a whole recovery timeout.
+    void releasingAForcedOpenBreakerIsNotATripAndProbes() {
+        BreakerScript r;
+        QString why;
+        QVERIFY(r.run(QStringLiteral("forceOpen +3600s release"), why));
+        QCOMPARE(r.events, (QStringList{QStringLiteral("closed->open!: test"),
+                                        QStringLiteral("open->half_open: test")}));
+        QCOMPARE(r.events.filter(QStringLiteral("->open")).size(), 1);  // what a report counts as trips
+        QCOMPARE(r.breaker.status().trips, 1u);
+        QVERIFY(!r.breaker.status().halfOpenAt);
+        QVERIFY(r.run(QStringLiteral("S S S"), why));
+        QCOMPARE(r.events.last(), QStringLiteral("half_open->closed: 3 consecutive successful probes"));
+        QCOMPARE(r.breaker.status().trips, 1u);
+    }
+
+    void forcingTheSameStateTwiceEmitsNothing() {
+        BreakerScript r;
+        QString why;
+        QVERIFY(r.run(
+            QStringLiteral("forceOpen forceOpen metricsOnly metricsOnly disable disable release release"),
+            why));
+        QCOMPARE(r.events, (QStringList{QStringLiteral("closed->open!: test"),
+                                        QStringLiteral("open->closed [metrics_only]: test"),
+                                        QStringLiteral("closed->closed [disabled]: test"),
+                                        QStringLiteral("closed->closed: test")}));
+    }
+
+    // metrics_only: the rules run in the shadow; every call goes through.
+    void metricsOnlyNeverBlocksButRunsItsRulesAndEmits() {
+        BreakerScript r;
+        QString why;
+        QVERIFY(r.run(QStringLiteral("metricsOnly F*5 S*10 +30s S S S F*5"), why));  // every call admitted
+        QCOMPARE(r.events, (QStringList{QStringLiteral("closed->closed [metrics_only]: test"),
+                                        QStringLiteral("closed->open~: 5 consecutive failures"),
+                                        QStringLiteral("open->half_open~: recovery timeout 30s elapsed"),
+                                        QStringLiteral("half_open->closed~: 3 consecutive successful probes"),
+                                        QStringLiteral("closed->open~: 5 consecutive failures")}));
+        const BreakerStatus s = r.breaker.status();
+        QCOMPARE(toString(s.state), toString(BreakerState::Closed));  // what it lets through
+        QCOMPARE(toString(s.ruleState), toString(BreakerState::Open));
+        QCOMPARE(toString(s.operatorState), QStringLiteral("metrics_only"));
+        QVERIFY(!s.forced);
+        QCOMPARE(s.trips, 0u);
+        QCOMPARE(s.shadowTrips, 2u);
+        QCOMPARE(s.shadowRejected, 10u);  // the ten calls made while the rules were open
+        QVERIFY(r.breaker.tryAcquire().allowed);
+    }
+
+    void metricsOnlyIgnoresTheResultsOfCallsItsRulesWouldHaveRefused() {
+        BreakerScript r;
+        QString why;
+        // Open in the shadow: these successes would never have reached the downstream.
+        QVERIFY(r.run(QStringLiteral("metricsOnly F*5 S*10 +30s hold hold hold S"), why));
+        const BreakerStatus s = r.breaker.status();
+        QCOMPARE(toString(s.ruleState), toString(BreakerState::HalfOpen));
+        QCOMPARE(s.probesInFlight, 3);
+        QCOMPARE(s.probeSuccesses, 0);  // the fourth call was over the probe limit
+        QCOMPARE(s.shadowRejected, 11u);
+    }
+
+    void metricsOnlyOverAnOpenBreakerLetsCallsThroughAtOnce() {
+        BreakerScript r;
+        QString why;
+        QVERIFY(r.run(QStringLiteral("F*5 deny metricsOnly S F*4"), why));
+        QCOMPARE(r.events.at(1), QStringLiteral("open->closed [metrics_only]: test"));
+        QCOMPARE(toString(r.breaker.status().ruleState), toString(BreakerState::Closed));
+        QCOMPARE(r.breaker.status().consecutiveFailures, 4);
+    }
+
+    void releaseFromMetricsOnlyEnforcesFromAFreshClosedState() {
+        BreakerScript r;
+        QString why;
+        QVERIFY(r.run(QStringLiteral("metricsOnly F*5 release"), why));
+        QCOMPARE(r.events.last(), QStringLiteral("closed->closed: test"));
+        QCOMPARE(toString(r.breaker.state()), toString(BreakerState::Closed));
+        QCOMPARE(r.breaker.status().consecutiveFailures, 0);
+        QVERIFY(r.run(QStringLiteral("F*4 S F*5 deny"), why));
+        QCOMPARE(r.breaker.status().trips, 1u);
+    }
+
+    void disabledCountsNothingAndNeverBlocks() {
+        BreakerScript r;
+        QString why;
+        QVERIFY(r.run(QStringLiteral("F*5 disable F*50 +3600s F*50"), why));
+        QCOMPARE(r.events, (QStringList{QStringLiteral("closed->open: 5 consecutive failures"),
+                                        QStringLiteral("open->closed [disabled]: test")}));
+        const BreakerStatus s = r.breaker.status();
+        QCOMPARE(s.consecutiveFailures, 0);
+        QCOMPARE(toString(s.operatorState), QStringLiteral("disabled"));
+        QVERIFY(!s.halfOpenAt);
+        QVERIFY(r.run(QStringLiteral("release F*4"), why));
+        QCOMPARE(toString(r.breaker.state()), toString(BreakerState::Closed));
+        QVERIFY(r.run(QStringLiteral("F"), why));
+        QCOMPARE(toString(r.breaker.state()), toString(BreakerState::Open));
+    }
+
+    void callsAdmittedBeforeDisablingDoNotCountAfterRelease() {
+        BreakerScript r;
+        QString why;
+        QVERIFY(r.run(QStringLiteral("F*4 hold disable release fail#0"), why));
+        QCOMPARE(r.breaker.status().consecutiveFailures, 0);
+    }
+
+    void forcingOverridesMetricsOnly() {
+        BreakerScript r;
+        QString why;
+        QVERIFY(r.run(QStringLiteral("metricsOnly F*5 forceOpen deny"), why));
+        QCOMPARE(r.events.last(), QStringLiteral("closed->open!: test"));
+        QCOMPARE(r.breaker.status().trips, 1u);
     }
 };
 

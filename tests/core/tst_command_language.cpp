@@ -177,6 +177,22 @@ private Q_SLOTS:
             << ""
             << EngineCommand(
                    ControlBreaker{QStringLiteral("payment-gateway"), BreakerControl::Release, kAna});
+        QTest::newRow("metrics only")
+            << "breakers/payment-gateway/metrics-only" << json(R"({"actor":"ana","reason":"drill"})")
+            << json(
+                   R"({"do":"operator","command":"metrics_only","breaker":"payment-gateway","actor":"ana","reason":"drill"})")
+            << ""
+            << ""
+            << EngineCommand(
+                   ControlBreaker{QStringLiteral("payment-gateway"), BreakerControl::MetricsOnly, kAna});
+        QTest::newRow("disable a regional breaker")
+            << "breakers/deploy:eu-west-1/disable" << json(R"({"actor":"ana","reason":"drill"})")
+            << json(
+                   R"({"do":"operator","command":"disable","breaker":"deploy:eu-west-1","actor":"ana","reason":"drill"})")
+            << ""
+            << ""
+            << EngineCommand(
+                   ControlBreaker{QStringLiteral("deploy:eu-west-1"), BreakerControl::Disable, kAna});
         QTest::newRow("rollback a region")
             << "deployments/d-1/rollback" << json(R"({"region":"us-east-1","actor":"ana","reason":"drill"})")
             << json(

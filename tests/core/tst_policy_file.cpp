@@ -40,6 +40,37 @@ private Q_SLOTS:
         QCOMPARE(loaded.policy.payments.breaker.failureThreshold, 5);
     }
 
+    void aSlidingWindowBreakerLoadsPerBreaker() {
+        const auto loaded = parsePolicy(R"({"payments":{"breaker":{
+            "mode":"sliding_window","window_type":"time","window_size":60,"minimum_calls":20,
+            "failure_rate_threshold":25.5,"slow_call_duration_ms":800,"slow_call_rate_threshold":40,
+            "half_open_max_calls":10}},
+          "deployments":{"breaker":{"half_open_max_probes":1,"success_threshold":1}}})");
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
+        const BreakerConfig& p = loaded.policy.payments.breaker;
+        QCOMPARE(toString(p.mode), QStringLiteral("sliding_window"));
+        QCOMPARE(toString(p.windowType), QStringLiteral("time"));
+        QCOMPARE(p.windowSize, 60);
+        QCOMPARE(p.minimumCalls, 20);
+        QCOMPARE(p.failureRateThreshold, 25.5);
+        QCOMPARE(p.slowCallDuration, Duration(800ms));
+        QCOMPARE(p.slowCallRateThreshold, 40.0);
+        QCOMPARE(p.halfOpenMaxCalls, 10);
+        QCOMPARE(p.failureThreshold, 5);  // untouched keys keep their defaults
+        const BreakerConfig& d = loaded.policy.deployments.breaker;
+        QCOMPARE(toString(d.mode), QStringLiteral("consecutive"));  // each breaker block on its own
+        QCOMPARE(d.halfOpenMaxProbes, 1);
+        QCOMPARE(d.successThreshold, 1);
+    }
+
+    // The built-in default.json writes every default out; it must say what the code does.
+    void theShippedDefaultFileHoldsTheDefaults() {
+        const auto loaded = loadPolicyFile(QStringLiteral(TAI_POLICIES_DIR "/default.json"));
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join(u'\n')));
+        QVERIFY(loaded.policy.payments.breaker == BreakerConfig{});
+        QVERIFY(loaded.policy.deployments.breaker == BreakerConfig{});
+    }
+
     void errorsNameTheKeyPath_data() {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("error");
@@ -62,6 +93,38 @@ private Q_SLOTS:
         QTest::newRow("cap below timeout")
             << QByteArray(R"({"payments":{"breaker":{"recovery_timeout_s":60,"max_recovery_timeout_s":30}}})")
             << "payments.breaker.max_recovery_timeout_s: must be at least recovery_timeout_s";
+        QTest::newRow("breaker mode") << QByteArray(R"({"payments":{"breaker":{"mode":"rolling"}}})")
+                                      << "payments.breaker.mode: must be one of consecutive, sliding_window";
+        QTest::newRow("breaker window type")
+            << QByteArray(R"({"deployments":{"breaker":{"window_type":"calls"}}})")
+            << "deployments.breaker.window_type: must be one of count, time";
+        QTest::newRow("failure rate out of range")
+            << QByteArray(R"({"payments":{"breaker":{"failure_rate_threshold":0}}})")
+            << "payments.breaker.failure_rate_threshold: must be a number from 1 to 100";
+        QTest::newRow("failure rate of the wrong type")
+            << QByteArray(R"({"payments":{"breaker":{"failure_rate_threshold":"50%"}}})")
+            << "payments.breaker.failure_rate_threshold: must be a number from 1 to 100";
+        QTest::newRow("slow-call rate out of range")
+            << QByteArray(R"({"deployments":{"breaker":{"slow_call_rate_threshold":101}}})")
+            << "deployments.breaker.slow_call_rate_threshold: must be a number from 1 to 100";
+        QTest::newRow("count window too large")
+            << QByteArray(R"({"payments":{"breaker":{"window_size":100001}}})")
+            << "payments.breaker.window_size: must be a whole number from 1 to 100000";
+        QTest::newRow("time window too long")
+            << QByteArray(R"({"payments":{"breaker":{"window_type":"time","window_size":7200}}})")
+            << "payments.breaker.window_size: must be a whole number from 1 to 3600";
+        QTest::newRow("minimum calls")
+            << QByteArray(R"({"payments":{"breaker":{"minimum_calls":0}}})")
+            << "payments.breaker.minimum_calls: must be a whole number from 1 to 1000000";
+        QTest::newRow("slow-call duration")
+            << QByteArray(R"({"payments":{"breaker":{"slow_call_duration_ms":1.5}}})")
+            << "payments.breaker.slow_call_duration_ms: must be a whole number from 1 to 3600000";
+        QTest::newRow("trial calls below the success threshold")
+            << QByteArray(R"({"payments":{"breaker":{"half_open_max_calls":2}}})")
+            << "payments.breaker.half_open_max_calls: must be 0 (no limit) or at least success_threshold";
+        QTest::newRow("unknown breaker key")
+            << QByteArray(R"({"deployments":{"breaker":{"slidingWindowSize":100}}})")
+            << "deployments.breaker.slidingWindowSize: unknown key";
         QTest::newRow("deployment stage")
             << QByteArray(R"({"deployments":{"stages":[{"name":"canary","weight":500}]}})")
             << "deployments.stages[0].weight: must be a whole number from 1 to 100";
