@@ -32,7 +32,13 @@ private Q_SLOTS:
                                   "ui_frame_p99_ms",
                                   "ui_frame_max_ms",
                                   "rss_growth_mb",
-                                  "startup_ms"};
+                                  "startup_ms",
+                                  "http_healthz_per_s",
+                                  "http_payments_per_s",
+                                  "http_vs_healthz",
+                                  "http_single_client_p50_ms",
+                                  "http_single_client_p99_ms",
+                                  "http_durable_payments_per_s"};
         QStringList expectedKeys = numbers;
         expectedKeys << "stage_ns"
                      << "machine";
@@ -47,6 +53,8 @@ private Q_SLOTS:
         QVERIFY(result.value("pipeline_signals_per_s").toDouble() > 0);
         QVERIFY(result.value("durable_signals_per_s").toDouble() > 0);
         QVERIFY(result.value("startup_ms").toDouble() > 0);
+        QVERIFY(result.value("http_payments_per_s").toDouble() > 0);
+        QVERIFY(result.value("http_durable_payments_per_s").toDouble() > 0);
         QVERIFY(result.value("ui_frame_max_ms").toDouble() > 0);
 
         const QJsonObject stages = result.value("stage_ns").toObject();
