@@ -86,14 +86,25 @@ HttpReply methodNotAllowed(const QByteArray& allow) {
 
 }  // namespace
 
-QString traceIdFromTraceparent(const QByteArray& header) {
-    static const QRegularExpression pattern(
-        QStringLiteral("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$"));
-    const auto match = pattern.match(QString::fromLatin1(header.trimmed()));
-    if (!match.hasMatch() || match.captured(1) == QString(32, QLatin1Char('0'))) {
-        return {};
+TraceContext paymentTraceContext(const ApiRequest& request, const QString& route) {
+    const auto parent = parseTraceparent(request.headers.value("traceparent"));
+    TraceContext context = parent ? TraceContext(*parent) : TraceContext();
+    auto call = std::make_shared<HttpServerCall>();
+    call->method = QString::fromLatin1(request.method);
+    call->route = route;
+    call->path = request.path;
+    call->userAgent = QString::fromUtf8(request.headers.value("user-agent").left(256));
+    // "127.0.0.1:40522", "[::1]:40522"
+    if (const qsizetype colon = request.peer.lastIndexOf(':'); colon > 0) {
+        QByteArray address = request.peer.left(colon);
+        if (address.startsWith('[') && address.endsWith(']')) {
+            address = address.mid(1, address.size() - 2);
+        }
+        call->clientAddress = QString::fromLatin1(address);
+        call->clientPort = request.peer.mid(colon + 1).toInt();
     }
-    return match.captured(1);
+    context.http = std::move(call);
+    return context;
 }
 
 std::variant<QJsonObject, Refusal> controlCommandObject(const QStringList& route, const QJsonObject& body) {
@@ -271,10 +282,9 @@ void ApiRouter::handle(const ApiRequest& request, Respond respond) {
 }
 
 void ApiRouter::payments(const ApiRequest& request, Respond respond) {
-    const QString trace = traceIdFromTraceparent(request.headers.value("traceparent"));
-    engine_.submitPayment(request.body, trace, [respond = std::move(respond)](const PaymentResponse& r) {
-        respond(fromPayment(r));
-    });
+    engine_.submitPayment(
+        request.body, paymentTraceContext(request, QStringLiteral("/v1/payments")),
+        [respond = std::move(respond)](const PaymentResponse& r) { respond(fromPayment(r)); });
 }
 
 void ApiRouter::control(const ApiRequest& request, const QStringList& parts, Respond respond) {

@@ -3,6 +3,7 @@
 #include "api/api_request.h"
 #include "api/http_reply.h"
 #include "base/refusal.h"
+#include "trace/trace_context.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -48,7 +49,7 @@ private:
 // key the path sets is refused (the path is the one place that names the entity).
 std::variant<QJsonObject, Refusal> controlCommandObject(const QStringList& route, const QJsonObject& body);
 
-// The trace id of a W3C traceparent header ("00-<32 hex>-<16 hex>-<2 hex>"), or empty.
-QString traceIdFromTraceparent(const QByteArray& header);
+// The trace a payment request continues: its traceparent (if valid) and the request itself.
+TraceContext paymentTraceContext(const ApiRequest& request, const QString& route);
 
 }  // namespace tai
