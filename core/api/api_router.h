@@ -9,6 +9,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 #include <variant>
 
 class QUrlQuery;
@@ -20,6 +21,7 @@ class Engine;
 // The HTTP API of DESIGN.md §10.2, independent of sockets: each request is answered once through
 // `respond`, which may be called on any thread (a payment answers from the engine thread after
 // its commit). Read-only endpoints are open; /v1/control/... needs "Authorization: Bearer <token>".
+// Routes come from one table (api_routes.h).
 class ApiRouter {
 public:
     using Respond = std::function<void(HttpReply)>;
@@ -33,6 +35,8 @@ public:
     void handle(const ApiRequest& request, Respond respond);
 
 private:
+    // 401 or 403 for a control route without the token; nullopt when it may go on.
+    std::optional<HttpReply> unauthorized(const ApiRequest& request) const;
     void payments(const ApiRequest& request, Respond respond);
     void control(const ApiRequest& request, const QStringList& parts, Respond respond);
     void command(const QJsonObject& object, Respond respond, bool deployment);
