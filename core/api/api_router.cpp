@@ -1,6 +1,7 @@
 #include "api/api_router.h"
 
 #include "api/api_routes.h"
+#include "api/openapi_document.h"
 #include "api/prometheus_metrics.h"
 #include "api/snapshot_json.h"
 #include "deployments/rollout_json.h"
@@ -239,6 +240,8 @@ void ApiRouter::handle(const ApiRequest& request, Respond respond) {
                                      "text/plain; version=0.0.4; charset=utf-8",
                                      {}});
         }
+        case Id::OpenApi:
+            return respond(HttpReply::json(200, openApiDocument()));
         case Id::Payments:
             return payments(request, std::move(respond));
         case Id::Deploy: {

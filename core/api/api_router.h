@@ -21,7 +21,7 @@ class Engine;
 // The HTTP API of DESIGN.md §10.2, independent of sockets: each request is answered once through
 // `respond`, which may be called on any thread (a payment answers from the engine thread after
 // its commit). Read-only endpoints are open; /v1/control/... needs "Authorization: Bearer <token>".
-// Routes come from one table (api_routes.h).
+// Routes come from one table (api_routes.h), which /v1/openapi.json documents.
 class ApiRouter {
 public:
     using Respond = std::function<void(HttpReply)>;

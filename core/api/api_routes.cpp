@@ -23,6 +23,7 @@ const std::vector<ApiRoute>& apiRoutes() {
         {Id::Health, "GET", QStringLiteral("/healthz"), false, {}},
         {Id::Ready, "GET", QStringLiteral("/readyz"), false, {}},
         {Id::Metrics, "GET", QStringLiteral("/metrics"), false, {}},
+        {Id::OpenApi, "GET", QStringLiteral("/v1/openapi.json"), false, {}},
         {Id::Payments, "POST", QStringLiteral("/v1/payments"), false, {}},
         {Id::Deploy, "POST", QStringLiteral("/v1/deployments"), false, {}},
         {Id::Deployment, "GET", QStringLiteral("/v1/deployments/{id}"), false, {}},

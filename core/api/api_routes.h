@@ -10,12 +10,13 @@
 namespace tai {
 
 // One route of the HTTP API (DESIGN.md §10.2). The table below is the only list of routes: the
-// router dispatches on it.
+// router dispatches on it, and /v1/openapi.json must document exactly these (tst_openapi).
 struct ApiRoute {
     enum class Id {
         Health,
         Ready,
         Metrics,
+        OpenApi,
         Payments,
         Deploy,
         Deployment,
