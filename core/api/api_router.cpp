@@ -96,19 +96,11 @@ TraceContext paymentTraceContext(const ApiRequest& request, const QString& route
     const auto parent = parseTraceparent(request.headers.value("traceparent"));
     TraceContext context = parent ? TraceContext(*parent) : TraceContext();
     auto call = std::make_shared<HttpServerCall>();
-    call->method = QString::fromLatin1(request.method);
+    call->method = request.method;
     call->route = route;
     call->path = request.path;
-    call->userAgent = QString::fromUtf8(request.headers.value("user-agent").left(256));
-    // "127.0.0.1:40522", "[::1]:40522"
-    if (const qsizetype colon = request.peer.lastIndexOf(':'); colon > 0) {
-        QByteArray address = request.peer.left(colon);
-        if (address.startsWith('[') && address.endsWith(']')) {
-            address = address.mid(1, address.size() - 2);
-        }
-        call->clientAddress = QString::fromLatin1(address);
-        call->clientPort = request.peer.mid(colon + 1).toInt();
-    }
+    call->userAgent = request.headers.value("user-agent");
+    call->peer = request.peer;
     context.http = std::move(call);
     return context;
 }

@@ -11,14 +11,14 @@
 namespace tai {
 
 // The HTTP request a signal arrived on, for its SERVER span (OpenTelemetry HTTP semantic
-// conventions). Only signals that came over HTTP have one.
+// conventions). Only signals that came over HTTP have one. The request's own bytes are kept
+// (shared, not copied): they become attribute text only if the trace is kept and looked at.
 struct HttpServerCall {
-    QString method;  // "POST"
-    QString route;   // the route's template: "/v1/payments"
-    QString path;    // as requested
-    QString userAgent;
-    QString clientAddress;
-    int clientPort = 0;
+    QByteArray method;  // "POST"
+    QString route;      // the route's template: "/v1/payments"
+    QString path;       // as requested
+    QByteArray userAgent;
+    QByteArray peer;  // the client, "127.0.0.1:40522" or "[::1]:40522"
 };
 
 // A W3C traceparent (https://www.w3.org/TR/trace-context/#traceparent-header), version 00.
