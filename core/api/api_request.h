@@ -14,6 +14,7 @@ struct ApiRequest {
     QHash<QByteArray, QByteArray> headers;
     QByteArray body;
     qsizetype headerBytes = 0;  // every header line as received, repeats included
+    QByteArray peer;            // the client, "address:port" (empty when unknown)
 };
 
 }  // namespace tai

@@ -1,5 +1,7 @@
 #include "api/api_router.h"
 
+#include "api/api_routes.h"
+#include "api/openapi_document.h"
 #include "api/prometheus_metrics.h"
 #include "api/snapshot_json.h"
 #include "deployments/rollout_json.h"
@@ -78,22 +80,29 @@ std::variant<QJsonObject, HttpReply> objectBody(const QByteArray& body) {
     return doc.object();
 }
 
-HttpReply methodNotAllowed(const QByteArray& allow) {
+// Allow lists HEAD wherever GET is served (the server answers HEAD as GET without the body).
+HttpReply methodNotAllowed(QByteArrayList methods) {
+    if (methods.contains("GET")) {
+        methods.append("HEAD");
+    }
     HttpReply reply = HttpReply::error(405, QStringLiteral("method"), QStringLiteral("not allowed here"));
-    reply.headers.append(qMakePair(QByteArray("Allow"), allow));
+    reply.headers.append(qMakePair(QByteArray("Allow"), methods.join(", ")));
     return reply;
 }
 
 }  // namespace
 
-QString traceIdFromTraceparent(const QByteArray& header) {
-    static const QRegularExpression pattern(
-        QStringLiteral("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$"));
-    const auto match = pattern.match(QString::fromLatin1(header.trimmed()));
-    if (!match.hasMatch() || match.captured(1) == QString(32, QLatin1Char('0'))) {
-        return {};
-    }
-    return match.captured(1);
+TraceContext paymentTraceContext(const ApiRequest& request, const QString& route) {
+    const auto parent = parseTraceparent(request.headers.value("traceparent"));
+    TraceContext context = parent ? TraceContext(*parent) : TraceContext();
+    auto call = std::make_shared<HttpServerCall>();
+    call->method = request.method;
+    call->route = route;
+    call->path = request.path;
+    call->userAgent = request.headers.value("user-agent");
+    call->peer = request.peer;
+    context.http = std::move(call);
+    return context;
 }
 
 std::variant<QJsonObject, Refusal> controlCommandObject(const QStringList& route, const QJsonObject& body) {
@@ -107,16 +116,13 @@ std::variant<QJsonObject, Refusal> controlCommandObject(const QStringList& route
                   {QStringLiteral("command"), QString(route[2]).replace(QLatin1Char('-'), QLatin1Char('_'))},
                   {QStringLiteral("breaker"), route[1]}};
         entityKey = QStringLiteral("breaker");
-        if (!QStringList{QStringLiteral("force_open"), QStringLiteral("force_half_open"),
-                         QStringLiteral("force_closed"), QStringLiteral("release"),
-                         QStringLiteral("metrics_only"), QStringLiteral("disable")}
-                 .contains(object.value(QStringLiteral("command")).toString())) {
+        if (!breakerControlNames().contains(route[2])) {
             return notFound(QStringLiteral("control"),
                             QStringLiteral("unknown breaker control '%1'").arg(named(2).left(40)));
         }
     } else if (route.size() == 3 && route[0] == u"deployments") {
         const QString control = QString(route[2]).replace(QLatin1Char('-'), QLatin1Char('_'));
-        if (!rolloutControlFromString(control)) {
+        if (!rolloutControlNames().contains(route[2])) {
             return notFound(QStringLiteral("control"),
                             QStringLiteral("unknown rollout control '%1'").arg(named(2).left(40)));
         }
@@ -184,98 +190,108 @@ void ApiRouter::handle(const ApiRequest& request, Respond respond) {
     if (request.body.size() > kMaxBodyBytes) {
         return respond(HttpReply::error(413, QStringLiteral("body"), QStringLiteral("larger than 64 KiB")));
     }
-    const QString path = request.path;
-    const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-    const bool get = request.method == "GET";
-    const bool post = request.method == "POST";
+    const QString& path = request.path;
+    QByteArrayList methods;
+    const auto match = matchApiRoute(request.method, path, &methods);
+    if (!match) {
+        const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        if (methods.isEmpty() && parts.size() >= 3 && parts[0] == u"v1" && parts[1] == u"control" &&
+            request.method == "POST") {
+            // An unknown control: refused by name, but only to someone who may use controls.
+            if (auto refused = unauthorized(request)) {
+                return respond(*refused);
+            }
+            return control(request, parts.mid(2), std::move(respond));
+        }
+        if (!methods.isEmpty()) {
+            return respond(methodNotAllowed(methods));
+        }
+        return respond(HttpReply::error(404, QStringLiteral("path"),
+                                        QStringLiteral("no endpoint at ") + path.left(200)));
+    }
+    const ApiRoute& route = *match->route;
+    const QStringList& parameters = match->parameters;
+    if (route.control) {
+        if (auto refused = unauthorized(request)) {
+            return respond(*refused);
+        }
+        return control(request, path.split(QLatin1Char('/'), Qt::SkipEmptyParts).mid(2), std::move(respond));
+    }
+    using Id = ApiRoute::Id;
+    switch (route.id) {
+        case Id::Health:
+            return respond(HttpReply::json(200, R"({"status":"ok"})"));
+        case Id::Ready:
+            return respond(engine_.latestSnapshot() ? HttpReply::json(200, R"({"status":"ready"})")
+                                                    : HttpReply::error(503, QStringLiteral("engine"),
+                                                                       QStringLiteral("not running")));
+        case Id::Metrics: {
+            const auto snapshot = engine_.latestSnapshot();
+            return respond(HttpReply{200,
+                                     snapshot ? prometheusText(*snapshot) : QByteArray(),
+                                     "text/plain; version=0.0.4; charset=utf-8",
+                                     {}});
+        }
+        case Id::OpenApi:
+            return respond(HttpReply::json(200, openApiDocument()));
+        case Id::Payments:
+            return payments(request, std::move(respond));
+        case Id::Deploy: {
+            auto body = objectBody(request.body);
+            if (auto* error = std::get_if<HttpReply>(&body)) {
+                return respond(*error);
+            }
+            QJsonObject object = std::get<QJsonObject>(body);
+            if (object.contains(QStringLiteral("do"))) {
+                return respond(
+                    HttpReply::error(400, QStringLiteral("do"), QStringLiteral("unknown key 'do'")));
+            }
+            object.insert(QStringLiteral("do"), QStringLiteral("deploy"));
+            return command(object, std::move(respond), true);
+        }
+        case Id::Deployment:
+            return respond(deployment(parameters[0]));
+        case Id::State:
+        case Id::Alerts: {
+            const auto snapshot = engine_.latestSnapshot();
+            if (!snapshot) {
+                return respond(
+                    HttpReply::error(503, QStringLiteral("engine"), QStringLiteral("not running")));
+            }
+            const QJsonObject body =
+                route.id == Id::State ? snapshotJson(*snapshot) : alertBoardJson(*snapshot);
+            return respond(HttpReply::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
+        }
+        case Id::Traces:
+            return traces(QUrlQuery(request.query), std::move(respond));
+        case Id::Trace:
+            return trace(parameters[0], QUrlQuery(request.query), std::move(respond));
+        default:
+            break;
+    }
+    respond(HttpReply::error(500, QStringLiteral("path"), QStringLiteral("route without a handler")));
+}
 
-    if (path == u"/healthz") {
-        return respond(get ? HttpReply::json(200, R"({"status":"ok"})") : methodNotAllowed("GET"));
+std::optional<HttpReply> ApiRouter::unauthorized(const ApiRequest& request) const {
+    const QByteArray authorization = request.headers.value("authorization");
+    if (authorization.isEmpty()) {
+        HttpReply reply =
+            HttpReply::error(401, QStringLiteral("authorization"),
+                             QStringLiteral("a Bearer token is required for control endpoints"));
+        reply.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
+        return reply;
     }
-    if (path == u"/readyz") {
-        if (!get) {
-            return respond(methodNotAllowed("GET"));
-        }
-        return respond(engine_.latestSnapshot()
-                           ? HttpReply::json(200, R"({"status":"ready"})")
-                           : HttpReply::error(503, QStringLiteral("engine"), QStringLiteral("not running")));
+    if (!authorization.startsWith("Bearer ") || authorization.mid(7).trimmed() != token_.toLatin1()) {
+        return HttpReply::error(403, QStringLiteral("authorization"),
+                                QStringLiteral("the token is not valid"));
     }
-    if (path == u"/metrics") {
-        if (!get) {
-            return respond(methodNotAllowed("GET"));
-        }
-        const auto snapshot = engine_.latestSnapshot();
-        return respond(HttpReply{200,
-                                 snapshot ? prometheusText(*snapshot) : QByteArray(),
-                                 "text/plain; version=0.0.4; charset=utf-8",
-                                 {}});
-    }
-    if (path == u"/v1/payments") {
-        return post ? payments(request, std::move(respond)) : respond(methodNotAllowed("POST"));
-    }
-    if (path == u"/v1/deployments") {
-        if (!post) {
-            return respond(methodNotAllowed("POST"));
-        }
-        auto body = objectBody(request.body);
-        if (auto* error = std::get_if<HttpReply>(&body)) {
-            return respond(*error);
-        }
-        QJsonObject object = std::get<QJsonObject>(body);
-        if (object.contains(QStringLiteral("do"))) {
-            return respond(HttpReply::error(400, QStringLiteral("do"), QStringLiteral("unknown key 'do'")));
-        }
-        object.insert(QStringLiteral("do"), QStringLiteral("deploy"));
-        return command(object, std::move(respond), true);
-    }
-    if (parts.size() == 3 && parts[0] == u"v1" && parts[1] == u"deployments") {
-        return respond(get ? deployment(parts[2]) : methodNotAllowed("GET"));
-    }
-    if (path == u"/v1/state" || path == u"/v1/alerts") {
-        if (!get) {
-            return respond(methodNotAllowed("GET"));
-        }
-        const auto snapshot = engine_.latestSnapshot();
-        if (!snapshot) {
-            return respond(HttpReply::error(503, QStringLiteral("engine"), QStringLiteral("not running")));
-        }
-        const QJsonObject body = path == u"/v1/state" ? snapshotJson(*snapshot) : alertBoardJson(*snapshot);
-        return respond(HttpReply::json(200, QJsonDocument(body).toJson(QJsonDocument::Compact)));
-    }
-    if (parts.size() == 3 && parts[0] == u"v1" && parts[1] == u"traces") {
-        return get ? trace(parts[2], QUrlQuery(request.query), std::move(respond))
-                   : respond(methodNotAllowed("GET"));
-    }
-    if (path == u"/v1/traces") {
-        return get ? traces(QUrlQuery(request.query), std::move(respond)) : respond(methodNotAllowed("GET"));
-    }
-    if (parts.size() >= 3 && parts[0] == u"v1" && parts[1] == u"control") {
-        if (!post) {
-            return respond(methodNotAllowed("POST"));
-        }
-        const QByteArray authorization = request.headers.value("authorization");
-        if (authorization.isEmpty()) {
-            HttpReply reply =
-                HttpReply::error(401, QStringLiteral("authorization"),
-                                 QStringLiteral("a Bearer token is required for control endpoints"));
-            reply.headers.append(qMakePair(QByteArray("WWW-Authenticate"), QByteArray("Bearer")));
-            return respond(reply);
-        }
-        if (!authorization.startsWith("Bearer ") || authorization.mid(7).trimmed() != token_.toLatin1()) {
-            return respond(HttpReply::error(403, QStringLiteral("authorization"),
-                                            QStringLiteral("the token is not valid")));
-        }
-        return control(request, parts.mid(2), std::move(respond));
-    }
-    respond(
-        HttpReply::error(404, QStringLiteral("path"), QStringLiteral("no endpoint at ") + path.left(200)));
+    return std::nullopt;
 }
 
 void ApiRouter::payments(const ApiRequest& request, Respond respond) {
-    const QString trace = traceIdFromTraceparent(request.headers.value("traceparent"));
-    engine_.submitPayment(request.body, trace, [respond = std::move(respond)](const PaymentResponse& r) {
-        respond(fromPayment(r));
-    });
+    engine_.submitPayment(
+        request.body, paymentTraceContext(request, QStringLiteral("/v1/payments")),
+        [respond = std::move(respond)](const PaymentResponse& r) { respond(fromPayment(r)); });
 }
 
 void ApiRouter::control(const ApiRequest& request, const QStringList& parts, Respond respond) {

@@ -3,11 +3,13 @@
 #include "api/api_request.h"
 #include "api/http_reply.h"
 #include "base/refusal.h"
+#include "trace/trace_context.h"
 
 #include <QJsonObject>
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 #include <variant>
 
 class QUrlQuery;
@@ -19,6 +21,7 @@ class Engine;
 // The HTTP API of DESIGN.md §10.2, independent of sockets: each request is answered once through
 // `respond`, which may be called on any thread (a payment answers from the engine thread after
 // its commit). Read-only endpoints are open; /v1/control/... needs "Authorization: Bearer <token>".
+// Routes come from one table (api_routes.h), which /v1/openapi.json documents.
 class ApiRouter {
 public:
     using Respond = std::function<void(HttpReply)>;
@@ -32,6 +35,8 @@ public:
     void handle(const ApiRequest& request, Respond respond);
 
 private:
+    // 401 or 403 for a control route without the token; nullopt when it may go on.
+    std::optional<HttpReply> unauthorized(const ApiRequest& request) const;
     void payments(const ApiRequest& request, Respond respond);
     void control(const ApiRequest& request, const QStringList& parts, Respond respond);
     void command(const QJsonObject& object, Respond respond, bool deployment);
@@ -48,7 +53,7 @@ private:
 // key the path sets is refused (the path is the one place that names the entity).
 std::variant<QJsonObject, Refusal> controlCommandObject(const QStringList& route, const QJsonObject& body);
 
-// The trace id of a W3C traceparent header ("00-<32 hex>-<16 hex>-<2 hex>"), or empty.
-QString traceIdFromTraceparent(const QByteArray& header);
+// The trace a payment request continues: its traceparent (if valid) and the request itself.
+TraceContext paymentTraceContext(const ApiRequest& request, const QString& route);
 
 }  // namespace tai

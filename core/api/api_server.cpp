@@ -13,6 +13,7 @@ ApiRequest ApiServer::toApiRequest(const HttpRequest& request) {
     }
     api.headerBytes = request.headerBytes;
     api.body = request.body;
+    api.peer = request.peer;
     return api;
 }
 

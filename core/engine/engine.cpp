@@ -102,24 +102,24 @@ SnapshotPtr Engine::latestSnapshot() const {
     return latest_;
 }
 
-QFuture<PaymentResponse> Engine::submitPayment(const QByteArray& json, const QString& traceId) {
+QFuture<PaymentResponse> Engine::submitPayment(const QByteArray& json, const TraceContext& trace) {
     auto promise = startedPromise<PaymentResponse>();
     QFuture<PaymentResponse> future = promise->future();
     if (!started_) {
         promise->finish();  // no result: the caller sees a cancelled-like empty future
         return future;
     }
-    submitPayment(json, traceId, [promise](const PaymentResponse& response) {
+    submitPayment(json, trace, [promise](const PaymentResponse& response) {
         promise->addResult(response);
         promise->finish();
     });
     return future;
 }
 
-void Engine::submitPayment(const QByteArray& json, const QString& traceId,
+void Engine::submitPayment(const QByteArray& json, const TraceContext& trace,
                            std::function<void(const PaymentResponse&)> decided) {
-    host_->post([host = host_, json, traceId, decided = std::move(decided)] {
-        host->submitPayment(json, traceId, decided);
+    host_->post([host = host_, json, trace, decided = std::move(decided)] {
+        host->submitPayment(json, trace, decided);
     });
 }
 
@@ -149,7 +149,7 @@ CommandResult Engine::executeHere(const EngineCommand& command) {
 
 void Engine::submitHere(const QByteArray& json) {
     Q_ASSERT(QThread::currentThread() == &thread_);
-    host_->submitPayment(json, QString(), [](const PaymentResponse&) {});
+    host_->submitPayment(json, TraceContext(), [](const PaymentResponse&) {});
 }
 
 void Engine::setApiUrl(const QString& url) {

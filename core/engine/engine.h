@@ -5,6 +5,7 @@
 #include "engine/engine_config.h"
 #include "engine/engine_snapshot.h"
 #include "payments/payment_response.h"
+#include "trace/trace_context.h"
 #include "trace/trace_store.h"
 
 #include <QFuture>
@@ -55,10 +56,11 @@ public:
     QString auditDatabase() const { return auditDatabase_; }
     bool hasAudit() const { return !auditDatabase_.isEmpty(); }
 
-    // `traceId` continues an incoming W3C trace (32 lowercase hex); empty starts a new one.
-    QFuture<PaymentResponse> submitPayment(const QByteArray& json, const QString& traceId = {});
+    // `trace` continues an incoming W3C trace: a trace id (32 lowercase hex), or what a
+    // traceparent and the HTTP request said; an empty id starts a new one.
+    QFuture<PaymentResponse> submitPayment(const QByteArray& json, const TraceContext& trace = {});
     // The same, answered by a callback on the engine thread (the HTTP server's path: no future).
-    void submitPayment(const QByteArray& json, const QString& traceId,
+    void submitPayment(const QByteArray& json, const TraceContext& trace,
                        std::function<void(const PaymentResponse&)> decided);
     QFuture<CommandResult> execute(const EngineCommand& command);
     void execute(const EngineCommand& command, std::function<void(const CommandResult&)> done);

@@ -143,9 +143,9 @@ void EngineHost::stop() {
     ownedClock_.reset();
 }
 
-void EngineHost::submitPayment(const QByteArray& json, const QString& traceId, const Reply& reply) {
+void EngineHost::submitPayment(const QByteArray& json, const TraceContext& trace, const Reply& reply) {
     if (running_) {
-        payments_->submit(json, traceId, reply);
+        payments_->submit(json, trace, reply);
     }
 }
 

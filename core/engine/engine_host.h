@@ -45,7 +45,7 @@ public:
 
     // Thread-safe: runs `work` on the engine thread, after everything posted before it.
     void post(std::function<void()> work);
-    void submitPayment(const QByteArray& json, const QString& traceId, const Reply& reply);
+    void submitPayment(const QByteArray& json, const TraceContext& trace, const Reply& reply);
     CommandResult execute(const EngineCommand& command);
     // The HTTP API's address once it listens: alerts sent out link back to it.
     void setApiUrl(const QString& url);

@@ -62,7 +62,7 @@ bool PaymentsSystem::start(SystemContext& context, QString* error) {
     pipeline_ =
         std::make_unique<PaymentPipeline>(config.policy.payments, context.clock, *gateway, idempotency_);
     pipeline_->setTracing(*sampler, [this](std::shared_ptr<const PaymentTrace> trace) {
-        if (context_->otlp != nullptr) {
+        if (context_->otlp != nullptr && trace->exported()) {
             context_->otlp->add(trace);
         }
         context_->traces.add(std::move(trace));
@@ -142,24 +142,27 @@ QString PaymentsSystem::nextPaymentId() {
     return makeUuid(QRandomGenerator::global()->generate64(), QStringLiteral("live"));
 }
 
-void PaymentsSystem::submit(const QByteArray& json, const QString& traceId, const Reply& reply) {
+void PaymentsSystem::submit(const QByteArray& json, const TraceContext& trace, const Reply& reply) {
     if (!running_) {
         return;
     }
     if (EngineObserver* observer = context_->config.observer.get()) {
         observer->submitted(json, context_->clock.now());
     }
-    const QString trace = traceId.isEmpty() ? nextTraceId() : traceId;
+    TraceContext context = trace;
+    if (context.traceId.isEmpty()) {
+        context.traceId = nextTraceId();
+    }
     ParsedPayment parsed = parsePaymentJson(json);
     if (auto* invalid = std::get_if<SignalError>(&parsed)) {
-        pipeline_->submitInvalid(QString(), trace, invalid->field, invalid->text(), reply);
+        pipeline_->submitInvalid(QString(), std::move(context), invalid->field, invalid->text(), reply);
         return;
     }
     PaymentSignal signal = std::get<PaymentSignal>(std::move(parsed));
     if (signal.id.isEmpty()) {
         signal.id = nextPaymentId();
     }
-    pipeline_->submit(std::move(signal), trace, reply);
+    pipeline_->submit(std::move(signal), std::move(context), reply);
 }
 
 std::optional<CommandResult> PaymentsSystem::apply(const EngineCommand& command) {

@@ -32,9 +32,10 @@ public:
     void andonInputs(AndonInputs& inputs) override;
     void contribute(EngineSnapshot& snapshot) const override;
 
-    // A payment from outside (HTTP, the injector, a scenario event). `traceId` continues an
-    // incoming trace; empty starts one.
-    void submit(const QByteArray& json, const QString& traceId, const Reply& reply);
+    // A payment from outside (HTTP, the injector, a scenario event). `trace` continues an
+    // incoming trace (its id, the caller's span and sampling flag, the HTTP request); an empty
+    // trace id starts one.
+    void submit(const QByteArray& json, const TraceContext& trace, const Reply& reply);
     // Idempotency keys kept in the durable trail, after a restart (§4.4). Returns how many.
     std::size_t restoreKeys();
     // Hands staged confirmations to the workers (the host calls this after each burst of work).

@@ -93,7 +93,7 @@ GatewaySimulator::~GatewaySimulator() {
     }
 }
 
-void GatewaySimulator::charge(const PaymentSignal& signal, const QString&, std::uint64_t call,
+void GatewaySimulator::charge(const PaymentSignal& signal, const GatewayCallTrace&, std::uint64_t call,
                               GatewayAnswers& answers) {
     const GatewayCallResult result = this->call(signal);
     if (result.kind == GatewayCallKind::Timeout) {

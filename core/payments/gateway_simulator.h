@@ -44,7 +44,7 @@ public:
     // The outcome a charge of `signal` gets now, without the wait.
     GatewayCallResult call(const PaymentSignal& signal) const;
 
-    void charge(const PaymentSignal& signal, const QString& traceId, std::uint64_t call,
+    void charge(const PaymentSignal& signal, const GatewayCallTrace& trace, std::uint64_t call,
                 GatewayAnswers& answers) override;
     void cancel(std::uint64_t call) override;
     QString name() const override { return QStringLiteral("simulator"); }

@@ -1,12 +1,14 @@
 #include "payments/http_gateway.h"
 
 #include "base/money.h"
-#include "base/seeded_random.h"
+#include "payments/payment_trace.h"
+#include "trace/trace_context.h"
 
 #include <QCoroNetworkReply>
 #include <QCoroTask>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMetaEnum>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -62,7 +64,7 @@ GatewayCallResult HttpGateway::resultOf(int status, const QByteArray& body) {
     return result;
 }
 
-void HttpGateway::charge(const PaymentSignal& signal, const QString& traceId, std::uint64_t call,
+void HttpGateway::charge(const PaymentSignal& signal, const GatewayCallTrace& trace, std::uint64_t call,
                          GatewayAnswers& answers) {
     QNetworkRequest request(url_);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -71,18 +73,24 @@ void HttpGateway::charge(const PaymentSignal& signal, const QString& traceId, st
     if (signal.idempotencyKey) {
         request.setRawHeader(QByteArrayLiteral("Idempotency-Key"), signal.idempotencyKey->toUtf8());
     }
-    if (traceId.size() == 32) {
-        // The gateway call is a child of this payment's trace.
-        const std::uint64_t span =
-            SeededRandom::hash(QString(traceId + QStringLiteral(":gateway_call"))) | 1u;
+    if (trace.traceId.size() == 32) {
+        // The gateway's spans are children of this call's CLIENT span (gateway_call).
         request.setRawHeader(
             QByteArrayLiteral("traceparent"),
-            "00-" + traceId.toLatin1() + '-' +
-                QByteArray::number(static_cast<qulonglong>(span), 16).rightJustified(16, '0') + "-01");
+            formatTraceparent(trace.traceId, PaymentTrace::gatewayCallSpanId(trace.traceId), trace.sampled));
     }
     QNetworkReply* reply = network_->post(request, requestBody(signal));
     replies_.emplace(call, reply);
     run(call, reply, &answers, alive_);
+}
+
+std::vector<SpanAttribute> HttpGateway::callAttributes() const {
+    std::vector<SpanAttribute> out{{QStringLiteral("http.request.method"), QStringLiteral("POST")},
+                                   {QStringLiteral("url.full"), url_.toString(QUrl::RemoveUserInfo)},
+                                   {QStringLiteral("server.address"), url_.host()}};
+    out.push_back(
+        {QStringLiteral("server.port"), std::int64_t{url_.port(url_.scheme() == u"https" ? 443 : 80)}});
+    return out;
 }
 
 void HttpGateway::cancel(std::uint64_t call) {
@@ -113,9 +121,12 @@ QCoro::Task<void> HttpGateway::run(std::uint64_t call, QNetworkReply* reply, Gat
     GatewayCallResult result;
     if (status.isValid()) {
         result = resultOf(status.toInt(), reply->readAll());
+        result.httpStatus = status.toInt();
     } else {
         result.kind = GatewayCallKind::Error;
         result.error = QStringLiteral("gateway unreachable: ") + reply->errorString();
+        result.errorType = QString::fromLatin1(
+            QMetaEnum::fromType<QNetworkReply::NetworkError>().valueToKey(reply->error()));
     }
     answers->gatewayAnswered(call, result);
 }

@@ -21,7 +21,8 @@ namespace tai {
 // A real payment gateway over HTTP (DESIGN.md §4.3, §10.3), called with QCoro (`co_await` on the
 // QNetworkReply). The wire contract (README "Gateway wire contract"):
 //   POST <url>   Content-Type: application/json   Idempotency-Key: <the payment's key, if any>
-//                traceparent: 00-<trace id>-<span id>-01   User-Agent: tai-console/<version>
+//                traceparent: 00-<trace id>-<gateway_call span id>-<01 when recorded, else 00>
+//                User-Agent: tai-console/<version>
 //   {"payment_id": "…", "amount_minor": 1250, "amount": "12.50", "currency": "USD",
 //    "customer_id": "…", "merchant_id": "…"}
 // A 2xx answer whose JSON body has a non-empty "receipt_id" is `charged` with that receipt; any
@@ -37,10 +38,11 @@ public:
     HttpGateway(const HttpGateway&) = delete;
     HttpGateway& operator=(const HttpGateway&) = delete;
 
-    void charge(const PaymentSignal& signal, const QString& traceId, std::uint64_t call,
+    void charge(const PaymentSignal& signal, const GatewayCallTrace& trace, std::uint64_t call,
                 GatewayAnswers& answers) override;
     void cancel(std::uint64_t call) override;
     QString name() const override { return url_.toString(QUrl::RemoveUserInfo); }
+    std::vector<SpanAttribute> callAttributes() const override;
 
     // The request body for `signal` (the wire contract above).
     static QByteArray requestBody(const PaymentSignal& signal);

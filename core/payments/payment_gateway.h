@@ -2,10 +2,12 @@
 
 #include "base/clock.h"
 #include "payments/payment_signal.h"
+#include "trace/span.h"
 
 #include <QString>
 
 #include <cstdint>
+#include <vector>
 
 namespace tai {
 
@@ -17,6 +19,15 @@ struct GatewayCallResult {
     Duration latency{0};  // how long the call takes before its answer (or before it hangs)
     QString receiptId;    // for Ok
     QString error;        // for Error
+    int httpStatus = 0;   // a real gateway's HTTP answer; 0 without one (the simulator, no answer)
+    QString errorType;    // why a call got no answer, low-cardinality ("ConnectionRefusedError")
+};
+
+// The trace a gateway call belongs to. A real gateway sends it on as `traceparent`, naming the
+// call's CLIENT span (PaymentTrace::gatewayCallSpanId), so the gateway's own spans hang under it.
+struct GatewayCallTrace {
+    QString traceId;
+    bool sampled = false;  // this process records the trace (the traceparent's flag)
 };
 
 // Where a gateway's answers go: the payment pipeline, on the engine thread.
@@ -34,12 +45,15 @@ class PaymentGateway {
 public:
     virtual ~PaymentGateway() = default;
 
-    // `call` identifies the charge in the answer. `traceId` travels to a real gateway.
-    virtual void charge(const PaymentSignal& signal, const QString& traceId, std::uint64_t call,
+    // `call` identifies the charge in the answer. `trace` travels to a real gateway.
+    virtual void charge(const PaymentSignal& signal, const GatewayCallTrace& trace, std::uint64_t call,
                         GatewayAnswers& answers) = 0;
     virtual void cancel(std::uint64_t call) = 0;
     // "simulator" or the gateway's URL, for the console and the logs.
     virtual QString name() const = 0;
+    // What every call's CLIENT span says about the gateway (a real one: the HTTP client
+    // conventions' method, url.full, server.address and server.port).
+    virtual std::vector<SpanAttribute> callAttributes() const { return {}; }
 };
 
 }  // namespace tai

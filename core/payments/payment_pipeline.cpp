@@ -43,7 +43,15 @@ PaymentPipeline::PaymentPipeline(const PaymentsConfig& config, Clock& clock, Pay
       bucket_(config.gatewayRatePerS, config.gatewayBurst, clock.now()),
       lanes_(kGatewayLanes),
       metrics_(outcomeNames()),
-      lastPurge_(clock.now()) {}
+      lastPurge_(clock.now()),
+      gatewayAttributes_(std::make_shared<const std::vector<SpanAttribute>>(gateway.callAttributes())) {}
+
+void PaymentPipeline::adoptTrace(Pending& pending, TraceContext&& trace) {
+    pending.traceId = std::move(trace.traceId);
+    pending.parentSpanId = trace.parentSpanId;
+    pending.parent = trace.parent;
+    pending.http = std::move(trace.http);
+}
 
 PaymentPipeline::~PaymentPipeline() {
     for (const TimerId timer : {dispatchTimer_, confirmationFlushTimer_}) {
@@ -102,12 +110,12 @@ PaymentResponse PaymentPipeline::baseResponse(const Pending& pending) const {
     return response;
 }
 
-void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& field, const QString& error,
-                                    Reply reply) {
+void PaymentPipeline::submitInvalid(QString id, TraceContext trace, const QString& field,
+                                    const QString& error, Reply reply) {
     PaymentResponse response;
     response.outcome = PaymentOutcome::Invalid;
     response.id = std::move(id);
-    response.traceId = std::move(traceId);
+    response.traceId = trace.traceId;
     response.error = error;
     response.errorField = field;
     response.breakerAfter = breaker_.state();
@@ -115,7 +123,7 @@ void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& 
     if (traceSink_) {
         Pending pending;
         pending.signal.id = response.id;
-        pending.traceId = response.traceId;
+        adoptTrace(pending, std::move(trace));
         pending.receivedAt = clock_.now();
         traceSink_(buildPaymentTrace(*this, pending, response, pending.receivedAt));
     }
@@ -129,7 +137,7 @@ void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& 
     reply(response);
 }
 
-void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply) {
+void PaymentPipeline::submit(PaymentSignal signal, TraceContext trace, Reply reply) {
     const TimePoint now = clock_.now();
     if (now - lastPurge_ >= 1h) {
         idempotency_.purgeExpired(now);
@@ -137,12 +145,22 @@ void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply)
     }
     Pending pending;
     pending.signal = std::move(signal);
-    pending.traceId = std::move(traceId);
+    adoptTrace(pending, std::move(trace));
     pending.receivedAt = now;
     pending.reply = std::move(reply);
     if (traceSink_) {
-        pending.sampled =
-            sampler_.sample(sampler_.needsHash() ? SeededRandom::hash(pending.traceId) : 0, now);
+        switch (pending.parent) {
+            case TraceContext::Parent::Sampled:
+                pending.sampled = true;
+                break;
+            case TraceContext::Parent::NotSampled:
+                pending.sampled = false;
+                break;
+            case TraceContext::Parent::None:
+                pending.sampled =
+                    sampler_.sample(sampler_.needsHash() ? SeededRandom::hash(pending.traceId) : 0, now);
+                break;
+        }
         pending.queuePosition = admission_.depth();
     }
 
@@ -268,7 +286,8 @@ void PaymentPipeline::dispatch(Pending pending) {
     flight.call = call;
     flight.timeout = 0;
     flight.startedAt = breaker_.judgesDurations() ? std::optional<TimePoint>(clock_.now()) : std::nullopt;
-    gateway_.charge(flight.pending.signal, flight.pending.traceId, call, *this);
+    const GatewayCallTrace trace{flight.pending.traceId, flight.pending.sampled};
+    gateway_.charge(flight.pending.signal, trace, call, *this);
     if (InFlight* waiting = inFlight(call)) {
         waiting->timeout = clock_.scheduleAfter(std::chrono::seconds(config_.actionTimeoutS),
                                                 [this, call] { timedOut(call); });
@@ -323,6 +342,10 @@ void PaymentPipeline::complete(InFlight& flight, const GatewayCallResult& call, 
     flight.timeout = 0;
     freeCalls_.push_back(slot);
 
+    if (traceSink_) {
+        pending.gatewayHttpStatus = call.httpStatus;
+        pending.gatewayErrorType = call.errorType;
+    }
     PaymentResponse response = baseResponse(pending);
     if (timedOut || call.kind == GatewayCallKind::Timeout) {
         breaker_.onFailure(permit, took);

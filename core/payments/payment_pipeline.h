@@ -10,6 +10,7 @@
 #include "payments/payment_gateway.h"
 #include "payments/payment_response.h"
 #include "payments/payment_trace.h"
+#include "trace/trace_context.h"
 #include "trace/trace_sampler.h"
 
 #include <QSet>
@@ -51,8 +52,11 @@ public:
     PaymentPipeline& operator=(const PaymentPipeline&) = delete;
 
     // `signal.id` must be set (given or generated). The reply may run before submit() returns.
-    void submit(PaymentSignal signal, QString traceId, Reply reply);
-    void submitInvalid(QString id, QString traceId, const QString& field, const QString& error, Reply reply);
+    // `trace` names the trace (a bare trace id for signals started inside the process) and, for
+    // one that came over HTTP, its caller's span, sampling flag and request.
+    void submit(PaymentSignal signal, TraceContext trace, Reply reply);
+    void submitInvalid(QString id, TraceContext trace, const QString& field, const QString& error,
+                       Reply reply);
 
     void reconfigure(const PaymentsConfig& config);  // a new policy version
     // With a journal every response waits for its commit; without one (replay, tests) it is immediate.
@@ -73,8 +77,9 @@ public:
     KaizenMetrics& metrics() { return metrics_; }
     const FraudPolicy& policy() const { return policy_; }
 
-    // Tracing (§12): the sampler decides up front; rejections and failures are kept regardless.
-    // Kept traces go to `sink` on this thread. Without a sink nothing is traced.
+    // Tracing (§12): the sampler decides up front, unless an incoming traceparent did (its sampled
+    // flag decides: ParentBased sampling); rejections and failures are kept regardless. Kept
+    // traces go to `sink` on this thread. Without a sink nothing is traced.
     using TraceSink = std::function<void(std::shared_ptr<const PaymentTrace>)>;
     void setTracing(TraceSampler sampler, TraceSink sink) {
         sampler_ = sampler;
@@ -85,6 +90,9 @@ private:
     struct Pending {
         PaymentSignal signal;
         QString traceId;
+        std::uint64_t parentSpanId = 0;  // the caller's span (traceparent), 0 for none
+        TraceContext::Parent parent = TraceContext::Parent::None;
+        std::shared_ptr<const HttpServerCall> http;  // set when it came over HTTP
         TimePoint receivedAt;
         PolicyDecision decision;
         QByteArray canonicalHash;
@@ -97,6 +105,8 @@ private:
         bool dispatched = false;
         bool breakerAllowed = true;
         BreakerState breakerAtDispatch = BreakerState::Closed;
+        int gatewayHttpStatus = 0;
+        QString gatewayErrorType;
     };
     friend std::shared_ptr<PaymentTrace> buildPaymentTrace(const PaymentPipeline& pipeline,
                                                            const Pending& pending,
@@ -121,6 +131,7 @@ private:
     InFlight* inFlight(std::uint64_t call);
     void complete(InFlight& flight, const GatewayCallResult& result, bool timedOut, bool answeredAtOnce);
     void finish(Pending& pending, PaymentResponse response);
+    static void adoptTrace(Pending& pending, TraceContext&& trace);
     void stageConfirmation(Confirmation confirmation);
     PaymentResponse baseResponse(const Pending& pending) const;
 
@@ -146,6 +157,7 @@ private:
     TraceSampler sampler_;
     TraceSink traceSink_;
     TimePoint lastPurge_;
+    std::shared_ptr<const std::vector<SpanAttribute>> gatewayAttributes_;  // the gateway's, for its spans
 };
 
 }  // namespace tai

@@ -2,9 +2,9 @@
 // the times the pipeline noted on the way.
 #include "payments/payment_trace.h"
 
-#include "base/money.h"
 #include "base/seeded_random.h"
 #include "payments/payment_pipeline.h"
+#include "trace/http_semantics.h"
 
 #include <QJsonArray>
 
@@ -24,6 +24,9 @@ std::shared_ptr<PaymentTrace> buildPaymentTrace(const PaymentPipeline& pipeline,
     t.customerId = p.signal.customerId;
     t.outcome = response.outcome;
     t.headSampled = p.sampled;
+    t.parentSpanId = p.parentSpanId;
+    t.parent = p.parent;
+    t.http = p.http;
     t.score = response.score;
     t.policyRan = response.policyRan;
     t.rejectScore = pipeline.policy().rules().rejectScore();
@@ -43,6 +46,9 @@ std::shared_ptr<PaymentTrace> buildPaymentTrace(const PaymentPipeline& pipeline,
     t.dispatched = p.dispatched;
     t.policyDone = p.policyDone;
     t.dispatchedAt = p.dispatchedAt;
+    t.gatewayAttributes = pipeline.gatewayAttributes_;
+    t.gatewayHttpStatus = p.gatewayHttpStatus;
+    t.gatewayErrorType = p.gatewayErrorType;
 
     const auto& rules = pipeline.policy().rules();
     if (response.policyRan) {
@@ -54,6 +60,10 @@ std::shared_ptr<PaymentTrace> buildPaymentTrace(const PaymentPipeline& pipeline,
         }
     }
     return std::make_shared<PaymentTrace>(p.traceId, p.receivedAt, end, std::move(t));
+}
+
+std::uint64_t PaymentTrace::gatewayCallSpanId(const QString& traceId) {
+    return SeededRandom::hash(QString(traceId + QStringLiteral(":gateway_call"))) | 1u;
 }
 
 std::vector<Span> PaymentTrace::spans() const {
@@ -73,93 +83,114 @@ std::vector<Span> PaymentTrace::spans() const {
         return out.back();
     };
     const QString outcomeName = toString(outcome);
-    const bool failed = outcome != PaymentOutcome::Charged && outcome != PaymentOutcome::Duplicate;
+    // A failure on this side or the gateway's: the 5xx answers. Declines and refusals are answers.
+    const bool failed = isHttpServerError(httpStatus);
     using Attribute = SpanAttribute;
 
-    Span& root = span(QStringLiteral("process_signal"), 0, start(), end());
-    root.kind = SpanKind::Server;
+    Span& root = span(QStringLiteral("process_signal"), parentSpanId, start(), end());
+    root.kind = http ? SpanKind::Server : SpanKind::Internal;
     root.error = failed;
-    root.attributes = {
-        Attribute{QStringLiteral("payment.id"), paymentId},
-        Attribute{QStringLiteral("payment.outcome"), outcomeName},
-        Attribute{QStringLiteral("http.status_code"), std::int64_t{httpStatus}},
-        Attribute{QStringLiteral("sampled"),
-                  headSampled ? QStringLiteral("head") : QStringLiteral("kept: ") + outcomeName}};
+    if (http) {
+        root.attributes = httpServerSpanAttributes(*http, httpStatus);
+    }
+    const QString sampling = !headSampled ? QStringLiteral("kept: ") + outcomeName
+                             : parent == TraceContext::Parent::Sampled ? QStringLiteral("parent")
+                                                                       : QStringLiteral("head");
+    root.attributes.insert(root.attributes.end(),
+                           {Attribute{QStringLiteral("tai.payment.id"), paymentId},
+                            Attribute{QStringLiteral("tai.payment.outcome"), outcomeName},
+                            Attribute{QStringLiteral("tai.trace.sampling"), sampling}});
     if (!customerId.isEmpty()) {
-        root.attributes.push_back({QStringLiteral("customer.id"), customerId});
-        root.attributes.push_back({QStringLiteral("merchant.id"), merchantId});
-        root.attributes.push_back(
-            {QStringLiteral("payment.amount"), formatMinorUnits(amountMinor) + QLatin1Char(' ') + currency});
+        root.attributes.push_back({QStringLiteral("tai.customer.id"), customerId});
+        root.attributes.push_back({QStringLiteral("tai.merchant.id"), merchantId});
+        root.attributes.push_back({QStringLiteral("tai.payment.amount_minor"), amountMinor});
+        root.attributes.push_back({QStringLiteral("tai.payment.currency"), currency});
     }
     const std::uint64_t rootId = root.spanId;
 
     if (!idempotencyKey.isEmpty()) {
         Span& s = span(QStringLiteral("idempotency_check"), rootId, start(), start());
-        s.attributes = {Attribute{QStringLiteral("idempotency.key"), idempotencyKey},
-                        Attribute{QStringLiteral("result"), outcome == PaymentOutcome::Duplicate
-                                                                ? QStringLiteral("duplicate")
-                                                            : outcome == PaymentOutcome::IdempotencyConflict
-                                                                ? QStringLiteral("conflict")
-                                                                : QStringLiteral("new")}};
-        s.error = outcome == PaymentOutcome::IdempotencyConflict;
+        s.attributes = {
+            Attribute{QStringLiteral("tai.idempotency.key"), idempotencyKey},
+            Attribute{QStringLiteral("tai.idempotency.result"),
+                      outcome == PaymentOutcome::Duplicate             ? QStringLiteral("duplicate")
+                      : outcome == PaymentOutcome::IdempotencyConflict ? QStringLiteral("conflict")
+                                                                       : QStringLiteral("new")}};
     }
     if (policyRan) {
         Span& policy = span(QStringLiteral("evaluate_policy"), rootId, start(), policyDone);
-        policy.error = outcome == PaymentOutcome::Rejected;
-        policy.attributes = {Attribute{QStringLiteral("policy.score"), std::int64_t{score}},
-                             Attribute{QStringLiteral("policy.reject_score"), std::int64_t{rejectScore}},
-                             Attribute{QStringLiteral("policy.rejected"), rejected}};
+        policy.attributes = {Attribute{QStringLiteral("tai.policy.score"), std::int64_t{score}},
+                             Attribute{QStringLiteral("tai.policy.reject_score"), std::int64_t{rejectScore}},
+                             Attribute{QStringLiteral("tai.policy.rejected"), rejected}};
         const std::uint64_t policyId = policy.spanId;
         for (const RuleVerdict& r : rules) {
             // Rules are timed together: each child spans the policy evaluation.
             Span& rule = span(QStringLiteral("rule:") + r.name, policyId, start(), policyDone);
-            rule.attributes = {Attribute{QStringLiteral("rule.weight"), std::int64_t{r.weight}},
-                               Attribute{QStringLiteral("rule.fired"), r.fired},
-                               Attribute{QStringLiteral("rule.reason"), r.reason}};
+            rule.attributes = {Attribute{QStringLiteral("tai.rule.weight"), std::int64_t{r.weight}},
+                               Attribute{QStringLiteral("tai.rule.fired"), r.fired},
+                               Attribute{QStringLiteral("tai.rule.reason"), r.reason}};
         }
     }
     if (dispatched) {
         Span& action = span(QStringLiteral("execute_action"), rootId, dispatchedAt, end());
         action.error = failed;
-        action.attributes = {
-            Attribute{QStringLiteral("queue.position_on_arrival"), static_cast<std::int64_t>(queuePosition)},
-            Attribute{QStringLiteral("queue.wait_ms"), ms(dispatchedAt - policyDone)}};
+        action.attributes = {Attribute{QStringLiteral("tai.queue.position_on_arrival"),
+                                       static_cast<std::int64_t>(queuePosition)},
+                             Attribute{QStringLiteral("tai.queue.wait_ms"), ms(dispatchedAt - policyDone)}};
         const std::uint64_t actionId = action.spanId;
         Span& check = span(QStringLiteral("circuit_breaker_check"), actionId, dispatchedAt, dispatchedAt);
         check.error = !breakerAllowed;
-        check.attributes = {Attribute{QStringLiteral("breaker.name"), QStringLiteral("payment-gateway")},
-                            Attribute{QStringLiteral("breaker.state"), toString(breaker)},
-                            Attribute{QStringLiteral("breaker.allowed"), breakerAllowed}};
+        check.attributes = {Attribute{QStringLiteral("tai.breaker.name"), QStringLiteral("payment-gateway")},
+                            Attribute{QStringLiteral("tai.breaker.state"), toString(breaker)},
+                            Attribute{QStringLiteral("tai.breaker.allowed"), breakerAllowed}};
         if (breakerAllowed) {
             Span& call = span(QStringLiteral("gateway_call"), actionId, dispatchedAt, end());
+            // The id a real gateway was sent in traceparent, so its spans hang under this one.
+            call.spanId = gatewayCallSpanId(traceId());
             call.kind = SpanKind::Client;
-            call.error = failed;
-            call.attributes = {Attribute{QStringLiteral("gateway.result"), outcomeName},
-                               Attribute{QStringLiteral("gateway.latency_ms"), ms(end() - dispatchedAt)}};
+            // HTTP client conventions: a 4xx or 5xx answer, or none, is an error of the call.
+            call.error = outcome == PaymentOutcome::GatewayError || outcome == PaymentOutcome::GatewayTimeout;
+            if (gatewayAttributes) {
+                call.attributes = *gatewayAttributes;
+            }
+            if (gatewayHttpStatus != 0) {
+                call.attributes.push_back(
+                    {QStringLiteral("http.response.status_code"), std::int64_t{gatewayHttpStatus}});
+            }
+            if (call.error) {
+                call.attributes.push_back(
+                    {QStringLiteral("error.type"), gatewayHttpStatus != 0 ? QString::number(gatewayHttpStatus)
+                                                   : !gatewayErrorType.isEmpty() ? gatewayErrorType
+                                                   : outcome == PaymentOutcome::GatewayTimeout
+                                                       ? QStringLiteral("timeout")
+                                                       : outcomeName});
+            }
+            call.attributes.push_back({QStringLiteral("tai.gateway.result"), outcomeName});
+            call.attributes.push_back({QStringLiteral("tai.gateway.latency_ms"), ms(end() - dispatchedAt)});
             if (!receiptId.isEmpty()) {
-                call.attributes.push_back({QStringLiteral("gateway.receipt_id"), receiptId});
+                call.attributes.push_back({QStringLiteral("tai.gateway.receipt_id"), receiptId});
             }
         }
     } else if (outcome == PaymentOutcome::QueueFull) {
         Span& shed = span(QStringLiteral("execute_action"), rootId, policyDone, policyDone);
-        shed.error = true;
         shed.attributes = {
-            Attribute{QStringLiteral("queue.position_on_arrival"), static_cast<std::int64_t>(queuePosition)},
-            Attribute{QStringLiteral("queue.capacity"), static_cast<std::int64_t>(queueCapacity)},
-            Attribute{QStringLiteral("result"), QStringLiteral("shed: admission queue full")}};
+            Attribute{QStringLiteral("tai.queue.position_on_arrival"),
+                      static_cast<std::int64_t>(queuePosition)},
+            Attribute{QStringLiteral("tai.queue.capacity"), static_cast<std::int64_t>(queueCapacity)},
+            Attribute{QStringLiteral("tai.action.result"), QStringLiteral("shed: admission queue full")}};
     }
     if (outcome == PaymentOutcome::Charged) {
         Span& async = span(QStringLiteral("queue_async_work"), rootId, end(), end());
-        async.attributes = {Attribute{QStringLiteral("queue"), QStringLiteral("confirmation")}};
+        async.attributes = {Attribute{QStringLiteral("tai.queue.name"), QStringLiteral("confirmation")}};
     }
     Span& reply = span(QStringLiteral("generate_response"), rootId, end(), end());
     reply.error = failed;
-    reply.attributes = {Attribute{QStringLiteral("payment.outcome"), outcomeName}};
+    reply.attributes = {Attribute{QStringLiteral("tai.payment.outcome"), outcomeName}};
     if (!error.isEmpty()) {
-        reply.attributes.push_back({QStringLiteral("error"), error});
+        reply.attributes.push_back({QStringLiteral("tai.payment.error"), error});
     }
     if (retryAfterS > 0) {
-        reply.attributes.push_back({QStringLiteral("retry_after_s"), retryAfterS});
+        reply.attributes.push_back({QStringLiteral("tai.payment.retry_after_s"), retryAfterS});
     }
     return out;
 }

@@ -33,6 +33,9 @@ public:
     virtual QJsonObject why() const { return {}; }
     // The span tree, root first. Span ids are derived from the trace id, so they are stable.
     virtual std::vector<Span> spans() const = 0;
+    // False: kept for the console only, never sent to an OTLP collector (the caller said it does
+    // not record the trace).
+    virtual bool exported() const { return true; }
 
 private:
     QString traceId_;

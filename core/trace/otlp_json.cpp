@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUuid>
 
 namespace tai {
 
@@ -26,6 +27,12 @@ QJsonObject anyValue(const AttributeValue& value) {
 
 QJsonObject attribute(const QString& key, const AttributeValue& value) {
     return QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("value"), anyValue(value)}};
+}
+
+// One id per process run, as the resource conventions ask: restarts show as new instances.
+QString serviceInstanceId() {
+    static const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    return id;
 }
 
 QString nanos(TimePoint t) {
@@ -61,7 +68,8 @@ QByteArray otlpTraceRequest(const std::vector<std::shared_ptr<const KeptTrace>>&
     const QJsonObject resource{
         {QStringLiteral("attributes"),
          QJsonArray{attribute(QStringLiteral("service.name"), QStringLiteral("tai-console")),
-                    attribute(QStringLiteral("service.version"), QStringLiteral(TAI_VERSION))}}};
+                    attribute(QStringLiteral("service.version"), QStringLiteral(TAI_VERSION)),
+                    attribute(QStringLiteral("service.instance.id"), serviceInstanceId())}}};
     const QJsonObject scope{{QStringLiteral("name"), QStringLiteral("tai-console")},
                             {QStringLiteral("version"), QStringLiteral(TAI_VERSION)}};
     const QJsonObject request{

@@ -10,7 +10,9 @@
 namespace tai {
 
 // An OTLP/JSON ExportTraceServiceRequest (opentelemetry-proto, JSON mapping: hex trace and span
-// ids, nanosecond times and 64-bit integers as strings) for the given traces, as one compact line.
+// ids, enums as integers, nanosecond times and 64-bit integers as strings) for the given traces,
+// as one compact line. One resource (service.name, service.version, service.instance.id) and one
+// scope; a span's status is {} (unset) or {"code": 2} (ERROR), never OK.
 QByteArray otlpTraceRequest(const std::vector<std::shared_ptr<const KeptTrace>>& traces);
 
 }  // namespace tai

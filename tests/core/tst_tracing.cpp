@@ -106,15 +106,19 @@ private Q_SLOTS:
         // The gateway's 120 ms show on the virtual clock.
         QCOMPARE(spanNamed(*t, "gateway_call").end - spanNamed(*t, "gateway_call").start, Duration(120ms));
         QCOMPARE(root.end - root.start, Duration(120ms));
-        QCOMPARE(attribute(root, "payment.outcome"), QStringLiteral("charged"));
+        QCOMPARE(attribute(root, "tai.payment.outcome"), QStringLiteral("charged"));
         QVERIFY(!root.error);
         QVERIFY(t->headSampled);
-        // Attributes keep their types.
-        const SpanAttribute* status = attributeNamed(root, "http.status_code");
-        QVERIFY(status && std::holds_alternative<std::int64_t>(status->value));
-        QCOMPARE(std::get<std::int64_t>(status->value), std::int64_t{200});
-        const SpanAttribute* fired = attributeNamed(spanNamed(*t, "rule:velocity"), "rule.fired");
+        // Attributes keep their types; a payment that did not come over HTTP has no HTTP ones.
+        const SpanAttribute* amount = attributeNamed(root, "tai.payment.amount_minor");
+        QVERIFY(amount && std::holds_alternative<std::int64_t>(amount->value));
+        QCOMPARE(std::get<std::int64_t>(amount->value), std::int64_t{s.amountMinor});
+        QVERIFY(!attributeNamed(root, "http.response.status_code"));
+        QCOMPARE(root.kind, SpanKind::Internal);
+        const SpanAttribute* fired = attributeNamed(spanNamed(*t, "rule:velocity"), "tai.rule.fired");
         QVERIFY(fired && std::holds_alternative<bool>(fired->value));
+        // The gateway call's span id is the one a real gateway is sent in traceparent.
+        QCOMPARE(spanNamed(*t, "gateway_call").spanId, PaymentTrace::gatewayCallSpanId(traceId(1)));
     }
 
     void rejectionsAndErrorsAreKeptEvenWhenTheSamplerSaysNever() {
@@ -129,11 +133,12 @@ private Q_SLOTS:
         QVERIFY(rejected);
         QCOMPARE(toString(rejected->outcome), QStringLiteral("rejected"));
         QVERIFY(!rejected->headSampled);
-        QVERIFY(rejected->spans().front().error);
+        QVERIFY(!rejected->spans().front().error);  // a decline is an answer (402), not a failure
         const auto error = payment(f.store.find(traceId(3)));
         QVERIFY(error);
         QCOMPARE(toString(error->outcome), QStringLiteral("gateway_error"));
         QVERIFY(spanNamed(*error, "gateway_call").error);
+        QVERIFY(error->spans().front().error);  // 502
     }
 
     void theWhyOfARejectionNamesEachRuleItsWeightAndTheScore() {
@@ -172,7 +177,7 @@ private Q_SLOTS:
         QCOMPARE(toString(t->breaker), QStringLiteral("open"));
         QVERIFY(!t->breakerAllowed);
         QVERIFY(t->retryAfterS > 0);
-        QCOMPARE(attribute(spanNamed(*t, "circuit_breaker_check"), "breaker.allowed"),
+        QCOMPARE(attribute(spanNamed(*t, "circuit_breaker_check"), "tai.breaker.allowed"),
                  QStringLiteral("false"));
         QVERIFY(!spanNames(*t).contains("gateway_call"));
     }
@@ -263,7 +268,7 @@ private Q_SLOTS:
         // OpenTelemetry: a span that did not fail leaves its status unset, and attributes keep
         // their types (an integer is a JSON string in OTLP, a boolean a boolean).
         QVERIFY(!root["status"].toObject().contains("code"));
-        QCOMPARE(root["kind"].toInt(), 2);  // SERVER: the payment arrived
+        QCOMPARE(root["kind"].toInt(), 1);  // INTERNAL: it did not come over HTTP (tst_otlp_conventions)
         const auto attributeValue = [](const QJsonObject& span, const QString& key) {
             for (const QJsonValue& a : span["attributes"].toArray()) {
                 if (a.toObject()["key"].toString() == key) {
@@ -272,11 +277,12 @@ private Q_SLOTS:
             }
             return QJsonObject();
         };
-        QCOMPARE(attributeValue(root, "http.status_code")["intValue"].toString(), QStringLiteral("200"));
+        QCOMPARE(attributeValue(root, "tai.payment.amount_minor")["intValue"].toString(),
+                 QStringLiteral("1000"));
         for (const QJsonValue& span : spans) {
             if (span.toObject()["name"].toString() == "rule:velocity") {
-                QCOMPARE(attributeValue(span.toObject(), "rule.fired")["boolValue"].toBool(), false);
-                QVERIFY(attributeValue(span.toObject(), "rule.fired").contains("boolValue"));
+                QCOMPARE(attributeValue(span.toObject(), "tai.rule.fired")["boolValue"].toBool(), false);
+                QVERIFY(attributeValue(span.toObject(), "tai.rule.fired").contains("boolValue"));
             }
             if (span.toObject()["name"].toString() == "gateway_call") {
                 QCOMPARE(span.toObject()["kind"].toInt(), 3);  // CLIENT: a call out

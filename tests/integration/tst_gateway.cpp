@@ -1,7 +1,9 @@
 // A real HTTP payment gateway (DESIGN.md §4.3, §10.3, issue 13): `tai-console --gateway-url`
 // charges through a loopback test gateway that answers, fails, is slow, hangs or refuses; the
 // breaker is fed by those real outcomes; the idempotency key travels as Idempotency-Key; and
-// kill -9 still loses no acknowledged payment.
+// kill -9 still loses no acknowledged payment. The call is a CLIENT span with the HTTP client
+// conventions, and the traceparent the gateway is sent names that span.
+#include "../core/otlp_request_check.h"
 #include "headless_process.h"
 #include "test_gateway.h"
 
@@ -84,6 +86,77 @@ private Q_SLOTS:
         // The snapshot names the gateway it charges through.
         const HttpResult state = QCoro::waitFor(request(nam, "GET", engine.url("/v1/state")));
         QCOMPARE(bodyOf(state).value("gateway").toString(), QString::fromLatin1(gateway.url()));
+    }
+
+    void theGatewayCallIsAClientSpanThatItsTraceparentNames_data() {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QByteArray>("flags");
+        QTest::addColumn<int>("status");         // ours
+        QTest::addColumn<int>("gatewayStatus");  // the gateway's
+        QTest::newRow("charged, sampled") << int(TestGateway::Mode::Answer) << QByteArray("01") << 200 << 200;
+        QTest::newRow("gateway 5xx, sampled")
+            << int(TestGateway::Mode::Fail) << QByteArray("01") << 502 << 500;
+        // Not recorded by the caller, so not by the gateway either: a failure is still kept (for
+        // the API) and says so in the flag it sent on.
+        QTest::newRow("gateway 5xx, not sampled")
+            << int(TestGateway::Mode::Fail) << QByteArray("00") << 502 << 500;
+    }
+    void theGatewayCallIsAClientSpanThatItsTraceparentNames() {
+        QFETCH(int, mode);
+        QFETCH(QByteArray, flags);
+        QFETCH(int, status);
+        QFETCH(int, gatewayStatus);
+        TestGateway gateway;
+        QVERIFY(gateway.listen());
+        gateway.setMode(static_cast<TestGateway::Mode>(mode));
+        HeadlessProcess engine({"--ephemeral", "--policy", kPolicy, "--gateway-url", gateway.url()});
+        QVERIFY2(engine.running(), engine.log().constData());
+        QNetworkAccessManager nam;
+        const QByteArray traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        const HttpResult r =
+            QCoro::waitFor(request(nam, "POST", engine.url("/v1/payments"), payment("cust_1"),
+                                   {{"traceparent", "00-" + traceId + "-00f067aa0ba902b7-" + flags}}));
+        QCOMPARE(r.status, status);
+        QCOMPARE(gateway.charges().size(), std::size_t{1});
+        const QByteArray sent = gateway.charges().front().traceparent;
+
+        const HttpResult otlp = QCoro::waitFor(
+            request(nam, "GET", engine.url(QString::fromLatin1("/v1/traces/" + traceId + "?format=otlp"))));
+        QCOMPARE(otlp.status, 200);
+        otlpcheck::RequestCheck check;
+        check.check(QJsonDocument::fromJson(otlp.body).object());
+        QVERIFY2(check.problems.isEmpty(), qPrintable(check.problems.join('\n')));
+        std::map<QString, QJsonObject> spans;  // by name
+        for (const auto& s : check.spans) {
+            spans[s.span.value("name").toString()] = s.span;
+        }
+        const QJsonObject root = spans["process_signal"];
+        const QJsonObject call = spans["gateway_call"];
+        QCOMPARE(root.value("parentSpanId").toString(), QStringLiteral("00f067aa0ba902b7"));
+        QCOMPARE(root.value("kind").toInt(), 2);
+        QCOMPARE(call.value("kind").toInt(), 3);  // SPAN_KIND_CLIENT
+        // W3C: 00-<the same trace>-<this call's span>-<our sampling decision>.
+        QCOMPARE(sent, "00-" + traceId + '-' + call.value("spanId").toString().toLatin1() + '-' + flags);
+        QCOMPARE(call.value("parentSpanId").toString(), spans["execute_action"].value("spanId").toString());
+        const QJsonArray a = call.value("attributes").toArray();
+        using otlpcheck::attributeValue;
+        QCOMPARE(attributeValue(a, "http.request.method")->value("stringValue").toString(),
+                 QStringLiteral("POST"));
+        QCOMPARE(attributeValue(a, "url.full")->value("stringValue").toString(),
+                 QString::fromLatin1(gateway.url()));
+        QCOMPARE(attributeValue(a, "server.address")->value("stringValue").toString(),
+                 QStringLiteral("127.0.0.1"));
+        QCOMPARE(attributeValue(a, "server.port")->value("intValue").toString(),
+                 QString::number(gateway.port()));
+        QCOMPARE(attributeValue(a, "http.response.status_code")->value("intValue").toString(),
+                 QString::number(gatewayStatus));
+        const bool failed = gatewayStatus >= 400;
+        QCOMPARE(call.value("status").toObject().value("code").toInt(), failed ? 2 : 0);
+        QCOMPARE(root.value("status").toObject().value("code").toInt(), failed ? 2 : 0);
+        if (failed) {
+            QCOMPARE(attributeValue(a, "error.type")->value("stringValue").toString(),
+                     QString::number(gatewayStatus));
+        }
     }
 
     void eachGatewayFailureHasItsOutcome_data() {
