@@ -20,6 +20,12 @@ std::optional<Refusal> RolloutControls::apply(
     const bool running = r.status == RolloutStatus::InProgress || r.status == RolloutStatus::Paused ||
                          r.status == RolloutStatus::Interrupted;
     const QString name = toString(control);
+    if (r.status == RolloutStatus::Interrupted && control != RolloutControl::Resume &&
+        control != RolloutControl::Rollback && control != RolloutControl::Abort) {
+        // §7: after a restart nothing moves until the operator resumes or rolls back.
+        return conflict(
+            QStringLiteral("the rollout was interrupted by a restart: resume or roll back first"));
+    }
     switch (control) {
         case RolloutControl::Pause:
             if (r.status != RolloutStatus::InProgress) {

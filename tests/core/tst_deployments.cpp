@@ -287,6 +287,53 @@ private Q_SLOTS:
         QVERIFY(!blocked.id.isEmpty());
     }
 
+    // §7: after a restart the operator chooses resume or rollback; nothing else moves it.
+    void anInterruptedRolloutTakesOnlyResumeRollbackOrAbort_data() {
+        QTest::addColumn<QString>("control");
+        QTest::addColumn<QString>("refusal");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("stage");
+        const QString refused = "the rollout was interrupted by a restart: resume or roll back first";
+        QTest::newRow("promote") << "promote" << refused << "interrupted"
+                                 << "staging";
+        QTest::newRow("promote_full") << "promote_full" << refused << "interrupted"
+                                      << "staging";
+        QTest::newRow("pause") << "pause" << refused << "interrupted"
+                               << "staging";
+        QTest::newRow("resume") << "resume" << QString() << "in_progress"
+                                << "staging";
+        QTest::newRow("rollback") << "rollback" << QString() << "rolled_back"
+                                  << "rolled_back";
+        QTest::newRow("abort") << "abort" << QString() << "aborted"
+                               << "rolled_back";
+    }
+    void anInterruptedRolloutTakesOnlyResumeRollbackOrAbort() {
+        QFETCH(QString, control);
+        QFETCH(QString, refusal);
+        QFETCH(QString, status);
+        QFETCH(QString, stage);
+        RolloutView saved;
+        {
+            Fixture before;
+            const auto d = before.deploy();
+            before.run(400s);  // us-west-2 in staging 25 %
+            saved = before.view(d.id);
+        }
+        Fixture f;  // the restarted engine
+        f.orchestrator->restoreInterrupted(saved);
+        QCOMPARE(toString(f.view(saved.id).status), QStringLiteral("interrupted"));
+        const auto which = *rolloutControlFromString(control);
+        QCOMPARE(said(f.orchestrator->control(saved.id, which,
+                                              which == RolloutControl::Rollback ? "us-west-2" : "", {})),
+                 refusal);
+        f.clock.advanceBy(0s);
+        const RolloutView v = f.view(saved.id);
+        QCOMPARE(toString(v.status), status);
+        QCOMPARE(v.regions[0].stage, stage);
+        f.run(20s);
+        QCOMPARE(f.view(saved.id).regions[0].stage, stage);  // a refused control started nothing
+    }
+
     void validatesDeploymentSignals_data() {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("error");
