@@ -57,6 +57,14 @@ std::optional<Refusal> RolloutControls::apply(
                 return conflict(QStringLiteral("no stage is running"));
             }
             RolloutRun::RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+            if (region.baking) {
+                // §5.3: the next region starts only after a healthy bake at 100 %; the bake is not
+                // a stage, so there is nothing left to promote.
+                return conflict(QStringLiteral("%1 is at 100 % and baking: the next region starts after "
+                                               "the %2 s bake time")
+                                    .arg(region.region)
+                                    .arg(config_.bakeTimeS));
+            }
             const int last = static_cast<int>(config_.stages.size()) - 1;
             if (control == RolloutControl::PromoteFull && region.stageIndex < last) {
                 run.cancelTimers();

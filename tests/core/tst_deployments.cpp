@@ -210,6 +210,41 @@ private Q_SLOTS:
         QVERIFY(f.events.contains("80 rollout_stage us-east-1 canary 5%"));
     }
 
+    // §5.3: the bake at 100 % is not a stage; promote cannot cut it short, paused or not.
+    void promoteCannotEndTheBake_data() {
+        QTest::addColumn<bool>("paused");
+        QTest::addColumn<QString>("nextCanary");
+        QTest::newRow("baking") << false << "80 rollout_stage us-east-1 canary 5%";
+        QTest::newRow("paused while baking") << true << "";
+    }
+    void promoteCannotEndTheBake() {
+        QFETCH(bool, paused);
+        QFETCH(QString, nextCanary);
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(20s);
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::PromoteFull, {}, {})), QString());
+        f.run(1s);
+        QVERIFY(f.view(d.id).regions[0].baking);
+        if (paused) {
+            QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Pause, {}, {})), QString());
+        }
+        for (const auto control : {RolloutControl::Promote, RolloutControl::PromoteFull}) {
+            QCOMPARE(said(f.orchestrator->control(d.id, control, {}, {})),
+                     QStringLiteral("us-west-2 is at 100 % and baking: the next region starts after the 60 s "
+                                    "bake time"));
+        }
+        f.run(100s);
+        QCOMPARE(f.events.filter("us-east-1").size(), nextCanary.isEmpty() ? 0 : 1);
+        if (!nextCanary.isEmpty()) {
+            QVERIFY2(f.events.contains(nextCanary), qPrintable(f.events.join('\n')));
+            QVERIFY(f.events.contains("80 rollout_stage us-west-2 done 100%"));
+        } else {
+            QCOMPARE(toString(f.view(d.id).status), QStringLiteral("paused"));
+            QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("prod"));
+        }
+    }
+
     void abortRollsBackTheActiveRegionAndCancelsTheRest() {
         Fixture f;
         const auto d = f.deploy();
