@@ -68,14 +68,26 @@ void readPayments(PolicyReader& r, PaymentsConfig& p) {
 void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
     r.stringList(QStringLiteral("regions"), d.regions, true);
     std::vector<RolloutStageConfig> stages;
-    r.objectArray(QStringLiteral("stages"), [&stages](PolicyReader& s, int) {
+    r.objectArray(QStringLiteral("stages"), [&stages](PolicyReader& s, int index) {
         RolloutStageConfig stage;
         s.text(QStringLiteral("name"), stage.name);
         s.integer(QStringLiteral("weight"), stage.weightPercent, 1, 100);
         s.integer(QStringLiteral("duration_s"), stage.durationS, 0, kMaxSeconds);
+        // Traffic on the new version only grows from stage to stage (§5.3).
+        if (!stages.empty() && stage.weightPercent < stages.back().weightPercent) {
+            s.error(QStringLiteral("weight"),
+                    QStringLiteral("must not be below the weight of stages[%1] (%2)")
+                        .arg(index - 1)
+                        .arg(stages.back().weightPercent));
+        }
         stages.push_back(stage);
     });
     if (!stages.empty()) {
+        if (stages.back().weightPercent != 100) {
+            // A region is done only once it has baked at 100 % (§5.3).
+            r.error(QStringLiteral("stages[%1].weight").arg(stages.size() - 1),
+                    QStringLiteral("the last stage must take 100 % of the traffic"));
+        }
         d.stages = stages;
     }
     r.integer(QStringLiteral("health_interval_s"), d.healthIntervalS, 1, kMaxSeconds);

@@ -65,6 +65,14 @@ private Q_SLOTS:
         QTest::newRow("deployment stage")
             << QByteArray(R"({"deployments":{"stages":[{"name":"canary","weight":500}]}})")
             << "deployments.stages[0].weight: must be a whole number from 1 to 100";
+        QTest::newRow("last stage below 100 %")
+            << QByteArray(
+                   R"({"deployments":{"stages":[{"name":"canary","weight":5},{"name":"staging","weight":25}]}})")
+            << "deployments.stages[1].weight: the last stage must take 100 % of the traffic";
+        QTest::newRow("falling weights")
+            << QByteArray(R"({"deployments":{"stages":[{"name":"canary","weight":50},)"
+                          R"({"name":"staging","weight":25},{"name":"prod","weight":100}]}})")
+            << "deployments.stages[1].weight: must not be below the weight of stages[0] (50)";
         QTest::newRow("andon severity")
             << QByteArray(R"({"andon":{"rules":{"fraud_rate":{"severity":"RED"}}}})")
             << "andon.rules.fraud_rate.severity: must be one of CRITICAL, HIGH, LOW";
