@@ -319,13 +319,9 @@ void RolloutRun::rollBack(int index, const QString& reason, RolloutStatus halt, 
         r.actionsRunning = false;
         r.detectedAt = clock_.now();
         r.status = halt;
-        cancelPending();
     }
-    if (automatic && listener_.alert) {
-        listener_.alert(Severity::Critical, QStringLiteral("rollback_triggered"), r.signal.id,
-                        QStringLiteral("rollback of %1 in %2: %3").arg(r.signal.id, region.region, reason),
-                        region.region);
-    }
+    // The rollback first, then what follows from it: the region at 0 %, the pending regions
+    // cancelled, the alert.
     if (listener_.report) {
         listener_.report(RolloutReportEvent{
             clock_.now(), QStringLiteral("rollback"), r.signal.id, region.region, {}, 0, reason});
@@ -349,8 +345,14 @@ void RolloutRun::rollBack(int index, const QString& reason, RolloutStatus halt, 
     }
     emitStage(index);
     if (isActive) {
+        cancelPending();
         r.queue.done();
         r.active = -1;
+    }
+    if (automatic && listener_.alert) {
+        listener_.alert(Severity::Critical, QStringLiteral("rollback_triggered"), r.signal.id,
+                        QStringLiteral("rollback of %1 in %2: %3").arg(r.signal.id, region.region, reason),
+                        region.region);
     }
 }
 
@@ -366,12 +368,13 @@ void RolloutRun::cancelPending() {
 
 void RolloutRun::fail(const QString& reason) {
     Rollout& r = state_;
+    const QString region =
+        r.active >= 0 ? r.regions.at(static_cast<std::size_t>(r.active)).region : QString();
+    rollBack(r.active, reason, RolloutStatus::Failed, false);
     if (listener_.alert) {
         listener_.alert(Severity::Critical, QStringLiteral("deployment_failed"), r.signal.id,
-                        QStringLiteral("deployment %1 failed: %2").arg(r.signal.id, reason),
-                        r.active >= 0 ? r.regions.at(static_cast<std::size_t>(r.active)).region : QString());
+                        QStringLiteral("deployment %1 failed: %2").arg(r.signal.id, reason), region);
     }
-    rollBack(r.active, reason, RolloutStatus::Failed, false);
 }
 
 void RolloutRun::cancelTimers() {

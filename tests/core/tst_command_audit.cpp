@@ -24,20 +24,42 @@ public:
         rows_.push_back(row);
     }
     void decision(const PaymentSignal&, const PaymentResponse&, TimePoint) override {}
-    void breakerTransition(const BreakerTransition&) override {}
-    void rolloutEvent(const RolloutReportEvent&) override {}
-    void alertTransition(const AlertTransition&, TimePoint) override {}
-    void command(const EngineCommand&, const CommandResult&, TimePoint) override {}
+    void breakerTransition(const BreakerTransition& t) override {
+        log(QStringLiteral("breaker %1 %2").arg(t.breaker, toString(t.to)));
+    }
+    void rolloutEvent(const RolloutReportEvent& e) override {
+        log(e.kind == u"rollback" ? QStringLiteral("rollback %1").arg(e.region)
+                                  : QStringLiteral("stage %1 %2").arg(e.region, e.stage));
+    }
+    void alertTransition(const AlertTransition& t, TimePoint) override {
+        log(QStringLiteral("alert %1 %2")
+                .arg(t.alert.rule, t.kind == AlertTransition::Kind::Firing ? "firing" : "resolved"));
+    }
+    void command(const EngineCommand& c, const CommandResult&, TimePoint) override {
+        log(QStringLiteral("command ") +
+            commandJson(c).value("command").toString(commandJson(c)["do"].toString()));
+    }
     void submitted(const QByteArray&, TimePoint) override {}
 
     std::vector<AuditRow> rows() const {
         std::lock_guard lock(mutex_);
         return rows_;
     }
+    // What the scenario report is built from, in the order it came (DESIGN.md §9.5).
+    QStringList reported() const {
+        std::lock_guard lock(mutex_);
+        return reported_;
+    }
 
 private:
+    void log(const QString& line) {
+        std::lock_guard lock(mutex_);
+        reported_ << line;
+    }
+
     mutable std::mutex mutex_;
     std::vector<AuditRow> rows_;
+    QStringList reported_;
 };
 
 template <typename T>
@@ -152,6 +174,46 @@ private Q_SLOTS:
         const SnapshotPtr now = engine->latestSnapshot();
         QCOMPARE(toString(now->rollouts.at(0).status), toString(was->rollouts.at(0).status));
         QCOMPARE(now->rollouts.at(0).regions.at(0).stage, was->rollouts.at(0).regions.at(0).stage);
+    }
+
+    // Issue 15 item 7: what a command causes is reported after the command, and a rollback
+    // before what follows from it (the pending regions cancelled, the alert).
+    void effectsComeAfterTheirCause_data() {
+        QTest::addColumn<QByteArray>("setup");
+        QTest::addColumn<QByteArray>("command");
+        QTest::addColumn<QStringList>("reported");
+        QTest::newRow("abort") << QByteArray()
+                               << QByteArray(R"({"do":"operator","command":"abort","deployment":"d-1"})")
+                               << QStringList{"command abort", "rollback us-west-2",
+                                              "stage us-west-2 rolled_back", "stage us-east-1 cancelled",
+                                              "stage eu-west-1 cancelled"};
+        QTest::newRow("rollback of the active region")
+            << QByteArray()
+            << QByteArray(R"({"do":"operator","command":"rollback","deployment":"d-1","region":"us-west-2"})")
+            << QStringList{"command rollback", "rollback us-west-2", "stage us-west-2 rolled_back",
+                           "stage us-east-1 cancelled", "stage eu-west-1 cancelled"};
+        QTest::newRow("deploy blocked by an open breaker")
+            << QByteArray(R"({"do":"operator","command":"force_open","breaker":"deploy:global"})")
+            << QByteArray(R"({"do":"deploy","service":"web-frontend","version":"v2.0.0","id":"d-2"})")
+            << QStringList{"command deploy",
+                           "rollback us-west-2",
+                           "stage us-west-2 rolled_back",
+                           "stage us-east-1 cancelled",
+                           "stage eu-west-1 cancelled",
+                           "alert deployment_failed firing"};
+    }
+    void effectsComeAfterTheirCause() {
+        QFETCH(QByteArray, setup);
+        QFETCH(QByteArray, command);
+        QFETCH(QStringList, reported);
+        if (!setup.isEmpty()) {
+            QVERIFY(run(setup).ok());
+            advance(1s);  // and what it caused (the open breaker's alert)
+        }
+        const qsizetype before = audit->reported().size();
+        QVERIFY(run(command).ok());
+        advance(0s);
+        QCOMPARE(audit->reported().mid(before).join(" / "), reported.join(" / "));
     }
 
     void anExecutedCommandIsAuditedWithoutAnOutcomeOfRefused() {
