@@ -26,7 +26,8 @@ struct RolloutContext {
 class RolloutRun {
 public:
     RolloutRun(RolloutContext& context, DeploymentSignal signal);
-    // After a restart: a rollout that was in flight, interrupted, with no timers running.
+    // After a restart: a rollout that was in flight, interrupted, with no timers running; a
+    // finished one as it ended.
     static std::unique_ptr<RolloutRun> restored(RolloutContext& context, const RolloutView& view);
     ~RolloutRun();
     RolloutRun(const RolloutRun&) = delete;

@@ -89,13 +89,27 @@ int DeploymentsSystem::restoreRollouts() {
     if (context_->audit == nullptr) {
         return 0;
     }
+    // Every rollout in flight comes back (interrupted); of the finished ones, the newest, so that
+    // GET /v1/deployments/{id}, rollback and retry still find them, with memory bounded.
+    constexpr std::size_t kFinishedKept = 500;
+    const auto saved = context_->audit->loadRollouts();  // oldest first
+    std::size_t finished = 0;
+    for (const auto& [status, json] : saved) {
+        finished += status != u"in_progress" && status != u"paused" && status != u"interrupted" ? 1 : 0;
+    }
     int interrupted = 0;
-    for (const auto& [status, json] : context_->audit->loadRollouts()) {
-        if (status != u"in_progress" && status != u"paused" && status != u"interrupted") {
+    for (const auto& [status, json] : saved) {
+        const auto view = rolloutFromJson(QJsonDocument::fromJson(json).object());
+        if (!view) {
             continue;
         }
-        if (const auto view = rolloutFromJson(QJsonDocument::fromJson(json).object())) {
-            orchestrator_->restoreInterrupted(*view);
+        const bool inFlight = status == u"in_progress" || status == u"paused" || status == u"interrupted";
+        if (!inFlight && finished-- > kFinishedKept) {
+            orchestrator_->reserveId(view->id);
+            continue;
+        }
+        orchestrator_->restore(*view);
+        if (inFlight) {
             persist(view->id);
             ++interrupted;
         }

@@ -355,7 +355,7 @@ private Q_SLOTS:
             saved = before.view(d.id);
         }
         Fixture f;  // the restarted engine
-        f.orchestrator->restoreInterrupted(saved);
+        f.orchestrator->restore(saved);
         QCOMPARE(toString(f.view(saved.id).status), QStringLiteral("interrupted"));
         const auto which = *rolloutControlFromString(control);
         QCOMPARE(said(f.orchestrator->control(saved.id, which,

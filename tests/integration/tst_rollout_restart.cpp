@@ -76,6 +76,57 @@ private Q_SLOTS:
         QCOMPARE(deployment(nam, engine, "d-1").value("regions").toArray().at(0)["stage"].toString(),
                  QStringLiteral("canary"));
     }
+
+    // Issue 15 item 8: rollouts that had finished answer as they ended, and can still be retried.
+    void finishedRolloutsAnswerAsTheyEndedAfterKillNine() {
+        QTemporaryDir dataDir;
+        {
+            HeadlessProcess engine({"--data-dir", dataDir.path()});
+            QVERIFY2(engine.running(), engine.log().constData());
+            QNetworkAccessManager nam;
+            const Headers auth{{"Authorization", "Bearer " + engine.token()}};
+            QCOMPARE(call(nam, "POST", engine.url("/v1/deployments"),
+                          R"({"id":"d-1","service":"api-service","version":"v2.0.0"})")
+                         .status,
+                     202);
+            QTRY_COMPARE_WITH_TIMEOUT(
+                deployment(nam, engine, "d-1").value("regions").toArray().at(0)["stage"].toString(),
+                QStringLiteral("canary"), 10000);
+            QCOMPARE(call(nam, "POST", engine.url("/v1/control/deployments/d-1/abort"), {}, auth).status,
+                     200);
+            QCOMPARE(call(nam, "POST", engine.url("/v1/control/infra-fault"),
+                          R"({"region":"us-west-2","action_failure_rate":1})", auth)
+                         .status,
+                     200);
+            QCOMPARE(call(nam, "POST", engine.url("/v1/deployments"),
+                          R"({"id":"d-2","service":"web-frontend","version":"v2.0.0"})")
+                         .status,
+                     202);
+            QTRY_COMPARE_WITH_TIMEOUT(deployment(nam, engine, "d-2").value("status").toString(),
+                                      QStringLiteral("failed"), 10000);
+            QCOMPARE(deployment(nam, engine, "d-1").value("status").toString(), QStringLiteral("aborted"));
+            QVERIFY(committed(nam, engine, "restart-barrier-2"));
+            engine.kill();
+        }
+        HeadlessProcess engine({"--data-dir", dataDir.path()});
+        QVERIFY2(engine.running(), engine.log().constData());
+        QNetworkAccessManager nam;
+        const Headers auth{{"Authorization", "Bearer " + engine.token()}};
+        QTRY_COMPARE_WITH_TIMEOUT(call(nam, "GET", engine.url("/v1/deployments/d-1")).status, 200, 10000);
+        QCOMPARE(deployment(nam, engine, "d-1").value("status").toString(), QStringLiteral("aborted"));
+        const QJsonObject failed = deployment(nam, engine, "d-2");
+        QCOMPARE(failed.value("status").toString(), QStringLiteral("failed"));
+        QCOMPARE(failed.value("regions").toArray().at(0)["stage"].toString(), QStringLiteral("rolled_back"));
+        // The infrastructure starts fresh, so the aborted one goes through when retried.
+        QCOMPARE(call(nam, "POST", engine.url("/v1/control/deployments/d-1/retry"), {}, auth).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(deployment(nam, engine, "d-1").value("status").toString(),
+                                  QStringLiteral("in_progress"), 10000);
+        // And a new deployment gets a new id.
+        const HttpResult next = call(nam, "POST", engine.url("/v1/deployments"),
+                                     R"({"service":"payments-service","version":"v2.0.0"})");
+        QCOMPARE(next.status, 202);
+        QCOMPARE(json(next).value("id").toString(), QStringLiteral("d-3"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRolloutRestart)
