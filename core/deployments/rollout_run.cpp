@@ -49,6 +49,16 @@ void RolloutRun::startNextRegion() {
     auto next = r.queue.tryPull();  // WIP 1: only after the previous region called done()
     if (!next) {
         if (r.queue.depth() == 0 && r.status == RolloutStatus::InProgress) {
+            const bool rolledBack = std::any_of(r.regions.begin(), r.regions.end(), [](const RegionState& s) {
+                return s.stage == u"rolled_back";
+            });
+            if (rolledBack) {
+                // An operator rolled a finished region back on the way: not deployed everywhere,
+                // and retry takes it through its stages again.
+                r.status = RolloutStatus::RolledBack;
+                r.active = -1;
+                return;
+            }
             r.status = RolloutStatus::Completed;
             r.active = -1;
             if (listener_.alert) {
@@ -319,6 +329,8 @@ void RolloutRun::rollBack(int index, const QString& reason, RolloutStatus halt, 
         r.actionsRunning = false;
         r.detectedAt = clock_.now();
         r.status = halt;
+    } else if (r.status == RolloutStatus::Completed) {
+        r.status = RolloutStatus::RolledBack;  // no longer deployed everywhere: retry may redo it
     }
     // The rollback first, then what follows from it: the region at 0 %, the pending regions
     // cancelled, the alert.

@@ -277,6 +277,34 @@ private Q_SLOTS:
                     .startsWith("region: 'mars-1'"));
     }
 
+    // Issue 15 item 9: a rollout with a region rolled back is not completed, and retry redoes it.
+    void rollingBackAFinishedRegionMakesTheRolloutRetryable_data() {
+        QTest::addColumn<int>("rollbackAtS");
+        QTest::newRow("after the rollout completed") << 3000;
+        QTest::newRow("while a later region runs") << 1000;
+    }
+    void rollingBackAFinishedRegionMakesTheRolloutRetryable() {
+        QFETCH(int, rollbackAtS);
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(std::chrono::seconds(rollbackAtS));
+        QCOMPARE(
+            said(f.orchestrator->control(d.id, RolloutControl::Rollback, "us-west-2", "customer report")),
+            QString());
+        f.run(std::chrono::seconds(3000 - std::min(rollbackAtS, 3000) + 2000));
+        RolloutView v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("rolled_back"));
+        QCOMPARE(v.regions[0].stage, QStringLiteral("rolled_back"));
+        QCOMPARE(v.regions[2].stage, QStringLiteral("done"));
+        QCOMPARE(f.alerts.filter("GREEN").size(), rollbackAtS >= 3000 ? 1 : 0);  // only when it was true
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Retry, {}, {})), QString());
+        f.run(1000s);
+        v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("completed"));
+        QCOMPARE(v.regions[0].stage, QStringLiteral("done"));
+        QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v2.0.0"));
+    }
+
     void retryRestartsAnAbortedRolloutFromItsFirstUnfinishedRegion() {
         Fixture f;
         const auto d = f.deploy();
