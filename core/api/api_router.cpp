@@ -51,6 +51,7 @@ HttpReply fromCommand(const CommandResult& r, bool deployment) {
         }
         o.insert(QStringLiteral("error"), r.error());
         o.insert(QStringLiteral("code"), toString(r.refusal->code));
+        o.insert(QStringLiteral("field"), r.refusal->field);
         o.insert(QStringLiteral("reasons"), reasons);
         return HttpReply::json(422, QJsonDocument(o).toJson(QJsonDocument::Compact));
     }
@@ -310,6 +311,12 @@ HttpReply ApiRouter::deployment(const QString& id) const {
         for (const RolloutView& v : snapshot->rollouts) {
             if (v.id == id) {
                 return HttpReply::json(200, QJsonDocument(rolloutToJson(v)).toJson(QJsonDocument::Compact));
+            }
+        }
+        for (const RejectedDeployment& r : snapshot->rejectedDeployments) {
+            if (r.id == id) {
+                return HttpReply::json(
+                    200, QJsonDocument(rejectedDeploymentToJson(r)).toJson(QJsonDocument::Compact));
             }
         }
     }

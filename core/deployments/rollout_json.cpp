@@ -55,4 +55,15 @@ std::optional<RolloutView> rolloutFromJson(const QJsonObject& o) {
     return v;
 }
 
+QJsonObject rejectedDeploymentToJson(const RejectedDeployment& r) {
+    return QJsonObject{{QStringLiteral("id"), r.id},
+                       {QStringLiteral("service"), r.service},
+                       {QStringLiteral("version"), r.version},
+                       {QStringLiteral("requested_by"), r.requestedBy},
+                       {QStringLiteral("status"), QStringLiteral("rejected")},
+                       {QStringLiteral("created_at_ms"), static_cast<qint64>(toEpochMs(r.at))},
+                       {QStringLiteral("reasons"), QJsonArray::fromStringList(r.reasons)},
+                       {QStringLiteral("regions"), QJsonArray()}};
+}
+
 }  // namespace tai

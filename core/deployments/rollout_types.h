@@ -56,6 +56,16 @@ struct RolloutView {
     double marginalP99Ms = 500;
 };
 
+// A deployment request the safety policy rejected (§5.2): nothing runs, but its id answers.
+struct RejectedDeployment {
+    QString id;
+    QString service;
+    QString version;
+    QString requestedBy;
+    TimePoint at;
+    QStringList reasons;  // every failing check
+};
+
 // A report event of §9.5: rollout_stage and rollback.
 struct RolloutReportEvent {
     TimePoint at;

@@ -187,10 +187,18 @@ CommandResult DeploymentsSystem::requestDeployment(const RequestDeployment& comm
     CommandResult result = CommandResult::applied(decision.id);
     if (!decision.accepted) {
         QStringList reasons(decision.reasons.begin(), decision.reasons.end());
-        result.refusal = Refusal{RefusalCode::Rejected, QString(),
+        // The field of the first failing check; every reason is listed beside it.
+        result.refusal = Refusal{RefusalCode::Rejected, safetyFieldOf(reasons.value(0)),
                                  QStringLiteral("deployment rejected by the safety policy: ") +
                                      reasons.join(QStringLiteral(", "))};
         result.reasons = decision.reasons;
+        // Its id is in the answer and on the trail, so it answers too: as rejected.
+        constexpr std::size_t kRejectedKept = 200;
+        rejected_.push_back(RejectedDeployment{decision.id, signal.service, signal.version,
+                                               signal.requestedBy, context_->clock.now(), reasons});
+        while (rejected_.size() > kRejectedKept) {
+            rejected_.pop_front();
+        }
     }
     // The orchestrator's "accepted"/"rejected" timeline entry is this command's audit row.
     result.auditedBySystem = true;
@@ -242,6 +250,7 @@ std::vector<OwnedBreaker> DeploymentsSystem::breakers() {
 void DeploymentsSystem::contribute(EngineSnapshot& snapshot) const {
     const TimePoint now = context_->clock.now();
     snapshot.rollouts = orchestrator_->views();
+    snapshot.rejectedDeployments.assign(rejected_.begin(), rejected_.end());
     snapshot.infraFaults = infra_->activeFaults(now);
     KpiView& kpis = snapshot.kpis;
     kpis.rollbacks = rollbacks_;

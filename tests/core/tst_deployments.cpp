@@ -181,6 +181,27 @@ private Q_SLOTS:
         QCOMPARE(QStringList(d.reasons.begin(), d.reasons.end()), reasons);
     }
 
+    // A 422 names the field of the first failing check (issue 15 item 10).
+    void eachSafetyReasonNamesTheRequestFieldAtFault_data() {
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("image_missing") << "image_missing"
+                                       << "version";
+        QTest::newRow("insufficient_capacity") << "insufficient_capacity"
+                                               << "regions";
+        QTest::newRow("no_rollback_plan") << "no_rollback_plan"
+                                          << "initial";
+        QTest::newRow("unhealthy_baseline") << "unhealthy_baseline"
+                                            << "regions";
+        QTest::newRow("rollout_in_progress") << "rollout_in_progress"
+                                             << "service";
+    }
+    void eachSafetyReasonNamesTheRequestFieldAtFault() {
+        QFETCH(QString, reason);
+        QFETCH(QString, field);
+        QCOMPARE(safetyFieldOf(reason), field);
+    }
+
     void initialDeploymentsNeedNoRollbackPlan() {
         Fixture f;
         const auto d = f.deploy("new-service", "v1.0.0", true);
