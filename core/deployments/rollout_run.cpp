@@ -74,6 +74,8 @@ void RolloutRun::startNextRegion() {
         return;
     }
     r.active = *next;
+    // One marginal alert per region: the condition does not start again at each stage boundary.
+    r.regions.at(static_cast<std::size_t>(r.active)).marginalAlerted = false;
     enterStage(0);
 }
 
@@ -179,7 +181,6 @@ void RolloutRun::stageRunning(int stage) {
     region.baking = false;
     region.stageStartedAt = clock_.now();
     region.planned = std::chrono::seconds(config.durationS);
-    region.marginalAlerted = false;
     emitStage(r.active);
     const std::uint64_t epoch = r.epoch;
     r.stageTimer = clock_.scheduleAfter(region.planned, [this, &r, epoch] {
