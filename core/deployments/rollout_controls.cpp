@@ -47,8 +47,9 @@ std::optional<Refusal> RolloutControls::apply(
                 break;
             }
             r.status = RolloutStatus::InProgress;
+            r.pausedByAnalysis = false;
             if (r.active >= 0 && r.stageTimer == 0 && !r.actionsRunning) {
-                run.stageTimeUp();  // the stage ran out while paused
+                run.stageTimeUp();  // the stage ran out while paused (a gated one still waits)
             }
             break;
         case RolloutControl::Promote:
@@ -75,10 +76,13 @@ std::optional<Refusal> RolloutControls::apply(
                     clock_.cancel(r.stageTimer);
                     r.stageTimer = 0;
                 }
-                const RolloutStatus was = r.status;
+                // An operator's pause holds through a promote; a pause the analysis made is
+                // answered by it (Argo's Inconclusive: promote or roll back).
+                const bool holdPause = r.status == RolloutStatus::Paused && !r.pausedByAnalysis;
                 r.status = RolloutStatus::InProgress;
-                run.stageTimeUp();
-                if (was == RolloutStatus::Paused && r.status == RolloutStatus::InProgress) {
+                r.pausedByAnalysis = false;
+                run.stageTimeUp(true);
+                if (holdPause && r.status == RolloutStatus::InProgress) {
                     r.status = RolloutStatus::Paused;
                 }
             }
@@ -148,7 +152,8 @@ std::optional<Refusal> RolloutControls::apply(
                         0,
                         false,
                         infra_.stableVersion(r.signal.service, region.region).value_or(QString()),
-                        QStringLiteral("retry")};
+                        QStringLiteral("retry"),
+                        false};
                     int index = i;
                     r.queue.tryPush(std::move(index));
                 }

@@ -80,6 +80,7 @@ RolloutView RolloutRun::view() const {
         region.stageIndex = s.stageIndex;
         region.weight = s.weight;
         region.baking = s.baking;
+        region.awaitingPromote = s.awaitingPromote;
         region.note = s.note;
         if (s.stageIndex >= 0) {
             region.elapsedS = toSeconds(clock_.now() - s.stageStartedAt);

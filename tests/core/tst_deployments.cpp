@@ -419,6 +419,102 @@ private Q_SLOTS:
         QCOMPARE(f.view(saved.id).regions[0].stage, stage);  // a refused control started nothing
     }
 
+    // Issue 15 build item 3: Argo's indefinite pause step waits for promote, however long.
+    void aPauseStepWaitsForPromote() {
+        DeploymentsConfig config;
+        config.stages = {{"canary", 5, 60}, {"hold", 5, 0, true}, {"prod", 100, 0}};
+        Fixture f(config);
+        const auto d = f.deploy();
+        f.run(100000s);
+        QVERIFY2(f.events.contains("60 rollout_stage us-west-2 hold 5%"), qPrintable(f.events.join('\n')));
+        RolloutView v = f.view(d.id);
+        QCOMPARE(v.regions[0].stage, QStringLiteral("hold"));
+        QVERIFY(v.regions[0].awaitingPromote);
+        QCOMPARE(toString(v.status), QStringLiteral("in_progress"));
+        QVERIFY(!v.regions[0].health.empty());  // measured all the while
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Resume, {}, {})),
+                 QStringLiteral("the rollout is in_progress, not paused"));
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Promote, {}, {})), QString());
+        f.run(1s);
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("prod"));
+        QVERIFY(!f.view(d.id).regions[0].awaitingPromote);
+        f.run(60s);  // the bake, then the next region, which stops at its pause step again
+        QVERIFY2(f.events.filter("us-west-2 done").size() == 1, qPrintable(f.events.join('\n')));
+        f.run(200s);
+        QCOMPARE(f.view(d.id).regions[1].stage, QStringLiteral("hold"));
+    }
+
+    // Flagger's confirm-promotion: a gated stage ends only on promote, after its duration.
+    void aGatedStageEndsOnlyOnPromote() {
+        DeploymentsConfig config;
+        config.stages = {{"canary", 5, 60, false, true}, {"prod", 100, 0}};
+        Fixture f(config);
+        const auto d = f.deploy();
+        f.run(59s);
+        QVERIFY(!f.view(d.id).regions[0].awaitingPromote);
+        f.run(1000s);
+        RolloutView v = f.view(d.id);
+        QCOMPARE(v.regions[0].stage, QStringLiteral("canary"));
+        QVERIFY(v.regions[0].awaitingPromote);
+        QCOMPARE(f.alerts.filter("stage_slow").size(), 1);  // waiting past 1.5 × its plan is slow
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Promote, {}, {})), QString());
+        f.run(1s);
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("prod"));
+    }
+
+    // Argo's Inconclusive: under on_marginal: pause a marginal measurement pauses the rollout
+    // for a human; each measurement says what it was.
+    void aMarginalMeasurementPausesTheRolloutUnderOnMarginalPause_data() {
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("stage");
+        QTest::newRow("promote") << "promote"
+                                 << "in_progress"
+                                 << "staging";
+        QTest::newRow("rollback") << "rollback"
+                                  << "rolled_back"
+                                  << "rolled_back";
+    }
+    void aMarginalMeasurementPausesTheRolloutUnderOnMarginalPause() {
+        QFETCH(QString, answer);
+        QFETCH(QString, status);
+        QFETCH(QString, stage);
+        DeploymentsConfig config;
+        config.onMarginal = OnMarginal::Pause;
+        Fixture f(config);
+        f.infra.addFault(InfraFault{"us-west-2", {}, 0.03, {}, {}, {}, {}});
+        const auto d = f.deploy();
+        f.run(10s);
+        RolloutView v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("paused"));
+        QCOMPARE(v.regions[0].health.size(), std::size_t{1});
+        QCOMPARE(toString(v.regions[0].health[0].result), QStringLiteral("marginal"));
+        QCOMPARE(f.alerts.filter("HIGH health_marginal").size(), 1);
+        f.run(2000s);  // it waits: the stage's time runs out, nothing moves
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("canary"));
+        QCOMPARE(toString(f.view(d.id).status), QStringLiteral("paused"));
+        QCOMPARE(said(f.orchestrator->control(d.id, *rolloutControlFromString(answer),
+                                              answer == u"rollback" ? "us-west-2" : "", "looked at it")),
+                 QString());
+        f.run(1s);
+        v = f.view(d.id);
+        QCOMPARE(toString(v.status), status);
+        QCOMPARE(v.regions[0].stage, stage);
+    }
+
+    void healthyMeasurementsPassAndFailingOnesFail() {
+        Fixture f;
+        f.infra.addFault(InfraFault{"us-east-1", "v2.0.0", 0.08, {}, {}, {}, {}});
+        const auto d = f.deploy();
+        f.run(975s);
+        const RolloutView v = f.view(d.id);
+        QVERIFY(!v.regions[0].health.empty());
+        for (const HealthPoint& p : v.regions[0].health) {
+            QCOMPARE(toString(p.result), QStringLiteral("pass"));
+        }
+        QCOMPARE(toString(v.regions[1].health.back().result), QStringLiteral("fail"));
+    }
+
     void validatesDeploymentSignals_data() {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("error");
