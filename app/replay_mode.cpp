@@ -31,6 +31,9 @@ int runReplayMode(const CliOptions& options) {
         }
     }
     std::printf("breaker transitions: %d\n", report.breakerTransitions);
+    if (report.deployments > 0) {
+        std::printf("deployments: %d, rollbacks: %d\n", report.deployments, report.rollbacks);
+    }
     std::printf("audit_digest: %s\n", qPrintable(report.auditDigest));
     return 0;
 }

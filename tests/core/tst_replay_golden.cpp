@@ -128,6 +128,78 @@ private Q_SLOTS:
         QVERIFY(idFor(1) != idFor(2));
     }
 
+    // Issue 15 build item 5 (README "Not built yet"): deployment lines run the orchestrator on the
+    // replay's virtual clock, and their lines say what was decided and how the rollout ended.
+    void deploymentLinesRunTheirRolloutsOnTheVirtualClock() {
+        QTemporaryDir dir;
+        const QString in = dir.filePath(QStringLiteral("signals.jsonl"));
+        QFile file(in);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(
+            R"({"type":"deployment","service":"api-service","version":"v2.0.0","timestamp":"2026-01-01T00:00:00Z"})"
+            "\n"
+            R"({"type":"payment","customer_id":"c1","merchant_id":"m1","amount":"5.00","currency":"USD","timestamp":"2026-01-01T00:00:01Z"})"
+            "\n"
+            R"({"type":"deployment","service":"api-service","version":"v2.0.1","timestamp":"2026-01-01T00:00:02Z"})"
+            "\n"
+            R"({"type":"deployment","service":"web-frontend","version":"latest"})"
+            "\n"
+            R"({"type":"deployment","version":"v1"})"
+            "\n"
+            R"({"type":"deployment","service":"web-frontend","version":"v2.0.0","timestamp":"yesterday"})"
+            "\n");
+        file.close();
+        const QString out = dir.filePath(QStringLiteral("decisions.jsonl"));
+        const ReplayReport report = replay(in, out);
+        QVERIFY2(report.ok, qPrintable(report.error));
+        QCOMPARE(report.lines, 6);
+        QCOMPARE(report.deployments, 3);
+        const QList<QJsonObject> rows = readJsonl(out);
+        QCOMPARE(rows.size(), 6);
+        QCOMPARE(rows[0].value("type").toString(), QStringLiteral("deployment"));
+        QCOMPARE(rows[0].value("id").toString(), QStringLiteral("d-1"));
+        QCOMPARE(rows[0].value("outcome").toString(), QStringLiteral("accepted"));
+        QCOMPARE(rows[0].value("status").toString(), QStringLiteral("completed"));  // run to the end
+        QCOMPARE(rows[1].value("outcome").toString(), QStringLiteral("charged"));
+        QCOMPARE(rows[2].value("outcome").toString(), QStringLiteral("rejected"));
+        QCOMPARE(rows[2].value("reasons").toArray(), QJsonArray{"rollout_in_progress"});
+        QVERIFY(!rows[2].contains("status"));
+        QCOMPARE(rows[3].value("reasons").toArray(), QJsonArray{"image_missing"});
+        QCOMPARE(rows[4].value("outcome").toString(), QStringLiteral("invalid"));
+        QCOMPARE(rows[4].value("error").toString(), QStringLiteral("service: required"));
+        QCOMPARE(rows[5].value("error").toString(),
+                 QStringLiteral("timestamp: must be an RFC 3339 date-time"));
+        // Same input, same seed: the same bytes, deployments and all.
+        const QString again = dir.filePath(QStringLiteral("again.jsonl"));
+        QCOMPARE(replay(in, again).auditDigest, report.auditDigest);
+        QFile a(out), b(again);
+        QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+        QCOMPARE(a.readAll(), b.readAll());
+    }
+
+    void aRolloutWaitingForAPromoteEndsTheReplayWhereItIs() {
+        QTemporaryDir dir;
+        const QString in = dir.filePath(QStringLiteral("signals.jsonl"));
+        QFile file(in);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"type":"deployment","service":"api-service","version":"v2.0.0"})"
+                   "\n");
+        file.close();
+        const QString policyPath = dir.filePath(QStringLiteral("policy.json"));
+        QFile policy(policyPath);
+        QVERIFY(policy.open(QIODevice::WriteOnly));
+        policy.write(
+            R"({"version":"gated","deployments":{"stages":[{"name":"canary","weight":5,"duration_s":60},)"
+            R"({"pause":true},{"name":"prod","weight":100}]}})");
+        policy.close();
+        const QString out = dir.filePath(QStringLiteral("decisions.jsonl"));
+        const ReplayReport report = replay(in, out, policyPath);
+        QVERIFY2(report.ok, qPrintable(report.error));
+        const QList<QJsonObject> rows = readJsonl(out);
+        QCOMPARE(rows[0].value("outcome").toString(), QStringLiteral("accepted"));
+        QCOMPARE(rows[0].value("status").toString(), QStringLiteral("in_progress"));  // held at its pause
+    }
+
     void unreadableInputIsAnErrorAndWritesNothing() {
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("out"));
