@@ -1,7 +1,7 @@
 // Replays the hand-written streams in tests/data and checks every decision against the
 // hand-derived expectations (tests/data/make_golden.py explains each line).
 #include "engine/policy_document.h"
-#include "scenario/replay_runner.h"
+#include "scenario/replay_comparison.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -198,6 +198,67 @@ private Q_SLOTS:
         const QList<QJsonObject> rows = readJsonl(out);
         QCOMPARE(rows[0].value("outcome").toString(), QStringLiteral("accepted"));
         QCOMPARE(rows[0].value("status").toString(), QStringLiteral("in_progress"));  // held at its pause
+    }
+
+    // Issue 15 build item 4: what if the same traffic had met another policy?
+    void whatIfListsTheDifferingLinesAndSummarisesBothRuns_data() {
+        QTest::addColumn<QString>("compare");
+        QTest::addColumn<bool>("differs");
+        QTest::newRow("a tighter policy") << "policy-tight.json" << true;
+        QTest::newRow("the same policy") << "" << false;
+    }
+    void whatIfListsTheDifferingLinesAndSummarisesBothRuns() {
+        QFETCH(QString, compare);
+        QFETCH(bool, differs);
+        const QString data = QStringLiteral(TAI_TEST_DATA) + QLatin1Char('/');
+        QTemporaryDir dir;
+        ReplayComparisonOptions options;
+        options.inputPath = data + QStringLiteral("replay_tight.jsonl");
+        options.outputPath = dir.filePath(QStringLiteral("diff.jsonl"));
+        if (!compare.isEmpty()) {
+            const auto loaded = loadPolicyFile(data + compare);
+            QVERIFY(loaded.ok());
+            options.comparePolicy = loaded.policy;
+        }
+        const ReplayComparison result = compareReplays(options);
+        QVERIFY2(result.ok, qPrintable(result.error));
+        const QList<QJsonObject> rows = readJsonl(options.outputPath);
+        QCOMPARE(rows.size(), result.differing + 1);
+        QCOMPARE(result.differing > 0, differs);
+        // Each differing line carries both decisions, and exactly the lines that differ are there.
+        const QString a = dir.filePath(QStringLiteral("a.jsonl"));
+        const QString b = dir.filePath(QStringLiteral("b.jsonl"));
+        QVERIFY(replay(options.inputPath, a).ok);
+        QVERIFY(replay(options.inputPath, b, compare.isEmpty() ? QString() : data + compare).ok);
+        const QList<QJsonObject> left = readJsonl(a);
+        const QList<QJsonObject> right = readJsonl(b);
+        int expected = 0;
+        for (qsizetype i = 0; i < left.size(); ++i) {
+            for (const char* key : {"outcome", "score", "reasons", "breaker"}) {
+                if (left[i].value(QLatin1String(key)) != right[i].value(QLatin1String(key))) {
+                    ++expected;
+                    break;
+                }
+            }
+        }
+        QCOMPARE(result.differing, expected);
+        for (qsizetype i = 0; i + 1 < rows.size(); ++i) {
+            const int line = rows[i].value("line").toInt();
+            QCOMPARE(rows[i].value("a").toObject(), left[line - 1]);
+            QCOMPARE(rows[i].value("b").toObject(), right[line - 1]);
+        }
+        const QJsonObject summary = rows.last().value("summary").toObject();
+        QCOMPARE(summary.value("differing").toInt(), result.differing);
+        QCOMPARE(summary.value("a").toObject().value("policy").toString(), QStringLiteral("builtin-default"));
+        QCOMPARE(summary.value("b").toObject().value("breaker_trips").toInt(),
+                 static_cast<int>(result.b.breakerTripsAtMs.size()));
+        QCOMPARE(summary.value("b").toObject().value("breaker_trips_at_ms").toArray().size(),
+                 static_cast<qsizetype>(result.b.breakerTripsAtMs.size()));
+        qint64 total = 0;
+        for (const QJsonValue v : summary.value("b").toObject().value("counts").toObject()) {
+            total += v.toInteger();
+        }
+        QCOMPARE(total, static_cast<qint64>(result.lines));
     }
 
     void unreadableInputIsAnErrorAndWritesNothing() {
