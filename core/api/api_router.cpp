@@ -3,6 +3,7 @@
 #include "api/prometheus_metrics.h"
 #include "api/snapshot_json.h"
 #include "deployments/rollout_json.h"
+#include "deployments/safety_policy.h"
 #include "engine/command_parser.h"
 #include "engine/engine.h"
 #include "payments/payment_json.h"
@@ -51,7 +52,10 @@ HttpReply fromCommand(const CommandResult& r, bool deployment) {
         }
         o.insert(QStringLiteral("error"), r.error());
         o.insert(QStringLiteral("code"), toString(r.refusal->code));
-        o.insert(QStringLiteral("field"), r.refusal->field);
+        // Like every error body, name a field: that of the first failing safety check.
+        o.insert(QStringLiteral("field"), r.refusal->field.isEmpty() && !r.reasons.empty()
+                                              ? safetyFieldOf(r.reasons.front())
+                                              : r.refusal->field);
         o.insert(QStringLiteral("reasons"), reasons);
         return HttpReply::json(422, QJsonDocument(o).toJson(QJsonDocument::Compact));
     }

@@ -187,8 +187,9 @@ CommandResult DeploymentsSystem::requestDeployment(const RequestDeployment& comm
     CommandResult result = CommandResult::applied(decision.id);
     if (!decision.accepted) {
         QStringList reasons(decision.reasons.begin(), decision.reasons.end());
-        // The field of the first failing check; every reason is listed beside it.
-        result.refusal = Refusal{RefusalCode::Rejected, safetyFieldOf(reasons.value(0)),
+        // No field in the refusal itself: its text is the reasons, as the console shows them.
+        // The HTTP answer names the field of the first failing check (api_router.cpp).
+        result.refusal = Refusal{RefusalCode::Rejected, QString(),
                                  QStringLiteral("deployment rejected by the safety policy: ") +
                                      reasons.join(QStringLiteral(", "))};
         result.reasons = decision.reasons;
