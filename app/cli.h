@@ -22,6 +22,7 @@ struct CliOptions {
     QString listen = QStringLiteral("127.0.0.1:8080");
     QString input;
     QString output;
+    QString comparePolicyPath;  // replay --compare-policy: the what-if
     quint64 seed = 1;
     bool seedGiven = false;  // scenarios take their file's seed unless --seed is given
     int loadPerSecond = 200;

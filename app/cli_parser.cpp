@@ -316,6 +316,10 @@ void CliParser::addReplay() {
              [&o](const QString&, const QString& v) { o.input = v; });
     addValue(*replay, "--output", "FILE", "Replay options", "where the decisions go, one line per input line",
              [&o](const QString&, const QString& v) { o.output = v; });
+    addValue(*replay, "--compare-policy", "FILE", "Replay options",
+             "what if: replay the same input and seed under this policy too; --output then gets the lines "
+             "whose decisions differ (both decisions) and a summary of both runs",
+             [&o](const QString&, const QString& v) { o.comparePolicyPath = v; });
 }
 
 void CliParser::addAuditExport() {

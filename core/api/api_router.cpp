@@ -5,6 +5,7 @@
 #include "api/prometheus_metrics.h"
 #include "api/snapshot_json.h"
 #include "deployments/rollout_json.h"
+#include "deployments/safety_policy.h"
 #include "engine/command_parser.h"
 #include "engine/engine.h"
 #include "payments/payment_json.h"
@@ -53,6 +54,10 @@ HttpReply fromCommand(const CommandResult& r, bool deployment) {
         }
         o.insert(QStringLiteral("error"), r.error());
         o.insert(QStringLiteral("code"), toString(r.refusal->code));
+        // Like every error body, name a field: that of the first failing safety check.
+        o.insert(QStringLiteral("field"), r.refusal->field.isEmpty() && !r.reasons.empty()
+                                              ? safetyFieldOf(r.reasons.front())
+                                              : r.refusal->field);
         o.insert(QStringLiteral("reasons"), reasons);
         return HttpReply::json(422, QJsonDocument(o).toJson(QJsonDocument::Compact));
     }
@@ -327,6 +332,12 @@ HttpReply ApiRouter::deployment(const QString& id) const {
         for (const RolloutView& v : snapshot->rollouts) {
             if (v.id == id) {
                 return HttpReply::json(200, QJsonDocument(rolloutToJson(v)).toJson(QJsonDocument::Compact));
+            }
+        }
+        for (const RejectedDeployment& r : snapshot->rejectedDeployments) {
+            if (r.id == id) {
+                return HttpReply::json(
+                    200, QJsonDocument(rejectedDeploymentToJson(r)).toJson(QJsonDocument::Compact));
             }
         }
     }

@@ -111,10 +111,17 @@ std::optional<Refusal> DeploymentOrchestrator::control(const QString& id, Rollou
     });
 }
 
-void DeploymentOrchestrator::restoreInterrupted(const RolloutView& view) {
+void DeploymentOrchestrator::restore(const RolloutView& view) {
+    if (find(view.id) != nullptr) {
+        return;  // saved once per id; never two runs under one id
+    }
     rollouts_.push_back(RolloutRun::restored(*context_, view));
+    reserveId(view.id);
+}
+
+void DeploymentOrchestrator::reserveId(const QString& id) {
     bool numbered = false;
-    const int number = view.id.startsWith(QStringLiteral("d-")) ? view.id.mid(2).toInt(&numbered) : 0;
+    const int number = id.startsWith(QStringLiteral("d-")) ? id.mid(2).toInt(&numbered) : 0;
     if (numbered) {
         nextId_ = std::max(nextId_, number + 1);
     }

@@ -65,9 +65,12 @@ public:
     std::optional<Refusal> control(const QString& deployment, RolloutControl control, const QString& region,
                                    const QString& why);
 
-    // After a restart: brings back a rollout that was in flight as interrupted, with no timers
-    // running. The operator chooses resume (the active stage starts over) or rollback.
-    void restoreInterrupted(const RolloutView& view);
+    // After a restart: brings back a rollout as it was saved. One that was in flight comes back
+    // interrupted, with no timers running: the operator chooses resume (the active stage starts
+    // over) or rollback. A finished one comes back as it ended, to be read, rolled back or retried.
+    void restore(const RolloutView& view);
+    // A saved rollout that is not brought back still holds its id: new ones never take it.
+    void reserveId(const QString& id);
 
     std::vector<RolloutView> views() const;
     std::optional<RolloutView> view(const QString& deployment) const;

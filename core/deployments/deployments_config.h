@@ -13,7 +13,16 @@ struct RolloutStageConfig {
     QString name;
     int weightPercent = 0;
     int durationS = 0;
+    // Argo's indefinite pause step: the weight of the stage before, held until an operator
+    // promotes. No traffic action, no planned duration.
+    bool pause = false;
+    // Flagger's manual gating: once its duration is up the stage waits for an operator's promote.
+    bool requireConfirmation = false;
 };
+
+// What a marginal health measurement does (§5.4): raise the HIGH alert (today), or also pause the
+// rollout for a human, who promotes or rolls back (Argo's Inconclusive).
+enum class OnMarginal { Alert, Pause };
 
 // The `deployments` part of the policy file (§5), in the same style as `payments`.
 struct DeploymentsConfig {
@@ -30,6 +39,7 @@ struct DeploymentsConfig {
     double marginalErrorRate = 0.025;
     int marginalP99Ms = 500;
     double slowStageFactor = 1.5;
+    OnMarginal onMarginal = OnMarginal::Alert;
     BreakerConfig breaker;
 };
 

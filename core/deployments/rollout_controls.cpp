@@ -20,6 +20,12 @@ std::optional<Refusal> RolloutControls::apply(
     const bool running = r.status == RolloutStatus::InProgress || r.status == RolloutStatus::Paused ||
                          r.status == RolloutStatus::Interrupted;
     const QString name = toString(control);
+    if (r.status == RolloutStatus::Interrupted && control != RolloutControl::Resume &&
+        control != RolloutControl::Rollback && control != RolloutControl::Abort) {
+        // §7: after a restart nothing moves until the operator resumes or rolls back.
+        return conflict(
+            QStringLiteral("the rollout was interrupted by a restart: resume or roll back first"));
+    }
     switch (control) {
         case RolloutControl::Pause:
             if (r.status != RolloutStatus::InProgress) {
@@ -41,8 +47,9 @@ std::optional<Refusal> RolloutControls::apply(
                 break;
             }
             r.status = RolloutStatus::InProgress;
+            r.pausedByAnalysis = false;
             if (r.active >= 0 && r.stageTimer == 0 && !r.actionsRunning) {
-                run.stageTimeUp();  // the stage ran out while paused
+                run.stageTimeUp();  // the stage ran out while paused (a gated one still waits)
             }
             break;
         case RolloutControl::Promote:
@@ -51,6 +58,14 @@ std::optional<Refusal> RolloutControls::apply(
                 return conflict(QStringLiteral("no stage is running"));
             }
             RolloutRun::RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+            if (region.baking) {
+                // §5.3: the next region starts only after a healthy bake at 100 %; the bake is not
+                // a stage, so there is nothing left to promote.
+                return conflict(QStringLiteral("%1 is at 100 % and baking: the next region starts after "
+                                               "the %2 s bake time")
+                                    .arg(region.region)
+                                    .arg(config_.bakeTimeS));
+            }
             const int last = static_cast<int>(config_.stages.size()) - 1;
             if (control == RolloutControl::PromoteFull && region.stageIndex < last) {
                 run.cancelTimers();
@@ -61,10 +76,13 @@ std::optional<Refusal> RolloutControls::apply(
                     clock_.cancel(r.stageTimer);
                     r.stageTimer = 0;
                 }
-                const RolloutStatus was = r.status;
+                // An operator's pause holds through a promote; a pause the analysis made is
+                // answered by it (Argo's Inconclusive: promote or roll back).
+                const bool holdPause = r.status == RolloutStatus::Paused && !r.pausedByAnalysis;
                 r.status = RolloutStatus::InProgress;
-                run.stageTimeUp();
-                if (was == RolloutStatus::Paused && r.status == RolloutStatus::InProgress) {
+                r.pausedByAnalysis = false;
+                run.stageTimeUp(true);
+                if (holdPause && r.status == RolloutStatus::InProgress) {
                     r.status = RolloutStatus::Paused;
                 }
             }
@@ -134,7 +152,8 @@ std::optional<Refusal> RolloutControls::apply(
                         0,
                         false,
                         infra_.stableVersion(r.signal.service, region.region).value_or(QString()),
-                        QStringLiteral("retry")};
+                        QStringLiteral("retry"),
+                        false};
                     int index = i;
                     r.queue.tryPush(std::move(index));
                 }

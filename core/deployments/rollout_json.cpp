@@ -7,11 +7,23 @@ namespace tai {
 QJsonObject rolloutToJson(const RolloutView& v) {
     QJsonArray regions;
     for (const RegionView& r : v.regions) {
-        regions.append(QJsonObject{{QStringLiteral("region"), r.region},
-                                   {QStringLiteral("stage"), r.stage},
-                                   {QStringLiteral("stage_index"), r.stageIndex},
-                                   {QStringLiteral("weight"), r.weight},
-                                   {QStringLiteral("note"), r.note}});
+        QJsonObject region{{QStringLiteral("region"), r.region},
+                           {QStringLiteral("stage"), r.stage},
+                           {QStringLiteral("stage_index"), r.stageIndex},
+                           {QStringLiteral("weight"), r.weight},
+                           {QStringLiteral("note"), r.note}};
+        if (r.awaitingPromote) {
+            region.insert(QStringLiteral("awaiting_promote"), true);
+        }
+        if (!r.health.empty()) {
+            const HealthPoint& last = r.health.back();
+            region.insert(QStringLiteral("last_measurement"),
+                          QJsonObject{{QStringLiteral("at_ms"), static_cast<qint64>(toEpochMs(last.at))},
+                                      {QStringLiteral("error_rate"), last.errorRate},
+                                      {QStringLiteral("p99_ms"), last.p99Ms},
+                                      {QStringLiteral("result"), toString(last.result)}});
+        }
+        regions.append(region);
     }
     return QJsonObject{{QStringLiteral("id"), v.id},
                        {QStringLiteral("service"), v.service},
@@ -53,6 +65,17 @@ std::optional<RolloutView> rolloutFromJson(const QJsonObject& o) {
         v.regions.push_back(region);
     }
     return v;
+}
+
+QJsonObject rejectedDeploymentToJson(const RejectedDeployment& r) {
+    return QJsonObject{{QStringLiteral("id"), r.id},
+                       {QStringLiteral("service"), r.service},
+                       {QStringLiteral("version"), r.version},
+                       {QStringLiteral("requested_by"), r.requestedBy},
+                       {QStringLiteral("status"), QStringLiteral("rejected")},
+                       {QStringLiteral("created_at_ms"), static_cast<qint64>(toEpochMs(r.at))},
+                       {QStringLiteral("reasons"), QJsonArray::fromStringList(r.reasons)},
+                       {QStringLiteral("regions"), QJsonArray()}};
 }
 
 }  // namespace tai

@@ -12,5 +12,7 @@ namespace tai {
 // in-flight rollout back as interrupted (§7).
 QJsonObject rolloutToJson(const RolloutView& view);
 std::optional<RolloutView> rolloutFromJson(const QJsonObject& json);
+// What GET /v1/deployments/{id} answers for a rejected request: status "rejected" and its reasons.
+QJsonObject rejectedDeploymentToJson(const RejectedDeployment& rejected);
 
 }  // namespace tai

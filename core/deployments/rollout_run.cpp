@@ -49,6 +49,16 @@ void RolloutRun::startNextRegion() {
     auto next = r.queue.tryPull();  // WIP 1: only after the previous region called done()
     if (!next) {
         if (r.queue.depth() == 0 && r.status == RolloutStatus::InProgress) {
+            const bool rolledBack = std::any_of(r.regions.begin(), r.regions.end(), [](const RegionState& s) {
+                return s.stage == u"rolled_back";
+            });
+            if (rolledBack) {
+                // An operator rolled a finished region back on the way: not deployed everywhere,
+                // and retry takes it through its stages again.
+                r.status = RolloutStatus::RolledBack;
+                r.active = -1;
+                return;
+            }
             r.status = RolloutStatus::Completed;
             r.active = -1;
             if (listener_.alert) {
@@ -64,6 +74,8 @@ void RolloutRun::startNextRegion() {
         return;
     }
     r.active = *next;
+    // One marginal alert per region: the condition does not start again at each stage boundary.
+    r.regions.at(static_cast<std::size_t>(r.active)).marginalAlerted = false;
     enterStage(0);
 }
 
@@ -169,15 +181,20 @@ void RolloutRun::stageRunning(int stage) {
     region.baking = false;
     region.stageStartedAt = clock_.now();
     region.planned = std::chrono::seconds(config.durationS);
-    region.marginalAlerted = false;
+    region.awaitingPromote = config.pause;
+    if (config.pause) {
+        region.note = QStringLiteral("paused at %1 %: waiting for promote").arg(config.weightPercent);
+    }
     emitStage(r.active);
     const std::uint64_t epoch = r.epoch;
-    r.stageTimer = clock_.scheduleAfter(region.planned, [this, &r, epoch] {
-        r.stageTimer = 0;
-        if (epoch == r.epoch) {
-            stageTimeUp();
-        }
-    });
+    if (!config.pause) {  // a pause step has no planned end
+        r.stageTimer = clock_.scheduleAfter(region.planned, [this, &r, epoch] {
+            r.stageTimer = 0;
+            if (epoch == r.epoch) {
+                stageTimeUp();
+            }
+        });
+    }
     if (config.durationS > 0) {
         const auto slowAfter = Duration(
             static_cast<std::int64_t>(static_cast<double>(region.planned.count()) * config_.slowStageFactor));
@@ -200,13 +217,27 @@ void RolloutRun::stageRunning(int stage) {
     });
 }
 
-void RolloutRun::stageTimeUp() {
+void RolloutRun::stageTimeUp(bool promoted) {
     Rollout& r = state_;
     if (r.status == RolloutStatus::Paused || r.active < 0 || r.actionsRunning) {
         return;  // resume picks it up
     }
     RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
     const int last = static_cast<int>(config_.stages.size()) - 1;
+    const RolloutStageConfig* stage =
+        region.stageIndex >= 0 ? &config_.stages.at(static_cast<std::size_t>(region.stageIndex)) : nullptr;
+    if (!promoted && !region.baking && stage != nullptr && (stage->pause || stage->requireConfirmation)) {
+        if (!region.awaitingPromote) {
+            region.awaitingPromote = true;
+            region.note =
+                QStringLiteral("%1 done: waiting for promote (require_confirmation)").arg(stage->name);
+            if (listener_.changed) {
+                listener_.changed();
+            }
+        }
+        return;  // only an operator's promote ends it
+    }
+    region.awaitingPromote = false;
     if (region.stageIndex < last) {
         if (r.slowTimer != 0) {
             clock_.cancel(r.slowTimer);
@@ -217,7 +248,12 @@ void RolloutRun::stageTimeUp() {
             clock_.cancel(r.healthTimer);
             r.healthTimer = 0;
         }
-        runActions(next, {DeploymentAction::ShiftTraffic}, [this, &r, next] { stageRunning(next); });
+        // A pause step holds the weight it has: no traffic to shift.
+        std::vector<DeploymentAction> actions;
+        if (!config_.stages.at(static_cast<std::size_t>(next)).pause) {
+            actions.push_back(DeploymentAction::ShiftTraffic);
+        }
+        runActions(next, std::move(actions), [this, &r, next] { stageRunning(next); });
         return;
     }
     if (!region.baking) {
@@ -263,7 +299,12 @@ void RolloutRun::sampleHealth() {
     RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
     const HealthSample h = infra_.health(r.signal.service, r.signal.version, region.region,
                                          std::max(1, region.weight), ++r.samples, clock_.now());
-    region.health.push_back(HealthPoint{clock_.now(), h.errorRate, h.p99Ms});
+    const bool failing = h.errorRate > config_.maxErrorRate || h.p99Ms > config_.maxP99Ms;
+    const bool marginal = h.errorRate > config_.marginalErrorRate || h.p99Ms > config_.marginalP99Ms;
+    region.health.push_back(HealthPoint{clock_.now(), h.errorRate, h.p99Ms,
+                                        failing    ? MeasurementResult::Fail
+                                        : marginal ? MeasurementResult::Marginal
+                                                   : MeasurementResult::Pass});
     while (region.health.size() > kHealthPoints) {
         region.health.pop_front();
     }
@@ -277,7 +318,6 @@ void RolloutRun::sampleHealth() {
                 }
             });
     };
-    const bool failing = h.errorRate > config_.maxErrorRate || h.p99Ms > config_.maxP99Ms;
     if (failing) {
         const QString reason =
             h.errorRate > config_.maxErrorRate
@@ -292,9 +332,22 @@ void RolloutRun::sampleHealth() {
                           .arg(region.failedSamples)
                           .arg(config_.failureLimit)
                           .arg(reason);
-    } else if ((h.errorRate > config_.marginalErrorRate || h.p99Ms > config_.marginalP99Ms) &&
-               !region.marginalAlerted) {
+    } else if (marginal && !region.marginalAlerted) {
         region.marginalAlerted = true;
+        if (config_.onMarginal == OnMarginal::Pause && r.status == RolloutStatus::InProgress) {
+            // Argo's Inconclusive: neither healthy nor failing, so a human decides.
+            r.status = RolloutStatus::Paused;
+            r.pausedByAnalysis = true;
+            region.note =
+                QStringLiteral("paused: health marginal (error rate %1, p99 %2 ms): promote or roll back")
+                    .arg(percent(h.errorRate))
+                    .arg(h.p99Ms, 0, 'f', 0);
+            if (listener_.timeline) {
+                listener_.timeline(
+                    r.signal.id,
+                    QStringLiteral("paused by analysis: health marginal in %1").arg(region.region));
+            }
+        }
         if (listener_.alert) {
             listener_.alert(Severity::High, QStringLiteral("health_marginal"), r.signal.id,
                             QStringLiteral("health marginal in %1: error rate %2, p99 %3 ms")
@@ -319,13 +372,11 @@ void RolloutRun::rollBack(int index, const QString& reason, RolloutStatus halt, 
         r.actionsRunning = false;
         r.detectedAt = clock_.now();
         r.status = halt;
-        cancelPending();
+    } else if (r.status == RolloutStatus::Completed) {
+        r.status = RolloutStatus::RolledBack;  // no longer deployed everywhere: retry may redo it
     }
-    if (automatic && listener_.alert) {
-        listener_.alert(Severity::Critical, QStringLiteral("rollback_triggered"), r.signal.id,
-                        QStringLiteral("rollback of %1 in %2: %3").arg(r.signal.id, region.region, reason),
-                        region.region);
-    }
+    // The rollback first, then what follows from it: the region at 0 %, the pending regions
+    // cancelled, the alert.
     if (listener_.report) {
         listener_.report(RolloutReportEvent{
             clock_.now(), QStringLiteral("rollback"), r.signal.id, region.region, {}, 0, reason});
@@ -349,8 +400,14 @@ void RolloutRun::rollBack(int index, const QString& reason, RolloutStatus halt, 
     }
     emitStage(index);
     if (isActive) {
+        cancelPending();
         r.queue.done();
         r.active = -1;
+    }
+    if (automatic && listener_.alert) {
+        listener_.alert(Severity::Critical, QStringLiteral("rollback_triggered"), r.signal.id,
+                        QStringLiteral("rollback of %1 in %2: %3").arg(r.signal.id, region.region, reason),
+                        region.region);
     }
 }
 
@@ -366,12 +423,13 @@ void RolloutRun::cancelPending() {
 
 void RolloutRun::fail(const QString& reason) {
     Rollout& r = state_;
+    const QString region =
+        r.active >= 0 ? r.regions.at(static_cast<std::size_t>(r.active)).region : QString();
+    rollBack(r.active, reason, RolloutStatus::Failed, false);
     if (listener_.alert) {
         listener_.alert(Severity::Critical, QStringLiteral("deployment_failed"), r.signal.id,
-                        QStringLiteral("deployment %1 failed: %2").arg(r.signal.id, reason),
-                        r.active >= 0 ? r.regions.at(static_cast<std::size_t>(r.active)).region : QString());
+                        QStringLiteral("deployment %1 failed: %2").arg(r.signal.id, reason), region);
     }
-    rollBack(r.active, reason, RolloutStatus::Failed, false);
 }
 
 void RolloutRun::cancelTimers() {

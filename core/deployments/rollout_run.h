@@ -26,7 +26,8 @@ struct RolloutContext {
 class RolloutRun {
 public:
     RolloutRun(RolloutContext& context, DeploymentSignal signal);
-    // After a restart: a rollout that was in flight, interrupted, with no timers running.
+    // After a restart: a rollout that was in flight, interrupted, with no timers running; a
+    // finished one as it ended.
     static std::unique_ptr<RolloutRun> restored(RolloutContext& context, const RolloutView& view);
     ~RolloutRun();
     RolloutRun(const RolloutRun&) = delete;
@@ -58,6 +59,7 @@ private:
         bool marginalAlerted = false;
         QString previousVersion;
         QString note;
+        bool awaitingPromote = false;  // a pause step, or a gated stage whose time is up
     };
 
     struct Rollout {
@@ -74,8 +76,9 @@ private:
         TimerId stageTimer = 0;
         TimerId healthTimer = 0;
         TimerId slowTimer = 0;
-        std::uint64_t action = 0;  // the infrastructure action running, if any
-        std::uint64_t epoch = 0;   // bumped on halt/retry so stale action callbacks do nothing
+        std::uint64_t action = 0;       // the infrastructure action running, if any
+        std::uint64_t epoch = 0;        // bumped on halt/retry so stale action callbacks do nothing
+        bool pausedByAnalysis = false;  // on_marginal: pause; a promote carries on
     };
 
     explicit RolloutRun(RolloutContext& context);
@@ -83,7 +86,9 @@ private:
     void startNextRegion();
     void enterStage(int stage);
     void stageRunning(int stage);
-    void stageTimeUp();
+    // The stage's time is up, or (`promoted`) an operator promoted: the next stage, the bake, or
+    // the next region. A pause step and a gated stage move only when promoted.
+    void stageTimeUp(bool promoted = false);
     void sampleHealth();
     void finishRegion();
     void rollBack(int region, const QString& reason, RolloutStatus halt, bool automatic);

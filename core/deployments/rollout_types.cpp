@@ -22,6 +22,18 @@ QString toString(RolloutStatus status) {
     return {};
 }
 
+QString toString(MeasurementResult result) {
+    switch (result) {
+        case MeasurementResult::Pass:
+            return QStringLiteral("pass");
+        case MeasurementResult::Marginal:
+            return QStringLiteral("marginal");
+        case MeasurementResult::Fail:
+            return QStringLiteral("fail");
+    }
+    return {};
+}
+
 QString toString(RolloutControl control) {
     switch (control) {
         case RolloutControl::Pause:

@@ -18,10 +18,15 @@ enum class RolloutControl { Pause, Resume, Promote, PromoteFull, Abort, Rollback
 QString toString(RolloutControl control);  // pause, resume, promote, promote_full, abort, rollback, retry
 std::optional<RolloutControl> rolloutControlFromString(QStringView text);
 
+// One health measurement of the new version (§5.3), with what the analysis made of it.
+enum class MeasurementResult { Pass, Marginal, Fail };
+QString toString(MeasurementResult result);  // pass, marginal, fail
+
 struct HealthPoint {
     TimePoint at;
     double errorRate = 0;
     double p99Ms = 0;
+    MeasurementResult result = MeasurementResult::Pass;
 };
 
 // One region of a rollout as the console shows it. `stage` is pending, a configured stage name
@@ -34,6 +39,7 @@ struct RegionView {
     double elapsedS = 0;  // in the current stage
     double plannedS = 0;
     bool baking = false;              // at 100 %, waiting out the bake time before the next region
+    bool awaitingPromote = false;     // a pause step, or a gated stage whose time is up
     std::vector<HealthPoint> health;  // recent samples, oldest first
     QString note;                     // what happened last: an action, a reason
 };
@@ -54,6 +60,16 @@ struct RolloutView {
     double maxP99Ms = 1000;
     double marginalErrorRate = 0.025;
     double marginalP99Ms = 500;
+};
+
+// A deployment request the safety policy rejected (§5.2): nothing runs, but its id answers.
+struct RejectedDeployment {
+    QString id;
+    QString service;
+    QString version;
+    QString requestedBy;
+    TimePoint at;
+    QStringList reasons;  // every failing check
 };
 
 // A report event of §9.5: rollout_stage and rollback.

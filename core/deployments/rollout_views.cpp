@@ -12,7 +12,9 @@ std::unique_ptr<RolloutRun> RolloutRun::restored(RolloutContext& context, const 
     rollout->signal.service = v.service;
     rollout->signal.version = v.version;
     rollout->signal.requestedBy = v.requestedBy;
-    rollout->status = RolloutStatus::Interrupted;
+    const bool inFlight = v.status == RolloutStatus::InProgress || v.status == RolloutStatus::Paused ||
+                          v.status == RolloutStatus::Interrupted;
+    rollout->status = inFlight ? RolloutStatus::Interrupted : v.status;
     rollout->createdAt = v.createdAt;
     rollout->mttrS = v.mttrS;
     for (int i = 0; i < static_cast<int>(v.regions.size()); ++i) {
@@ -29,11 +31,14 @@ std::unique_ptr<RolloutRun> RolloutRun::restored(RolloutContext& context, const 
         if (saved.stage == u"done") {
             infra_.setStable(v.service, saved.region, v.version);
         }
-        region.note = QStringLiteral("interrupted by a restart: resume or roll back");
+        region.note = inFlight ? QStringLiteral("interrupted by a restart: resume or roll back") : saved.note;
         rollout->regions.push_back(region);
-        if (saved.stageIndex >= 0) {
+        if (inFlight && saved.stageIndex >= 0) {
             rollout->active = i;
         }
+    }
+    if (!inFlight) {
+        return run;  // nothing queued: retry queues what is not done
     }
     if (rollout->active >= 0) {
         int active = rollout->active;
@@ -75,6 +80,7 @@ RolloutView RolloutRun::view() const {
         region.stageIndex = s.stageIndex;
         region.weight = s.weight;
         region.baking = s.baking;
+        region.awaitingPromote = s.awaitingPromote;
         region.note = s.note;
         if (s.stageIndex >= 0) {
             region.elapsedS = toSeconds(clock_.now() - s.stageStartedAt);

@@ -27,6 +27,19 @@ std::unique_ptr<PolicyRule<DeploymentSubject>> check(const char* name, const cha
 }
 }  // namespace
 
+QString safetyFieldOf(const QString& reason) {
+    if (reason == u"image_missing") {
+        return QStringLiteral("version");
+    }
+    if (reason == u"no_rollback_plan") {
+        return QStringLiteral("initial");
+    }
+    if (reason == u"rollout_in_progress") {
+        return QStringLiteral("service");
+    }
+    return QStringLiteral("regions");  // insufficient_capacity, unhealthy_baseline
+}
+
 SafetyPolicy::SafetyPolicy() {
     policy_.setRejectScore(1);
     policy_.addRule(check("image", "image_missing", [](const DeploymentSubject& s) {

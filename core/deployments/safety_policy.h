@@ -19,6 +19,10 @@ struct DeploymentSubject {
     TimePoint now;
 };
 
+// The request field a failing check is about (image_missing: version, insufficient_capacity and
+// unhealthy_baseline: regions, no_rollback_plan: initial, rollout_in_progress: service).
+QString safetyFieldOf(const QString& reason);
+
 // The §5.2 safety policy: every check must pass; a rejection lists every failing reason.
 // It is the same CompositePolicy as fraud, with weight 1 per check and a reject score of 1.
 class SafetyPolicy {

@@ -89,13 +89,27 @@ int DeploymentsSystem::restoreRollouts() {
     if (context_->audit == nullptr) {
         return 0;
     }
+    // Every rollout in flight comes back (interrupted); of the finished ones, the newest, so that
+    // GET /v1/deployments/{id}, rollback and retry still find them, with memory bounded.
+    constexpr std::size_t kFinishedKept = 500;
+    const auto saved = context_->audit->loadRollouts();  // oldest first
+    std::size_t finished = 0;
+    for (const auto& [status, json] : saved) {
+        finished += status != u"in_progress" && status != u"paused" && status != u"interrupted" ? 1 : 0;
+    }
     int interrupted = 0;
-    for (const auto& [status, json] : context_->audit->loadRollouts()) {
-        if (status != u"in_progress" && status != u"paused" && status != u"interrupted") {
+    for (const auto& [status, json] : saved) {
+        const auto view = rolloutFromJson(QJsonDocument::fromJson(json).object());
+        if (!view) {
             continue;
         }
-        if (const auto view = rolloutFromJson(QJsonDocument::fromJson(json).object())) {
-            orchestrator_->restoreInterrupted(*view);
+        const bool inFlight = status == u"in_progress" || status == u"paused" || status == u"interrupted";
+        if (!inFlight && finished-- > kFinishedKept) {
+            orchestrator_->reserveId(view->id);
+            continue;
+        }
+        orchestrator_->restore(*view);
+        if (inFlight) {
             persist(view->id);
             ++interrupted;
         }
@@ -173,10 +187,19 @@ CommandResult DeploymentsSystem::requestDeployment(const RequestDeployment& comm
     CommandResult result = CommandResult::applied(decision.id);
     if (!decision.accepted) {
         QStringList reasons(decision.reasons.begin(), decision.reasons.end());
+        // No field in the refusal itself: its text is the reasons, as the console shows them.
+        // The HTTP answer names the field of the first failing check (api_router.cpp).
         result.refusal = Refusal{RefusalCode::Rejected, QString(),
                                  QStringLiteral("deployment rejected by the safety policy: ") +
                                      reasons.join(QStringLiteral(", "))};
         result.reasons = decision.reasons;
+        // Its id is in the answer and on the trail, so it answers too: as rejected.
+        constexpr std::size_t kRejectedKept = 200;
+        rejected_.push_back(RejectedDeployment{decision.id, signal.service, signal.version,
+                                               signal.requestedBy, context_->clock.now(), reasons});
+        while (rejected_.size() > kRejectedKept) {
+            rejected_.pop_front();
+        }
     }
     // The orchestrator's "accepted"/"rejected" timeline entry is this command's audit row.
     result.auditedBySystem = true;
@@ -228,6 +251,7 @@ std::vector<OwnedBreaker> DeploymentsSystem::breakers() {
 void DeploymentsSystem::contribute(EngineSnapshot& snapshot) const {
     const TimePoint now = context_->clock.now();
     snapshot.rollouts = orchestrator_->views();
+    snapshot.rejectedDeployments.assign(rejected_.begin(), rejected_.end());
     snapshot.infraFaults = infra_->activeFaults(now);
     KpiView& kpis = snapshot.kpis;
     kpis.rollbacks = rollbacks_;

@@ -5,6 +5,7 @@
 #include "deployments/infra_simulator.h"
 #include "engine/reference_system.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -42,6 +43,7 @@ private:
     std::unique_ptr<InfraSimulator> infra_;
     std::unique_ptr<DeploymentOrchestrator> orchestrator_;
     std::uint64_t rollbacks_ = 0;
+    std::deque<RejectedDeployment> rejected_;                           // the newest kRejectedKept
     std::map<QString, TimePoint> lastEvent_;                            // per deployment, for its duration
     std::map<QString, std::shared_ptr<const DeploymentTrace>> traces_;  // the newest version, per deployment
 };

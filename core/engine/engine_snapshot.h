@@ -102,6 +102,7 @@ struct EngineSnapshot {
     std::vector<AlertSilence> silences;     // in force now
     std::vector<NotifierStatus> notifiers;  // outbound webhook and Alertmanager, if configured
     std::vector<RolloutView> rollouts;
+    std::vector<RejectedDeployment> rejectedDeployments;  // the newest, oldest first
     std::vector<InfraFault> infraFaults;
     std::vector<KpiSample> history;  // last 300 s, oldest first
     // The last hour, oldest first: rebuilt once a second and shared by that second's snapshots.

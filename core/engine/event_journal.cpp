@@ -69,10 +69,14 @@ void EventJournal::endCommand(const EngineCommand& command, const CommandResult&
                         : describe(command),
                     result.refusal.has_value());
     }
+    // The cause before its effects, for the scenario's report as for the trail.
+    record(now, own);
     for (const EngineEvent& effect : effects) {
         apply(effect);
     }
-    record(now, own);
+    if (result.ok() && options_.changed) {
+        options_.changed();  // a refused command changed nothing
+    }
 }
 
 void EventJournal::apply(const EngineEvent& event) {
@@ -179,9 +183,6 @@ void EventJournal::record(TimePoint at, const AlertTransition& t) {
 void EventJournal::record(TimePoint at, const CommandEvent& e) {
     if (options_.observer != nullptr) {
         options_.observer->command(e.command, e.result, at);
-    }
-    if (e.result.ok() && options_.changed) {
-        options_.changed();  // a refused command changed nothing
     }
 }
 

@@ -57,14 +57,40 @@ void readPayments(PolicyReader& r, PaymentsConfig& p) {
 void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
     r.stringList(QStringLiteral("regions"), d.regions, true);
     std::vector<RolloutStageConfig> stages;
-    r.objectArray(QStringLiteral("stages"), [&stages](PolicyReader& s, int) {
+    r.objectArray(QStringLiteral("stages"), [&stages](PolicyReader& s, int index) {
         RolloutStageConfig stage;
+        s.boolean(QStringLiteral("pause"), stage.pause);
         s.text(QStringLiteral("name"), stage.name);
+        if (stage.pause) {
+            // {"pause": true}: holds the weight of the stage before until an operator promotes.
+            if (stages.empty()) {
+                s.error(QStringLiteral("pause"), QStringLiteral("a pause step needs a stage before it"));
+            }
+            stage.weightPercent = stages.empty() ? 1 : stages.back().weightPercent;
+            if (stage.name.isEmpty()) {
+                stage.name = QStringLiteral("pause");
+            }
+            stages.push_back(stage);
+            return;  // weight, duration_s and require_confirmation are then unknown keys
+        }
         s.integer(QStringLiteral("weight"), stage.weightPercent, 1, 100);
         s.integer(QStringLiteral("duration_s"), stage.durationS, 0, kMaxSeconds);
+        s.boolean(QStringLiteral("require_confirmation"), stage.requireConfirmation);
+        // Traffic on the new version only grows from stage to stage (§5.3).
+        if (!stages.empty() && stage.weightPercent < stages.back().weightPercent) {
+            s.error(QStringLiteral("weight"),
+                    QStringLiteral("must not be below the weight of stages[%1] (%2)")
+                        .arg(index - 1)
+                        .arg(stages.back().weightPercent));
+        }
         stages.push_back(stage);
     });
     if (!stages.empty()) {
+        if (stages.back().weightPercent != 100) {
+            // A region is done only once it has baked at 100 % (§5.3).
+            r.error(QStringLiteral("stages[%1].weight").arg(stages.size() - 1),
+                    QStringLiteral("the last stage must take 100 % of the traffic"));
+        }
         d.stages = stages;
     }
     r.integer(QStringLiteral("health_interval_s"), d.healthIntervalS, 1, kMaxSeconds);
@@ -75,6 +101,10 @@ void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
     r.number(QStringLiteral("marginal_error_rate"), d.marginalErrorRate, 0, 1);
     r.integer(QStringLiteral("marginal_p99_ms"), d.marginalP99Ms, 1, 3'600'000);
     r.number(QStringLiteral("slow_stage_factor"), d.slowStageFactor, 1, 100);
+    QString onMarginal =
+        d.onMarginal == OnMarginal::Pause ? QStringLiteral("pause") : QStringLiteral("alert");
+    r.oneOf(QStringLiteral("on_marginal"), onMarginal, {QStringLiteral("alert"), QStringLiteral("pause")});
+    d.onMarginal = onMarginal == u"pause" ? OnMarginal::Pause : OnMarginal::Alert;
     r.object(QStringLiteral("breaker"), [&d](PolicyReader& b) { readBreakerPolicy(b, d.breaker); });
 }
 

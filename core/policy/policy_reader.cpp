@@ -65,6 +65,18 @@ void PolicyReader::text(const QString& key, QString& out) {
     out = v.toString();
 }
 
+void PolicyReader::boolean(const QString& key, bool& out) {
+    if (!present(key)) {
+        return;
+    }
+    const QJsonValue v = object_.value(key);
+    if (!v.isBool()) {
+        error(key, QStringLiteral("must be true or false"));
+        return;
+    }
+    out = v.toBool();
+}
+
 void PolicyReader::oneOf(const QString& key, QString& out, const QStringList& allowed) {
     if (!present(key)) {
         return;

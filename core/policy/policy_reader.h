@@ -23,6 +23,7 @@ public:
     void integer(const QString& key, int& out, int min, int max);
     void number(const QString& key, double& out, double min, double max);
     void text(const QString& key, QString& out);
+    void boolean(const QString& key, bool& out);
     void oneOf(const QString& key, QString& out, const QStringList& allowed);
     void stringSet(const QString& key, QSet<QString>& out);
     void stringList(const QString& key, QStringList& out, bool nonEmpty);

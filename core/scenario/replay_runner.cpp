@@ -6,12 +6,15 @@
 #include "payments/gateway_simulator.h"
 #include "payments/idempotency_store.h"
 #include "payments/payment_pipeline.h"
+#include "scenario/replay_deployments.h"
 
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+
+#include "base/rfc3339.h"
 
 #include <optional>
 #include <vector>
@@ -62,7 +65,9 @@ QByteArray decisionLine(int line, const std::optional<QString>& id, const Paymen
 
 struct LineInput {
     std::optional<PaymentSignal> signal;
-    std::optional<QString> id;  // as given, for invalid lines
+    std::optional<QJsonObject> deployment;  // a {"type":"deployment"} line, checked by ReplayDeployments
+    std::optional<TimePoint> deploymentAt;  // its timestamp, when it has one
+    std::optional<QString> id;              // as given, for invalid lines
     QString error;
 };
 
@@ -98,7 +103,15 @@ LineInput readLine(const QByteArray& raw) {
         return input;
     }
     if (type.toString() == u"deployment") {
-        input.error = QStringLiteral("type: deployment signals are not replayed by this version");
+        const QJsonValue at = object.value(QStringLiteral("timestamp"));
+        if (!at.isUndefined()) {
+            input.deploymentAt = at.isString() ? parseRfc3339(at.toString()) : std::nullopt;
+            if (!input.deploymentAt) {
+                input.error = QStringLiteral("timestamp: must be an RFC 3339 date-time");
+                return input;
+            }
+        }
+        input.deployment = object;
         return input;
     }
     if (type.toString() != u"payment") {
@@ -137,11 +150,17 @@ ReplayReport runReplay(const ReplayOptions& options) {
     QCryptographicHash audit(QCryptographicHash::Sha256);
     pipeline.breaker().setTransitionListener([&](const BreakerTransition& t) {
         ++report.breakerTransitions;
+        if (t.to == BreakerState::Open) {
+            report.breakerTripsAtMs.push_back(toEpochMs(t.at));
+        }
         audit.addData(QStringLiteral("transition %1 %2 %3 %4 %5\n")
                           .arg(t.breaker, toString(t.from), toString(t.to), t.reason)
                           .arg(toEpochMs(t.at))
                           .toUtf8());
     });
+
+    ReplayDeployments deployments(options.policy.deployments, options.seed, clock);
+    std::vector<std::pair<std::size_t, std::size_t>> deploymentSlots;  // output slot, deployment decision
 
     std::vector<std::optional<QByteArray>> decisions;
     std::size_t pending = 0;
@@ -176,6 +195,18 @@ ReplayReport runReplay(const ReplayOptions& options) {
         LineInput parsed = readLine(raw);
         const QString key = QStringLiteral("line:%1").arg(line);
         const QString traceId = makeTraceId(options.seed, key);
+        if (parsed.deployment) {
+            if (parsed.deploymentAt) {
+                clock.advanceTo(std::max(clock.now(), *parsed.deploymentAt));
+            }
+            const ReplayDeployments::Taken taken = deployments.take(line, *parsed.deployment);
+            if (taken.decision) {
+                deploymentSlots.emplace_back(slot, *taken.decision);
+                --pending;  // its line is written once the run is over, with how it ended
+                continue;
+            }
+            parsed.error = taken.error;
+        }
         if (!parsed.signal) {
             pipeline.submitInvalid(parsed.id.value_or(QString()), traceId, QString(), parsed.error,
                                    [&, slot, line, id = parsed.id](const PaymentResponse& r) {
@@ -201,15 +232,27 @@ ReplayReport runReplay(const ReplayOptions& options) {
         });
         drainConfirmations();
     }
-    // Let queued and in-flight calls finish.
-    while (pending > 0 && clock.step()) {
+    // Let queued and in-flight calls finish, and rollouts run their course (bounded: a rollout
+    // waiting for a promote the replay never gives stays where it is).
+    const TimePoint lastLine = clock.now();
+    constexpr auto kRolloutHorizon = std::chrono::hours(24 * 30);
+    while ((pending > 0 || (deployments.running() && clock.now() - lastLine < kRolloutHorizon)) &&
+           clock.step()) {
         drainConfirmations();
     }
+    for (const auto& [slot, decision] : deploymentSlots) {
+        decisions[slot] = deployments.decisionLine(decision);
+    }
+    report.deployments = static_cast<int>(deploymentSlots.size());
+    report.rollbacks = deployments.rollbacks();
 
     for (const auto& decision : decisions) {
         const QByteArray text = decision.value_or(QByteArrayLiteral("{}")) + '\n';
         output.write(text);
         audit.addData(text);
+    }
+    for (const QByteArray& event : deployments.events()) {  // none in a payments-only replay
+        audit.addData(event);
     }
     if (!output.commit()) {
         report.error = options.outputPath + QStringLiteral(": cannot write: ") + output.errorString();

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace tai {
 
@@ -24,6 +25,9 @@ struct ReplayReport {
     int lines = 0;
     std::array<std::uint64_t, kPaymentOutcomeCount> counts{};
     int breakerTransitions = 0;
+    std::vector<std::int64_t> breakerTripsAtMs;  // every transition of the gateway breaker to open
+    int deployments = 0;  // deployment lines decided (accepted or rejected)
+    int rollbacks = 0;    // of their rollouts
     QString auditDigest;  // "sha256:<hex>" over decisions and breaker transitions
 };
 

@@ -182,7 +182,11 @@ void ScenarioRecorder::command(const EngineCommand& command, const CommandResult
     const double atS = secondsAt(at);
     QJsonObject event = eventFor(command);
     const QString action = event.value(QStringLiteral("do")).toString();
-    if (applyingTimeline_ && action != u"operator") {
+    // The scenario's own events. A trainee's command replayed from a saved session runs from the
+    // timeline too, but keeps its actor, and stays the operator's, as it was live.
+    const bool scripted =
+        applyingTimeline_ && action != u"operator" && originOf(command).actor == u"scenario";
+    if (scripted) {
         QJsonObject e = event;
         e.remove(QStringLiteral("do"));
         e.remove(QStringLiteral("actor"));
@@ -220,7 +224,7 @@ void ScenarioRecorder::command(const EngineCommand& command, const CommandResult
     if (!result.ok()) {
         return;
     }
-    if (!applyingTimeline_ || action == u"operator") {
+    if (!scripted) {
         commands_.push_back(
             {atS, action == u"operator" ? event.value(QStringLiteral("command")).toString() : action, {}});
     }

@@ -119,7 +119,8 @@ private Q_SLOTS:
         f.infra.addFault(InfraFault{"us-west-2", {}, 0.03, {}, {}, {}, {}});
         const auto d = f.deploy();
         f.run(1000s);
-        QCOMPARE(f.alerts.filter("HIGH health_marginal").size(), 3);  // once per stage: canary, staging, prod
+        // Once for the region, not again at each stage boundary (issue 15 item 10).
+        QCOMPARE(f.alerts.filter("HIGH health_marginal").size(), 1);
         // 3 % ± the sampling noise (±0.3 % at 5 % traffic): marginal, never over 5 %
         QVERIFY2(f.alerts[0].startsWith("10 HIGH health_marginal health marginal in us-west-2: error rate "),
                  qPrintable(f.alerts[0]));
@@ -181,6 +182,27 @@ private Q_SLOTS:
         QCOMPARE(QStringList(d.reasons.begin(), d.reasons.end()), reasons);
     }
 
+    // A 422 names the field of the first failing check (issue 15 item 10).
+    void eachSafetyReasonNamesTheRequestFieldAtFault_data() {
+        QTest::addColumn<QString>("reason");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("image_missing") << "image_missing"
+                                       << "version";
+        QTest::newRow("insufficient_capacity") << "insufficient_capacity"
+                                               << "regions";
+        QTest::newRow("no_rollback_plan") << "no_rollback_plan"
+                                          << "initial";
+        QTest::newRow("unhealthy_baseline") << "unhealthy_baseline"
+                                            << "regions";
+        QTest::newRow("rollout_in_progress") << "rollout_in_progress"
+                                             << "service";
+    }
+    void eachSafetyReasonNamesTheRequestFieldAtFault() {
+        QFETCH(QString, reason);
+        QFETCH(QString, field);
+        QCOMPARE(safetyFieldOf(reason), field);
+    }
+
     void initialDeploymentsNeedNoRollbackPlan() {
         Fixture f;
         const auto d = f.deploy("new-service", "v1.0.0", true);
@@ -208,6 +230,41 @@ private Q_SLOTS:
         f.run(60s);  // the bake time still applies before the next region
         QVERIFY(f.events.contains("80 rollout_stage us-west-2 done 100%"));
         QVERIFY(f.events.contains("80 rollout_stage us-east-1 canary 5%"));
+    }
+
+    // §5.3: the bake at 100 % is not a stage; promote cannot cut it short, paused or not.
+    void promoteCannotEndTheBake_data() {
+        QTest::addColumn<bool>("paused");
+        QTest::addColumn<QString>("nextCanary");
+        QTest::newRow("baking") << false << "80 rollout_stage us-east-1 canary 5%";
+        QTest::newRow("paused while baking") << true << "";
+    }
+    void promoteCannotEndTheBake() {
+        QFETCH(bool, paused);
+        QFETCH(QString, nextCanary);
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(20s);
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::PromoteFull, {}, {})), QString());
+        f.run(1s);
+        QVERIFY(f.view(d.id).regions[0].baking);
+        if (paused) {
+            QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Pause, {}, {})), QString());
+        }
+        for (const auto control : {RolloutControl::Promote, RolloutControl::PromoteFull}) {
+            QCOMPARE(said(f.orchestrator->control(d.id, control, {}, {})),
+                     QStringLiteral("us-west-2 is at 100 % and baking: the next region starts after the 60 s "
+                                    "bake time"));
+        }
+        f.run(100s);
+        QCOMPARE(f.events.filter("us-east-1").size(), nextCanary.isEmpty() ? 0 : 1);
+        if (!nextCanary.isEmpty()) {
+            QVERIFY2(f.events.contains(nextCanary), qPrintable(f.events.join('\n')));
+            QVERIFY(f.events.contains("80 rollout_stage us-west-2 done 100%"));
+        } else {
+            QCOMPARE(toString(f.view(d.id).status), QStringLiteral("paused"));
+            QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("prod"));
+        }
     }
 
     void abortRollsBackTheActiveRegionAndCancelsTheRest() {
@@ -240,6 +297,34 @@ private Q_SLOTS:
                     .startsWith("region: eu-west-1 is pending"));
         QVERIFY(said(f.orchestrator->control(d.id, RolloutControl::Rollback, "mars-1", {}))
                     .startsWith("region: 'mars-1'"));
+    }
+
+    // Issue 15 item 9: a rollout with a region rolled back is not completed, and retry redoes it.
+    void rollingBackAFinishedRegionMakesTheRolloutRetryable_data() {
+        QTest::addColumn<int>("rollbackAtS");
+        QTest::newRow("after the rollout completed") << 3000;
+        QTest::newRow("while a later region runs") << 1000;
+    }
+    void rollingBackAFinishedRegionMakesTheRolloutRetryable() {
+        QFETCH(int, rollbackAtS);
+        Fixture f;
+        const auto d = f.deploy();
+        f.run(std::chrono::seconds(rollbackAtS));
+        QCOMPARE(
+            said(f.orchestrator->control(d.id, RolloutControl::Rollback, "us-west-2", "customer report")),
+            QString());
+        f.run(std::chrono::seconds(3000 - std::min(rollbackAtS, 3000) + 2000));
+        RolloutView v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("rolled_back"));
+        QCOMPARE(v.regions[0].stage, QStringLiteral("rolled_back"));
+        QCOMPARE(v.regions[2].stage, QStringLiteral("done"));
+        QCOMPARE(f.alerts.filter("GREEN").size(), rollbackAtS >= 3000 ? 1 : 0);  // only when it was true
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Retry, {}, {})), QString());
+        f.run(1000s);
+        v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("completed"));
+        QCOMPARE(v.regions[0].stage, QStringLiteral("done"));
+        QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v2.0.0"));
     }
 
     void retryRestartsAnAbortedRolloutFromItsFirstUnfinishedRegion() {
@@ -285,6 +370,149 @@ private Q_SLOTS:
         f.run(1s);
         QVERIFY(f.alerts.last().contains("breaker deploy:us-west-2 is open"));
         QVERIFY(!blocked.id.isEmpty());
+    }
+
+    // §7: after a restart the operator chooses resume or rollback; nothing else moves it.
+    void anInterruptedRolloutTakesOnlyResumeRollbackOrAbort_data() {
+        QTest::addColumn<QString>("control");
+        QTest::addColumn<QString>("refusal");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("stage");
+        const QString refused = "the rollout was interrupted by a restart: resume or roll back first";
+        QTest::newRow("promote") << "promote" << refused << "interrupted"
+                                 << "staging";
+        QTest::newRow("promote_full") << "promote_full" << refused << "interrupted"
+                                      << "staging";
+        QTest::newRow("pause") << "pause" << refused << "interrupted"
+                               << "staging";
+        QTest::newRow("resume") << "resume" << QString() << "in_progress"
+                                << "staging";
+        QTest::newRow("rollback") << "rollback" << QString() << "rolled_back"
+                                  << "rolled_back";
+        QTest::newRow("abort") << "abort" << QString() << "aborted"
+                               << "rolled_back";
+    }
+    void anInterruptedRolloutTakesOnlyResumeRollbackOrAbort() {
+        QFETCH(QString, control);
+        QFETCH(QString, refusal);
+        QFETCH(QString, status);
+        QFETCH(QString, stage);
+        RolloutView saved;
+        {
+            Fixture before;
+            const auto d = before.deploy();
+            before.run(400s);  // us-west-2 in staging 25 %
+            saved = before.view(d.id);
+        }
+        Fixture f;  // the restarted engine
+        f.orchestrator->restore(saved);
+        QCOMPARE(toString(f.view(saved.id).status), QStringLiteral("interrupted"));
+        const auto which = *rolloutControlFromString(control);
+        QCOMPARE(said(f.orchestrator->control(saved.id, which,
+                                              which == RolloutControl::Rollback ? "us-west-2" : "", {})),
+                 refusal);
+        f.clock.advanceBy(0s);
+        const RolloutView v = f.view(saved.id);
+        QCOMPARE(toString(v.status), status);
+        QCOMPARE(v.regions[0].stage, stage);
+        f.run(20s);
+        QCOMPARE(f.view(saved.id).regions[0].stage, stage);  // a refused control started nothing
+    }
+
+    // Issue 15 build item 3: Argo's indefinite pause step waits for promote, however long.
+    void aPauseStepWaitsForPromote() {
+        DeploymentsConfig config;
+        config.stages = {{"canary", 5, 60}, {"hold", 5, 0, true}, {"prod", 100, 0}};
+        Fixture f(config);
+        const auto d = f.deploy();
+        f.run(100000s);
+        QVERIFY2(f.events.contains("60 rollout_stage us-west-2 hold 5%"), qPrintable(f.events.join('\n')));
+        RolloutView v = f.view(d.id);
+        QCOMPARE(v.regions[0].stage, QStringLiteral("hold"));
+        QVERIFY(v.regions[0].awaitingPromote);
+        QCOMPARE(toString(v.status), QStringLiteral("in_progress"));
+        QVERIFY(!v.regions[0].health.empty());  // measured all the while
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Resume, {}, {})),
+                 QStringLiteral("the rollout is in_progress, not paused"));
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Promote, {}, {})), QString());
+        f.run(1s);
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("prod"));
+        QVERIFY(!f.view(d.id).regions[0].awaitingPromote);
+        f.run(60s);  // the bake, then the next region, which stops at its pause step again
+        QVERIFY2(f.events.filter("us-west-2 done").size() == 1, qPrintable(f.events.join('\n')));
+        f.run(200s);
+        QCOMPARE(f.view(d.id).regions[1].stage, QStringLiteral("hold"));
+    }
+
+    // Flagger's confirm-promotion: a gated stage ends only on promote, after its duration.
+    void aGatedStageEndsOnlyOnPromote() {
+        DeploymentsConfig config;
+        config.stages = {{"canary", 5, 60, false, true}, {"prod", 100, 0}};
+        Fixture f(config);
+        const auto d = f.deploy();
+        f.run(59s);
+        QVERIFY(!f.view(d.id).regions[0].awaitingPromote);
+        f.run(1000s);
+        RolloutView v = f.view(d.id);
+        QCOMPARE(v.regions[0].stage, QStringLiteral("canary"));
+        QVERIFY(v.regions[0].awaitingPromote);
+        QCOMPARE(f.alerts.filter("stage_slow").size(), 1);  // waiting past 1.5 × its plan is slow
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Promote, {}, {})), QString());
+        f.run(1s);
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("prod"));
+    }
+
+    // Argo's Inconclusive: under on_marginal: pause a marginal measurement pauses the rollout
+    // for a human; each measurement says what it was.
+    void aMarginalMeasurementPausesTheRolloutUnderOnMarginalPause_data() {
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<QString>("status");
+        QTest::addColumn<QString>("stage");
+        QTest::newRow("promote") << "promote"
+                                 << "in_progress"
+                                 << "staging";
+        QTest::newRow("rollback") << "rollback"
+                                  << "rolled_back"
+                                  << "rolled_back";
+    }
+    void aMarginalMeasurementPausesTheRolloutUnderOnMarginalPause() {
+        QFETCH(QString, answer);
+        QFETCH(QString, status);
+        QFETCH(QString, stage);
+        DeploymentsConfig config;
+        config.onMarginal = OnMarginal::Pause;
+        Fixture f(config);
+        f.infra.addFault(InfraFault{"us-west-2", {}, 0.03, {}, {}, {}, {}});
+        const auto d = f.deploy();
+        f.run(10s);
+        RolloutView v = f.view(d.id);
+        QCOMPARE(toString(v.status), QStringLiteral("paused"));
+        QCOMPARE(v.regions[0].health.size(), std::size_t{1});
+        QCOMPARE(toString(v.regions[0].health[0].result), QStringLiteral("marginal"));
+        QCOMPARE(f.alerts.filter("HIGH health_marginal").size(), 1);
+        f.run(2000s);  // it waits: the stage's time runs out, nothing moves
+        QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("canary"));
+        QCOMPARE(toString(f.view(d.id).status), QStringLiteral("paused"));
+        QCOMPARE(said(f.orchestrator->control(d.id, *rolloutControlFromString(answer),
+                                              answer == u"rollback" ? "us-west-2" : "", "looked at it")),
+                 QString());
+        f.run(1s);
+        v = f.view(d.id);
+        QCOMPARE(toString(v.status), status);
+        QCOMPARE(v.regions[0].stage, stage);
+    }
+
+    void healthyMeasurementsPassAndFailingOnesFail() {
+        Fixture f;
+        f.infra.addFault(InfraFault{"us-east-1", "v2.0.0", 0.08, {}, {}, {}, {}});
+        const auto d = f.deploy();
+        f.run(975s);
+        const RolloutView v = f.view(d.id);
+        QVERIFY(!v.regions[0].health.empty());
+        for (const HealthPoint& p : v.regions[0].health) {
+            QCOMPARE(toString(p.result), QStringLiteral("pass"));
+        }
+        QCOMPARE(toString(v.regions[1].health.back().result), QStringLiteral("fail"));
     }
 
     void validatesDeploymentSignals_data() {

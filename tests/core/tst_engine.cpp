@@ -311,6 +311,57 @@ private Q_SLOTS:
         QCOMPARE(second.latestSnapshot()->rollouts[0].regions[0].stage, QStringLiteral("rolled_back"));
     }
 
+    // Issue 15 item 8: finished rollouts are still there after a restart, as they ended.
+    void aRestartKeepsFinishedRolloutsAsTheyEnded() {
+        QTemporaryDir dir;
+        EngineConfig config;
+        config.auditDatabase = dir.filePath("audit.sqlite");
+        const auto deploy = [](Engine& e, const char* service, const char* version = "v3.1.0") {
+            return resultOf(
+                e.execute(RequestDeployment{QJsonObject{{"service", QString::fromLatin1(service)},
+                                                        {"version", QString::fromLatin1(version)}},
+                                            {}}));
+        };
+        {
+            VirtualClock c(TimePoint{std::chrono::seconds(1'767'225'600)});
+            Engine first(config, c);
+            QVERIFY2(first.start(), qPrintable(first.startError()));
+            QCOMPARE(deploy(first, "payments-service").id, QStringLiteral("d-1"));
+            first.invoke([&c] { c.advanceBy(3000s); }).waitForFinished();  // every region done
+            QCOMPARE(deploy(first, "api-service").id, QStringLiteral("d-2"));
+            first.invoke([&c] { c.advanceBy(20s); }).waitForFinished();
+            QVERIFY(resultOf(first.execute(ControlRollout{"d-2", RolloutControl::Abort, {}, {}})).ok());
+            QVERIFY(resultOf(first.execute(SetInfraFault{
+                                 InfraFault{"us-west-2", {}, {}, {}, 1.0, {}, {}}, std::nullopt, false, {}}))
+                        .ok());
+            QCOMPARE(deploy(first, "web-frontend").id, QStringLiteral("d-3"));
+            first.invoke([&c] { c.advanceBy(20s); }).waitForFinished();
+            first.invoke([] {}).waitForFinished();
+        }
+        VirtualClock c(TimePoint{std::chrono::seconds(1'767'230'600)});
+        Engine second(config, c);
+        QVERIFY2(second.start(), qPrintable(second.startError()));
+        auto s = second.latestSnapshot();
+        QStringList statuses;
+        for (const RolloutView& r : s->rollouts) {
+            statuses << r.id + QLatin1Char(' ') + toString(r.status);
+        }
+        statuses.sort();
+        QCOMPARE(statuses, (QStringList{"d-1 completed", "d-2 aborted", "d-3 failed"}));
+        QVERIFY(std::any_of(s->timeline.begin(), s->timeline.end(), [](const TimelineEvent& e) {
+            return e.text.contains("0 rollouts interrupted");
+        }));
+        // A new deployment does not take a saved one's id, and the aborted one can be retried.
+        QCOMPARE(deploy(second, "payments-service", "v3.2.0").id, QStringLiteral("d-4"));
+        QVERIFY(resultOf(second.execute(ControlRollout{"d-2", RolloutControl::Retry, {}, {}})).ok());
+        second.invoke([&c] { c.advanceBy(1s); }).waitForFinished();
+        s = second.latestSnapshot();
+        const auto d2 = std::find_if(s->rollouts.begin(), s->rollouts.end(),
+                                     [](const RolloutView& r) { return r.id == u"d-2"; });
+        QCOMPARE(toString(d2->status), QStringLiteral("in_progress"));
+        QCOMPARE(d2->regions[0].stage, QStringLiteral("canary"));
+    }
+
     void anUnopenableDatabaseStopsTheStart() {
         EngineConfig config;
         config.auditDatabase = QStringLiteral("/proc/no/such/dir/audit.sqlite");

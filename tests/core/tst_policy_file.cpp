@@ -128,6 +128,24 @@ private Q_SLOTS:
         QTest::newRow("deployment stage")
             << QByteArray(R"({"deployments":{"stages":[{"name":"canary","weight":500}]}})")
             << "deployments.stages[0].weight: must be a whole number from 1 to 100";
+        QTest::newRow("last stage below 100 %")
+            << QByteArray(
+                   R"({"deployments":{"stages":[{"name":"canary","weight":5},{"name":"staging","weight":25}]}})")
+            << "deployments.stages[1].weight: the last stage must take 100 % of the traffic";
+        QTest::newRow("falling weights")
+            << QByteArray(R"({"deployments":{"stages":[{"name":"canary","weight":50},)"
+                          R"({"name":"staging","weight":25},{"name":"prod","weight":100}]}})")
+            << "deployments.stages[1].weight: must not be below the weight of stages[0] (50)";
+        QTest::newRow("pause step first")
+            << QByteArray(R"({"deployments":{"stages":[{"pause":true},{"name":"prod","weight":100}]}})")
+            << "deployments.stages[0].pause: a pause step needs a stage before it";
+        QTest::newRow("pause step with a weight")
+            << QByteArray(
+                   R"({"deployments":{"stages":[{"name":"canary","weight":5},{"pause":true,"weight":9},)"
+                   R"({"name":"prod","weight":100}]}})")
+            << "deployments.stages[1].weight: unknown key";
+        QTest::newRow("on_marginal") << QByteArray(R"({"deployments":{"on_marginal":"rollback"}})")
+                                     << "deployments.on_marginal: must be one of alert, pause";
         QTest::newRow("andon severity")
             << QByteArray(R"({"andon":{"rules":{"fraud_rate":{"severity":"RED"}}}})")
             << "andon.rules.fraud_rate.severity: must be one of CRITICAL, HIGH, LOW";
@@ -142,6 +160,20 @@ private Q_SLOTS:
         const auto loaded = parsePolicy(json);
         QVERIFY(!loaded.ok());
         QCOMPARE(loaded.errors.value(0), error);
+    }
+
+    void readsPauseStepsGatesAndOnMarginal() {
+        const auto loaded = parsePolicy(R"({"deployments":{"on_marginal":"pause","stages":[
+            {"name":"canary","weight":5,"duration_s":60,"require_confirmation":true},
+            {"pause":true},{"name":"prod","weight":100}]}})");
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join('\n')));
+        const DeploymentsConfig& d = loaded.policy.deployments;
+        QVERIFY(d.onMarginal == OnMarginal::Pause);
+        QCOMPARE(d.stages.size(), std::size_t{3});
+        QVERIFY(d.stages[0].requireConfirmation);
+        QVERIFY(d.stages[1].pause);
+        QCOMPARE(d.stages[1].name, QStringLiteral("pause"));
+        QCOMPARE(d.stages[1].weightPercent, 5);  // holds the weight before it
     }
 
     void everyErrorIsReportedAndNothingIsApplied() {

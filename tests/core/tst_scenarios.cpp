@@ -374,6 +374,41 @@ private Q_SLOTS:
         QCOMPARE(bytes(replayReport), bytes(liveReport));
     }
 
+    // README: a saved session replays to the same report, byte for byte. Commands that have a
+    // scenario form of their own (gateway.fault) stay the operator's in the replay.
+    void aTraineesGatewayFaultsReplayAsTheOperatorsCommands() {
+        const QString name = QStringLiteral("steady-state");
+        ScenarioSession live(builtin(name), sourceOf(name), EngineConfig{});
+        QVERIFY(live.start(nullptr));
+        live.runUntil(20);
+        const CommandOrigin trainee{QStringLiteral("trainee"), QStringLiteral("chaos drill")};
+        QVERIFY(
+            live.engine().execute(SetGatewayFault{GatewayFault{0, 0, 0.5, 0, false}, trainee}).result().ok());
+        live.runUntil(40);
+        QVERIFY(live.engine().execute(SetGatewayFault{GatewayFault{}, trainee}).result().ok());
+        const QJsonObject liveReport = live.runToEnd();
+        const auto operatorFaults = [](const QJsonObject& r) {
+            int n = 0;
+            for (const QJsonValue& e : r.value("events").toArray()) {
+                n += e["kind"].toString() == u"operator" && e["command"].toString() == u"gateway.fault" &&
+                     e["actor"].toString() == u"trainee";
+            }
+            return n;
+        };
+        QCOMPARE(operatorFaults(liveReport), 2);
+
+        const QByteArray saved = live.sessionFile();
+        const auto parsed = parseScenario(saved);
+        QVERIFY2(std::holds_alternative<Scenario>(parsed), saved.constData());
+        ScenarioSession replay(std::get<Scenario>(parsed), QJsonDocument::fromJson(saved).object(),
+                               EngineConfig{});
+        QVERIFY(replay.start(nullptr));
+        const QJsonObject replayReport = replay.runToEnd();
+        QCOMPARE(operatorFaults(replayReport), 2);
+        QCOMPARE(replayReport.value("audit_digest").toString(), liveReport.value("audit_digest").toString());
+        QCOMPARE(bytes(replayReport), bytes(liveReport));
+    }
+
     void aRecordedDeployKeepsOnlyItsFieldsAndLoadsAgain() {
         // A deploy from the console or the API may carry keys the engine ignores; the saved
         // session must still be a valid scenario file.

@@ -182,6 +182,36 @@ private Q_SLOTS:
         QVERIFY(missing.err.contains("cannot read"));
     }
 
+    // Issue 15 build item 4: the what-if from the command line.
+    void replayComparePolicyWritesTheDifferingLinesAndASummary() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("diff.jsonl");
+        const Run r = run({"replay", "--input", TAI_TEST_DATA "/replay_tight.jsonl", "--output", out,
+                           "--compare-policy", TAI_TEST_DATA "/policy-tight.json"});
+        QCOMPARE(r.exitCode, 0);
+        static const QRegularExpression differ("under two policies \\(seed 1\\): (\\d+) lines differ");
+        const auto match = differ.match(r.out);
+        QVERIFY2(match.hasMatch(), qPrintable(r.out));
+        const int differing = match.captured(1).toInt();
+        QVERIFY(differing > 0);
+        QFile diff(out);
+        QVERIFY(diff.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = diff.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), differing + 1);
+        QVERIFY(lines.last().startsWith("{\"summary\":"));
+        const Run same = run({"replay", "--input", TAI_TEST_DATA "/replay_tight.jsonl", "--output", out,
+                              "--compare-policy", TAI_TEST_DATA "/policy-tight.json", "--policy",
+                              TAI_TEST_DATA "/policy-tight.json"});
+        QCOMPARE(same.exitCode, 0);
+        QVERIFY2(same.out.contains("0 lines differ"), qPrintable(same.out));
+        QFile sameDiff(out);  // a new file: written whole, then renamed into place
+        QVERIFY(sameDiff.open(QIODevice::ReadOnly));
+        QCOMPARE(sameDiff.readAll().trimmed().count('\n'), 0);  // the summary alone
+        const Run bad = run({"replay", "--input", TAI_TEST_DATA "/replay_tight.jsonl", "--output", out,
+                             "--compare-policy", "/nonexistent/policy.json"});
+        QCOMPARE(bad.exitCode, 2);
+    }
+
     void headlessLogsKpisOnStderrAndStopsCleanlyOnSigterm() {
         const IsolatedHome home;
         QProcess p;

@@ -129,6 +129,15 @@ private Q_SLOTS:
             nam, "POST", engine.url("/v1/deployments"), R"({"service":"api-service","version":"latest"})"));
         QCOMPARE(rejected.status, 422);
         QCOMPARE(json(rejected).value("reasons").toArray().size(), 2);  // image_missing, rollout_in_progress
+        QCOMPARE(json(rejected).value("field").toString(), QStringLiteral("version"));  // the first check's
+        const QString rejectedId = json(rejected).value("id").toString();
+        QCOMPARE(rejectedId, QStringLiteral("d-2"));
+        QTRY_COMPARE(QCoro::waitFor(request(nam, "GET", engine.url("/v1/deployments/" + rejectedId))).status,
+                     200);
+        const QJsonObject rejectedState =
+            json(QCoro::waitFor(request(nam, "GET", engine.url("/v1/deployments/" + rejectedId))));
+        QCOMPARE(rejectedState.value("status").toString(), QStringLiteral("rejected"));
+        QCOMPARE(rejectedState.value("reasons").toArray().size(), 2);
         const HttpResult invalid =
             QCoro::waitFor(request(nam, "POST", engine.url("/v1/deployments"), R"({"version":"v1"})"));
         QCOMPARE(invalid.status, 400);  // malformed: the request, not the policy, is at fault
