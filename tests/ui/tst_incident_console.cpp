@@ -1,0 +1,201 @@
+// The operator defects of issue 17, each tried the way an operator meets it in an incident:
+// real widgets, real clicks, real modal dialogs, a real engine on a VirtualClock.
+#include "alert_board_model.h"
+#include "andon_board.h"
+#include "dialog_answerer.h"
+#include "kaizen_charts.h"
+#include "timeline_view.h"
+#include "ui_test_support.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QInputDialog>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
+#include <QtTest>
+
+using namespace tai;
+using namespace std::chrono_literals;
+
+namespace {
+const ActiveAlert* alertNamed(ui::AlertBoardModel* model, const QString& key) {
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->alertAt(row)->key == key) {
+            return model->alertAt(row);
+        }
+    }
+    return nullptr;
+}
+
+// One step of engine time with the snapshot drawn, as the frame timer would.
+void step(ConsoleFixture& f, Duration d = 100ms) {
+    f.advance(d);
+    QCoreApplication::processEvents();
+    f.window->renderNow();
+}
+
+void outage(ConsoleFixture& f, bool down = true) {
+    GatewayFault fault;
+    fault.down = down;
+    fault.errorRate = down ? 0.0 : 0.3;
+    f.engine->execute(SetGatewayFault{fault, {}}).waitForFinished();
+    f.engine->execute(SetLoad{100, 0.0, 500, {}}).waitForFinished();
+    for (int i = 0; i < 20; ++i) {
+        step(f);
+    }
+}
+
+// A deployment with short stages and a fault on the new version in us-west-2: 3 % errors are
+// marginal (a human's call), 30 % trigger the automatic rollback.
+EngineConfig shortStages() {
+    EngineConfig config;
+    config.auditDatabase = QString();
+    config.policy.deployments.stages = {{"canary", 5, 15}, {"staging", 25, 20}, {"prod", 100, 0}};
+    config.policy.deployments.healthIntervalS = 3;
+    return config;
+}
+
+QString deployWithErrors(ConsoleFixture& f, double errorRate) {
+    f.engine
+        ->execute(SetInfraFault{InfraFault{"us-west-2", "v2.0.0", errorRate, {}, {}, {}, {}}, {}, false, {}})
+        .waitForFinished();
+    const CommandResult deployed =
+        f.engine
+            ->execute(RequestDeployment{QJsonObject{{"service", "api-service"}, {"version", "v2.0.0"}}, {}})
+            .result();
+    return deployed.id;
+}
+
+void waitForAlert(ConsoleFixture& f, const QString& key) {
+    for (int i = 0; i < 200 && !alertNamed(f.window->andonBoard()->activeModel(), key); ++i) {
+        step(f);
+    }
+}
+
+DialogAnswerer::Step typeReason(ConsoleFixture& f, const QString& reason) {
+    return {[reason](QDialog* d) { d->findChild<QLineEdit*>()->setText(reason); },
+            [&f] {
+                for (int i = 0; i < 5; ++i) {
+                    step(f);  // the board and the charts redraw under the open dialog
+                }
+            }};
+}
+}  // namespace
+
+class TestIncidentConsole : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    // Item 1: "Roll back…" from the Andon board, answered in the real confirmation dialog while
+    // snapshots keep arriving, once on a live region and once on one already rolled back.
+    void rollingBackFromTheBoardThroughTheRealDialogKeepsTheConsoleUp() {
+        ConsoleFixture f(shortStages());
+        f.window->show();
+        f.window->showView("andon");
+        const QString id = deployWithErrors(f, 0.03);
+        QVERIFY(!id.isEmpty());
+        const QString key = "health_marginal/" + id;
+        waitForAlert(f, key);
+        ui::AndonBoard* board = f.window->andonBoard();
+        QVERIFY(alertNamed(board->activeModel(), key));
+        board->selectAlert(key);
+        QCOMPARE(board->controlButton()->text(), QStringLiteral("Roll back…"));
+        DialogAnswerer answers({typeReason(f, "marginal canary")});
+        QSignalSpy answered(f.window.get(), &ui::MainWindow::commandAnswered);
+        QTest::mouseClick(board->controlButton(), Qt::LeftButton);
+        QVERIFY(answered.wait(5000));
+        QCOMPARE(answers.answered(), 1);
+        QVERIFY2(f.window->lastResult()->ok(), qPrintable(f.window->lastResult()->error()));
+        QVERIFY2(f.window->statusText().startsWith("Done: rollback " + id),
+                 qPrintable(f.window->statusText()));
+
+        // The same click again, now that the region is already at its old version: refused, shown.
+        step(f);
+        if (alertNamed(board->activeModel(), key)) {
+            board->selectAlert(key);
+            DialogAnswerer again({typeReason(f, "again")});
+            QTest::mouseClick(board->controlButton(), Qt::LeftButton);
+            QVERIFY(answered.wait(5000));
+            QVERIFY(!f.window->lastResult()->ok());
+            QVERIFY2(f.window->statusText().startsWith("Refused:"), qPrintable(f.window->statusText()));
+        }
+        step(f);
+        QVERIFY(f.window->isVisible());
+    }
+
+    // Item 1: Silence… (10 min) on breaker_open through both real dialogs, with a timeline text
+    // filter and "last 15 min" set, snapshots arriving under each dialog.
+    void silencingThroughTheRealDialogsWithFiltersSetKeepsTheConsoleUp() {
+        ConsoleFixture f;
+        f.window->show();
+        f.window->showView("andon");
+        f.window->timeline()->textFilter()->setText("payment");
+        f.window->charts()->setRangeMinutes(15);
+        outage(f, false);
+        const QString key = "breaker_open/payment-gateway";
+        waitForAlert(f, key);
+        ui::AndonBoard* board = f.window->andonBoard();
+        QAbstractItemModelTester tester(board->activeModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(alertNamed(board->activeModel(), key));
+        board->selectAlert(key);
+        QPushButton* silence = nullptr;
+        for (QPushButton* b : board->findChildren<QPushButton*>()) {
+            silence = b->text().startsWith("Silence") ? b : silence;
+        }
+        QVERIFY(silence && silence->isEnabled());
+        const auto during = [&f] {
+            for (int i = 0; i < 5; ++i) {
+                step(f);
+            }
+        };
+        DialogAnswerer answers({{[](QDialog* d) { d->findChild<QSpinBox*>()->setValue(10); }, during},
+                                typeReason(f, "vendor is on it")});
+        QSignalSpy answered(f.window.get(), &ui::MainWindow::commandAnswered);
+        QTest::mouseClick(silence, Qt::LeftButton);
+        QVERIFY(answered.wait(5000));
+        QCOMPARE(answers.answered(), 2);
+        QVERIFY2(f.window->lastResult()->ok(), qPrintable(f.window->lastResult()->error()));
+        step(f);
+        const ActiveAlert* a = alertNamed(board->activeModel(), key);
+        QVERIFY(a);
+        QVERIFY(a->silencedAt(toEpochMs(f.engine->latestSnapshot()->at)));
+        QCOMPARE(a->silenceReason, QStringLiteral("vendor is on it"));
+        QVERIFY(a->silencedUntilMs - toEpochMs(f.engine->latestSnapshot()->at) <= 10 * 60 * 1000);
+        for (int i = 0; i < 20; ++i) {
+            step(f, 1s);  // and the console keeps drawing the 15-minute charts and the filtered timeline
+        }
+        QVERIFY(f.window->isVisible());
+    }
+
+    // Item 2: a marginal canary is a human's call (Roll back… offered); a triggered rollback has
+    // already put the region at 0 %, so nothing is offered.
+    void eachDeploymentAlertOffersTheControlThatAnswersIt_data() {
+        QTest::addColumn<double>("errorRate");
+        QTest::addColumn<QString>("rule");
+        QTest::addColumn<QString>("control");
+        QTest::addColumn<bool>("enabled");
+        QTest::newRow("marginal") << 0.03 << "health_marginal"
+                                  << "Roll back…" << true;
+        QTest::newRow("triggered") << 0.3 << "rollback_triggered"
+                                   << "No control" << false;
+    }
+    void eachDeploymentAlertOffersTheControlThatAnswersIt() {
+        QFETCH(double, errorRate);
+        QFETCH(QString, rule);
+        QFETCH(QString, control);
+        QFETCH(bool, enabled);
+        ConsoleFixture f(shortStages());
+        const QString key = rule + "/" + deployWithErrors(f, errorRate);
+        waitForAlert(f, key);
+        ui::AndonBoard* board = f.window->andonBoard();
+        QVERIFY2(alertNamed(board->activeModel(), key), qPrintable(key));
+        board->selectAlert(key);
+        QCOMPARE(board->controlButton()->text(), control);
+        QCOMPARE(board->controlButton()->isEnabled(), enabled);
+    }
+};
+
+QTEST_MAIN(TestIncidentConsole)
+#include "tst_incident_console.moc"
