@@ -2,6 +2,8 @@
 // real widgets, real clicks, real modal dialogs, a real engine on a VirtualClock.
 #include "alert_board_model.h"
 #include "andon_board.h"
+#include "breaker_card.h"
+#include "breaker_panel.h"
 #include "dialog_answerer.h"
 #include "kaizen_charts.h"
 #include "timeline_view.h"
@@ -194,6 +196,48 @@ private Q_SLOTS:
         board->selectAlert(key);
         QCOMPARE(board->controlButton()->text(), control);
         QCOMPARE(board->controlButton()->isEnabled(), enabled);
+    }
+
+    // Item 4: a forced probe that fails must not resolve the acknowledged CRITICAL and fire a new,
+    // unacknowledged one.
+    void forcingHalfOpenKeepsTheAcknowledgement() {
+        ConsoleFixture f;
+        f.window->setConfirm([](const QString&, const QString&) { return std::optional<QString>("on it"); });
+        outage(f);
+        const QString key = "breaker_open/payment-gateway";
+        ui::AndonBoard* board = f.window->andonBoard();
+        waitForAlert(f, key);
+        board->selectAlert(key);
+        QSignalSpy answered(f.window.get(), &ui::MainWindow::commandAnswered);
+        QPushButton* ack = nullptr;
+        for (QPushButton* b : board->findChildren<QPushButton*>()) {
+            ack = b->text().startsWith("Acknowledge") ? b : ack;
+        }
+        QTest::mouseClick(ack, Qt::LeftButton);
+        QVERIFY(answered.wait(5000));
+        step(f);
+        const std::int64_t firingAt = alertNamed(board->activeModel(), key)->firingAtMs;
+        QVERIFY(alertNamed(board->activeModel(), key)->acknowledged);
+        const std::size_t resolvedBefore = f.engine->latestSnapshot()->alertHistory.size();
+
+        QTest::mouseClick(
+            f.window->breakers()->card("payment-gateway")->findChild<QPushButton*>("forceHalfOpen"),
+            Qt::LeftButton);
+        QVERIFY(answered.wait(5000));
+        bool sawHalfOpen = false;
+        for (int i = 0; i < 20; ++i) {
+            step(f);
+            for (const BreakerView& b : f.engine->latestSnapshot()->breakers) {
+                sawHalfOpen |=
+                    b.status.name == u"payment-gateway" && b.status.state == BreakerState::HalfOpen;
+            }
+            const ActiveAlert* a = alertNamed(board->activeModel(), key);
+            QVERIFY2(a, "the breaker alert resolved while the breaker was only probing");
+            QVERIFY2(a->acknowledged, "the operator's acknowledgement was lost");
+            QCOMPARE(a->firingAtMs, firingAt);
+        }
+        QVERIFY(sawHalfOpen || f.engine->latestSnapshot()->breakers.front().status.trips > 1);
+        QCOMPARE(f.engine->latestSnapshot()->alertHistory.size(), resolvedBefore);
     }
 };
 
