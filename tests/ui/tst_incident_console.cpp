@@ -2,10 +2,12 @@
 // real widgets, real clicks, real modal dialogs, a real engine on a VirtualClock.
 #include "alert_board_model.h"
 #include "andon_board.h"
+#include "andon_header.h"
 #include "breaker_card.h"
 #include "breaker_panel.h"
 #include "dialog_answerer.h"
 #include "kaizen_charts.h"
+#include "status_colors.h"
 #include "timeline_view.h"
 #include "ui_test_support.h"
 
@@ -238,6 +240,32 @@ private Q_SLOTS:
         }
         QVERIFY(sawHalfOpen || f.engine->latestSnapshot()->breakers.front().status.trips > 1);
         QCOMPARE(f.engine->latestSnapshot()->alertHistory.size(), resolvedBefore);
+    }
+    // Item 9: silencing the breaker's CRITICAL takes it off the light (DESIGN.md §11), but the
+    // header must not say "All clear" while the breaker is open.
+    void aSilencedCriticalIsNeverAllClear() {
+        ConsoleFixture f;
+        f.window->setConfirm([](const QString&, const QString&) { return std::optional<QString>("vendor"); });
+        f.window->setAskMinutes([](const QString&) { return std::optional<int>(10); });
+        outage(f);
+        const QString key = "breaker_open/payment-gateway";
+        waitForAlert(f, key);
+        ui::AndonBoard* board = f.window->andonBoard();
+        board->selectAlert(key);
+        QSignalSpy answered(f.window.get(), &ui::MainWindow::commandAnswered);
+        QPushButton* silence = nullptr;
+        for (QPushButton* b : board->findChildren<QPushButton*>()) {
+            silence = b->text().startsWith("Silence") ? b : silence;
+        }
+        QTest::mouseClick(silence, Qt::LeftButton);
+        QVERIFY(answered.wait(5000));
+        step(f);
+        QCOMPARE(toString(f.engine->latestSnapshot()->light), QStringLiteral("GREEN"));  // the spec's light
+        ui::AndonHeader* header = f.window->header();
+        QVERIFY2(!header->reason().contains("All clear"), qPrintable(header->reason()));
+        QVERIFY2(header->reason().contains("SILENCED CRITICAL: payment-gateway breaker open"),
+                 qPrintable(header->reason()));
+        QCOMPARE(header->lightRing(), ui::severityColor(Severity::Critical));
     }
 };
 
