@@ -5,6 +5,7 @@
 #include "andon_header.h"
 #include "breaker_card.h"
 #include "breaker_panel.h"
+#include "clipping_check.h"
 #include "dialog_answerer.h"
 #include "kaizen_charts.h"
 #include "status_colors.h"
@@ -266,6 +267,32 @@ private Q_SLOTS:
         QVERIFY2(header->reason().contains("SILENCED CRITICAL: payment-gateway breaker open"),
                  qPrintable(header->reason()));
         QCOMPARE(header->lightRing(), ui::severityColor(Severity::Critical));
+    }
+    // Item 5: at 1280x800 a forced breaker's card shows its whole state and all four controls.
+    void aForcedBreakerCardShowsItsStateAndEveryControl_data() {
+        QTest::addColumn<int>("control");
+        QTest::newRow("forced open") << static_cast<int>(BreakerControl::ForceOpen);
+        QTest::newRow("forced half-open") << static_cast<int>(BreakerControl::ForceHalfOpen);
+        QTest::newRow("forced closed") << static_cast<int>(BreakerControl::ForceClosed);
+    }
+    void aForcedBreakerCardShowsItsStateAndEveryControl() {
+        QFETCH(int, control);
+        ConsoleFixture f;
+        f.engine->execute(SetLoad{0, 0.0, 500, {}}).waitForFinished();
+        f.window->resize(1280, 800);
+        f.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(f.window.get()));
+        f.engine
+            ->execute(ControlBreaker{"payment-gateway", static_cast<BreakerControl>(control), {"ana", {}}})
+            .waitForFinished();
+        step(f);
+        QCoreApplication::processEvents();
+        ui::BreakerCard* card = f.window->breakers()->card("payment-gateway");
+        QVERIFY2(card->stateText().contains("FORCED"), qPrintable(card->stateText()));
+        // Layout settles over a few posted events after the text changes.
+        QTRY_VERIFY2(clippedText(card).isEmpty(), qPrintable(clippedText(card).join("\n")));
+        QTRY_VERIFY2(clippedText(f.window->breakers()).isEmpty(),
+                     qPrintable(clippedText(f.window->breakers()).join("\n")));
     }
 };
 
