@@ -77,7 +77,9 @@ AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setWordWrap(false);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table_->setMinimumHeight(50);  // the dock stays short at 1280x800
+    // Compact rows: an operator reads the timeline during an incident, a dozen rows at a time.
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->setMinimumHeight(table_->verticalHeader()->defaultSectionSize() * 4);
     layout->addWidget(table_, 1);
     status_ = new QLabel(this);
     layout->addWidget(status_);

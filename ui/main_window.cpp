@@ -44,7 +44,8 @@ QString operatorName() {
 }
 
 namespace {
-constexpr int kFrameMs = 33;  // at most ~30 renders a second, whatever the engine publishes
+constexpr int kFrameMs = 33;          // at most ~30 renders a second, whatever the engine publishes
+constexpr int kTimelineHeight = 215;  // seven rows of the event timeline at 1280x800
 
 std::optional<QString> askWithDialog(QWidget* parent, const QString& title, const QString& question) {
     bool ok = false;
@@ -68,13 +69,16 @@ MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), e
     header_ = new AndonHeader(central);
     layout->addWidget(header_);
     auto* split = new QSplitter(Qt::Horizontal, central);
-    auto* left = new QWidget(split);
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
+    // Breakers over flow, split so the operator can give the breakers the height in an outage.
+    auto* left = new QSplitter(Qt::Vertical, split);
+    left->setChildrenCollapsible(false);
     breakers_ = new BreakerPanel(left);
     flow_ = new FlowPanel(left);
-    leftLayout->addWidget(breakers_, 3);
-    leftLayout->addWidget(flow_, 4);
+    left->addWidget(breakers_);
+    left->addWidget(flow_);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    left->setSizes({265, 215});  // the breakers first: in an outage they are what the operator works
     views_ = new QTabWidget(split);
     views_->setAccessibleName(QStringLiteral("Views"));
     charts_ = new KaizenCharts(views_);
@@ -161,7 +165,7 @@ void MainWindow::buildDocks() {
     timelineDock->setObjectName(QStringLiteral("timelineDock"));
     timelineDock->setWidget(timeline_);
     addDockWidget(Qt::BottomDockWidgetArea, timelineDock);
-    resizeDocks({timelineDock}, {120}, Qt::Vertical);
+    timelineDock_ = timelineDock;
 
     auditLog_ = new AuditLogView(this);
     auto* auditDock = new QDockWidget(QStringLiteral("Audit log"), this);
@@ -209,14 +213,29 @@ void MainWindow::buildActions() {
     controls->addSeparator();
     add(QStringLiteral("&API access…"), QKeySequence(),
         [this] { showApiAccessDialog(this, apiStatus_ ? apiStatus_() : ApiStatus{}); });
-    add(QStringLiteral("Reset window &layout"), QKeySequence(), [this] { restoreState(defaultState_); });
+    add(QStringLiteral("Reset window &layout"), QKeySequence(), [this] { resetLayout(); });
     add(QStringLiteral("&Quit"), QKeySequence::Quit, [this] { close(); });
 }
 
 void MainWindow::restoreLayout() {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    restoredState_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // Dock sizes only take once the window has its geometry: set before, they were lost and the
+    // timeline ended up two rows high (issue 17, item 6).
+    if (!shownOnce_ && !restoredState_) {
+        resizeDocks({timelineDock_}, {kTimelineHeight}, Qt::Vertical);
+    }
+    shownOnce_ = true;
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultState_);
+    resizeDocks({timelineDock_}, {kTimelineHeight}, Qt::Vertical);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

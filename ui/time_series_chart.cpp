@@ -52,7 +52,10 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     chart->addAxis(y_, Qt::AlignLeft);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(90);
+    // QChartView takes its minimum from the chart's (legend plus axes, about 86 px), which kept
+    // the event timeline dock two rows high at 800 px; a short chart still reads.
+    chart->setMinimumSize(QSizeF(80, 56));
+    setMinimumHeight(56);
     setToolTip(title);
     setAccessibleName(title);
 }

@@ -72,7 +72,9 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     table_->setColumnWidth(TimelineModel::Kind, 140);
     table_->setColumnWidth(TimelineModel::Subject, 140);
     table_->setWordWrap(false);
-    table_->setMinimumHeight(50);  // the dock stays short at 1280x800
+    // Compact rows: an operator reads the timeline during an incident, a dozen rows at a time.
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->setMinimumHeight(table_->verticalHeader()->defaultSectionSize() * 4);
     layout->addWidget(table_);
     connect(kind_, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
     connect(text_, &QLineEdit::textChanged, this, &TimelineView::applyFilter);

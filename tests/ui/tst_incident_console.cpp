@@ -3,10 +3,13 @@
 #include "alert_board_model.h"
 #include "andon_board.h"
 #include "andon_header.h"
+#include "audit_log_view.h"
 #include "breaker_card.h"
 #include "breaker_panel.h"
 #include "clipping_check.h"
+#include "deployment_panel.h"
 #include "dialog_answerer.h"
+#include "flow_panel.h"
 #include "kaizen_charts.h"
 #include "status_colors.h"
 #include "timeline_view.h"
@@ -14,7 +17,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QComboBox>
+#include <QDockWidget>
+#include <QHeaderView>
 #include <QInputDialog>
+#include <QLayout>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -293,6 +299,28 @@ private Q_SLOTS:
         QTRY_VERIFY2(clippedText(card).isEmpty(), qPrintable(clippedText(card).join("\n")));
         QTRY_VERIFY2(clippedText(f.window->breakers()).isEmpty(),
                      qPrintable(clippedText(f.window->breakers()).join("\n")));
+    }
+    // Item 6: at 1280x800 the event timeline and the audit log show a useful number of rows, and
+    // dragging the dock's edge up gives them a dozen and more.
+    void theTimelineAndAuditLogAreTallEnoughToRead() {
+        ConsoleFixture f;
+        f.window->resize(1280, 800);
+        f.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(f.window.get()));
+        auto* table = f.window->timeline()->findChild<QTableView*>();
+        auto* dock = qobject_cast<QDockWidget*>(f.window->timeline()->parentWidget());
+        QVERIFY(table && dock);
+        const auto rows = [table] {
+            return table->viewport()->height() / table->verticalHeader()->defaultSectionSize();
+        };
+        QTRY_VERIFY2(rows() >= 5, qPrintable(QString::number(rows())));
+        f.window->resizeDocks({dock}, {460}, Qt::Vertical);  // what dragging the splitter does
+        QTRY_VERIFY2(rows() >= 12, qPrintable(QString::number(rows())));
+        auto* audit = f.window->auditLog()->findChild<QTableView*>();
+        auto* auditDock = qobject_cast<QDockWidget*>(f.window->auditLog()->parentWidget());
+        auditDock->raise();
+        QTRY_VERIFY2(audit->viewport()->height() / audit->verticalHeader()->defaultSectionSize() >= 10,
+                     qPrintable(QString::number(audit->viewport()->height())));
     }
 };
 
