@@ -150,6 +150,7 @@ void MainWindow::buildDocks() {
     injectorDock->setObjectName(QStringLiteral("injectorDock"));
     injectorDock->setWidget(scroll);
     injectorDock->setMinimumWidth(250);
+    injectorDock_ = injectorDock;
     addDockWidget(Qt::RightDockWidgetArea, injectorDock);
 
     faults_ = new FaultPanel(this);
@@ -208,8 +209,13 @@ void MainWindow::buildActions() {
     controls->addSeparator();
     add(QStringLiteral("Toggle gateway &outage"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
         [this] { faults_->outageBox()->toggle(); });
-    add(QStringLiteral("Focus the &payment form"), QKeySequence(Qt::CTRL | Qt::Key_I),
-        [this] { paymentForm_->field(QStringLiteral("customer_id"))->setFocus(); });
+    add(QStringLiteral("Focus the &payment form"), QKeySequence(Qt::CTRL | Qt::Key_I), [this] {
+        // The Injector may be closed or behind the Faults tab: bring it to the front first, or
+        // the keys go into a form the operator cannot see (issue 17, item 3).
+        injectorDock_->show();
+        injectorDock_->raise();
+        paymentForm_->field(QStringLiteral("customer_id"))->setFocus(Qt::ShortcutFocusReason);
+    });
     controls->addSeparator();
     add(QStringLiteral("&API access…"), QKeySequence(),
         [this] { showApiAccessDialog(this, apiStatus_ ? apiStatus_() : ApiStatus{}); });

@@ -129,6 +129,7 @@ private:
     bool restoredState_ = false;
     bool shownOnce_ = false;
     class QDockWidget* timelineDock_ = nullptr;
+    class QDockWidget* injectorDock_ = nullptr;
 
     AndonHeader* header_;
     BreakerPanel* breakers_;

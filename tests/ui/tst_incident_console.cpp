@@ -11,6 +11,7 @@
 #include "dialog_answerer.h"
 #include "flow_panel.h"
 #include "kaizen_charts.h"
+#include "payment_form.h"
 #include "status_colors.h"
 #include "timeline_view.h"
 #include "ui_test_support.h"
@@ -24,6 +25,7 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabBar>
 #include <QTableView>
 #include <QtTest>
 
@@ -321,6 +323,50 @@ private Q_SLOTS:
         auditDock->raise();
         QTRY_VERIFY2(audit->viewport()->height() / audit->verticalHeader()->defaultSectionSize() >= 10,
                      qPrintable(QString::number(audit->viewport()->height())));
+    }
+    // Item 3: Ctrl+I with the Faults tab in front of the Injector (or the Injector closed) brings
+    // the payment form forward before it takes the keys.
+    void ctrlIBringsThePaymentFormForwardBeforeTyping_data() {
+        QTest::addColumn<bool>("closed");
+        QTest::newRow("behind the Faults tab") << false;
+        QTest::newRow("injector closed") << true;
+    }
+    void ctrlIBringsThePaymentFormForwardBeforeTyping() {
+        QFETCH(bool, closed);
+        ConsoleFixture f;
+        f.window->show();
+        QVERIFY(QTest::qWaitForWindowActive(f.window.get()));
+        auto* injector = f.window->findChild<QDockWidget*>("injectorDock");
+        // The dock tab bar that holds the Injector and the Faults panel; its current tab is in front.
+        QTabBar* docks = nullptr;
+        for (QTabBar* bar : f.window->findChildren<QTabBar*>(Qt::FindDirectChildrenOnly)) {
+            for (int i = 0; i < bar->count(); ++i) {
+                docks = bar->tabText(i) == u"Faults" ? bar : docks;
+            }
+        }
+        QVERIFY(docks);
+        const auto front = [docks] {
+            return docks->isVisible() ? docks->tabText(docks->currentIndex()) : QString();
+        };
+        for (int i = 0; i < docks->count(); ++i) {
+            if (docks->tabText(i) == u"Faults") {
+                QTest::mouseClick(docks, Qt::LeftButton, {},
+                                  docks->tabRect(i).center());  // the operator looks at Faults
+            }
+        }
+        QTRY_COMPARE(front(), QStringLiteral("Faults"));
+        if (closed) {
+            injector->close();
+            QTRY_VERIFY(!injector->isVisible());
+        }
+        QTest::keyClick(f.window.get(), Qt::Key_I, Qt::ControlModifier);
+        QTRY_VERIFY(injector->isVisible());
+        QTRY_COMPARE(front(), QStringLiteral("Injector"));
+        QLineEdit* customer = f.window->paymentForm()->field("customer_id");
+        QTRY_VERIFY(customer->hasFocus());
+        customer->selectAll();
+        QTest::keyClicks(customer, "cust_42");
+        QCOMPARE(customer->text(), QStringLiteral("cust_42"));
     }
 };
 
