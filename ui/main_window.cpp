@@ -17,6 +17,7 @@
 #include "flow_panel.h"
 #include "kaizen_charts.h"
 #include "payment_form.h"
+#include "scenario/scenario_session.h"
 #include "timeline_view.h"
 
 #include <QAction>
@@ -396,7 +397,12 @@ void MainWindow::send(const EngineCommand& command, const QString& description) 
             return;  // the engine stopped first
         }
         const CommandResult result = watcher->future().result();
-        if (result.ok()) {
+        if (result.ok() && training_ != nullptr && training_->paused()) {
+            // Accepted, but virtual time stands still: say so rather than "Done" (issue 17, item 10).
+            status_->setText(
+                QStringLiteral("Accepted while the run is paused (time stands still until you resume): ") +
+                description);
+        } else if (result.ok()) {
             status_->setText(QStringLiteral("Done: ") + description);
         } else {
             status_->setText(QStringLiteral("Refused: ") + description + QStringLiteral(" — ") +

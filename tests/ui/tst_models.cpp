@@ -4,7 +4,9 @@
 #include "timeline_view.h"
 
 #include <QAbstractItemModelTester>
+#include <QBrush>
 #include <QComboBox>
+#include <QFont>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -40,6 +42,24 @@ private Q_SLOTS:
         model.merge(events(5, 5));
         QCOMPARE(model.rowCount(), 5);
         QCOMPARE(resets.count(), 0);
+    }
+
+    // Issue 17, item 10: a refused command reads as refused, not as one carried out.
+    void aRefusedCommandIsMarkedOnTheTimeline() {
+        ui::TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto rows = events(1, 2);
+        rows[1].refused = true;
+        rows[1].text = "rollback d-1 us-west-2 by ana REFUSED (conflict): us-west-2 is rolled_back";
+        model.merge(rows);
+        const QModelIndex refused = model.index(0, ui::TimelineModel::Kind);  // newest first
+        const QModelIndex applied = model.index(1, ui::TimelineModel::Kind);
+        QCOMPARE(refused.data().toString(), QStringLiteral("operator · REFUSED"));
+        QCOMPARE(applied.data().toString(), QStringLiteral("operator"));
+        QCOMPARE(model.index(0, ui::TimelineModel::Event).data(Qt::ForegroundRole).value<QBrush>().color(),
+                 QColor(0xd0, 0x31, 0x2d));
+        QVERIFY(model.index(0, ui::TimelineModel::Event).data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY(!model.index(1, ui::TimelineModel::Event).data(Qt::FontRole).isValid());
     }
 
     void timelineTrimsTheOldestRows() {
