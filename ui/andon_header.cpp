@@ -20,7 +20,7 @@ QString rateText(const Rate& rate) {
 // The sample count is always shown; below the minimum the rate is "not enough data", never 0 %.
 QString samples(const Rate& rate) {
     return rate.enoughData ? QStringLiteral("n = %1 / 60 s").arg(rate.samples)
-                           : QStringLiteral("not enough data (n = %1)").arg(rate.samples);
+                           : QStringLiteral("not enough data\nn = %1").arg(rate.samples);
 }
 
 // Sub-millisecond latencies read better in microseconds than as "0.00 ms".

@@ -33,6 +33,10 @@ public:
     void commit(double minimumYMax);
     int pointCount(int index) const;
     double yMax() const;
+    void setSeriesName(int index, const QString& name);
+    QString seriesName(int index) const;
+    // The time axis's labels as drawn, oldest first ("-15 min" … "0 min").
+    QStringList timeLabels() const;
 
 private:
     QList<QLineSeries*> series_;

@@ -13,6 +13,7 @@
 #include "kaizen_charts.h"
 #include "payment_form.h"
 #include "status_colors.h"
+#include "time_series_chart.h"
 #include "timeline_view.h"
 #include "ui_test_support.h"
 
@@ -367,6 +368,28 @@ private Q_SLOTS:
         customer->selectAll();
         QTest::keyClicks(customer, "cust_42");
         QCOMPARE(customer->text(), QStringLiteral("cust_42"));
+    }
+    // Item 7: the KPI tiles show their whole sample count, the latency chart is in a unit where
+    // the line is visible, and the 15-minute axis has distinct labels.
+    void kpiTilesAndChartsReadAtAGlance() {
+        ConsoleFixture f;
+        f.window->resize(1280, 800);
+        f.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(f.window.get()));
+        f.engine->execute(SetLoad{5, 0.0, 500, {}}).waitForFinished();  // too few for the rates
+        for (int i = 0; i < 30; ++i) {
+            step(f, 1s);
+        }
+        QTRY_VERIFY2(clippedText(f.window->header()).isEmpty(),
+                     qPrintable(clippedText(f.window->header()).join("\n")));
+        ui::TimeSeriesChart* latency = f.window->charts()->latencyChart();
+        QVERIFY2(latency->seriesName(1).contains("µs"), qPrintable(latency->seriesName(1)));
+        QVERIFY2(latency->yMax() <= 1000, qPrintable(QString::number(latency->yMax())));
+        for (const int minutes : {5, 15, 60}) {
+            f.window->charts()->setRangeMinutes(minutes);
+            QStringList labels = f.window->charts()->latencyChart()->timeLabels();
+            QVERIFY2(labels.size() >= 3 && labels.removeDuplicates() == 0, qPrintable(labels.join(", ")));
+        }
     }
 };
 
