@@ -50,8 +50,10 @@ FlowPanel::FlowPanel(QWidget* parent) : QGroupBox(QStringLiteral("Kanban and Hei
     depthChart_->addSeries(QStringLiteral("confirmation depth"), QColor(0x93, 0x33, 0xea));
     depthChart_->setToolTip(
         QStringLiteral("Queue depths sampled once a second, on the same time axis as the Kaizen "
-                       "charts (the last minute, growing to 5 minutes)."));
+                       "charts (the last minute, growing to 5 minutes). Blue: admission queue; "
+                       "purple: confirmation queue."));
     depthChart_->hideTimeLabels();
+    depthChart_->hideLegend();  // the panel is short since the timeline got its rows
     depthChart_->setMinimumHeight(56);
     layout->addWidget(depthChart_, 1);
 }

@@ -70,6 +70,10 @@ void TimeSeriesChart::setRightAxis(double minimumMax) {
     chart()->addAxis(right_, Qt::AlignRight);
 }
 
+void TimeSeriesChart::hideLegend() {
+    chart()->legend()->hide();
+}
+
 void TimeSeriesChart::hideTimeLabels() {
     x_->setLabelsVisible(false);
 }
