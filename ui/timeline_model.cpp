@@ -61,6 +61,9 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
                 return {};
         }
     }
+    if (role == KindRole) {
+        return e.kind;
+    }
     if (role == Qt::ForegroundRole && e.refused) {
         return QBrush(QColor(0xd0, 0x31, 0x2d));  // the whole row: it did not happen
     }

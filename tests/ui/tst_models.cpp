@@ -1,5 +1,6 @@
 // Every model passes QAbstractItemModelTester, through merges, trimming and filtering.
 #include "audit_log_model.h"
+#include "audit_log_view.h"
 #include "timeline_model.h"
 #include "timeline_view.h"
 
@@ -10,6 +11,7 @@
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTableView>
 #include <QtTest>
 
 using namespace tai;
@@ -60,6 +62,52 @@ private Q_SLOTS:
                  QColor(0xd0, 0x31, 0x2d));
         QVERIFY(model.index(0, ui::TimelineModel::Event).data(Qt::FontRole).value<QFont>().bold());
         QVERIFY(!model.index(1, ui::TimelineModel::Event).data(Qt::FontRole).isValid());
+    }
+
+    // Issue 17, item 11: the kind filter offers deployments and Andon alerts too.
+    void theKindFilterOffersEveryKindOnTheTimeline() {
+        ui::TimelineView view;
+        QAbstractItemModelTester tester(view.filtered(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        EngineSnapshot s;
+        auto rows = events(1, 3);
+        rows[0].kind = "deployment";
+        rows[1].kind = "andon";
+        rows[2].refused = true;  // an operator command, refused
+        s.timeline = rows;
+        view.showSnapshot(s);
+        for (const QString kind : {"deployment", "andon", "operator"}) {
+            const int index = view.kindFilter()->findData(kind);
+            QVERIFY2(index >= 0, qPrintable(kind));
+            view.kindFilter()->setCurrentIndex(index);
+            QCOMPARE(view.filtered()->rowCount(), 1);
+        }
+    }
+
+    // Issue 17, item 11: the audit log shows the newest event on top, with its whole time.
+    void theAuditLogShowsTheNewestFirst() {
+        ui::AuditLogView view;
+        QAbstractItemModelTester tester(view.shown(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view.setSource(
+            [](const AuditQuery&) {
+                AuditPage page;
+                for (int i = 1; i <= 30; ++i) {
+                    page.records.push_back(AuditRecord{
+                        i, AuditRow{1000 + i, "t", "decision", QStringLiteral("p%1").arg(i), "{}", "v1"}});
+                }
+                return QtFuture::makeReadyFuture(page);
+            },
+            {});
+        QSignalSpy loaded(&view, &ui::AuditLogView::pageLoaded);
+        view.refresh();
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(view.shown()->index(0, ui::AuditLogModel::Seq).data().toLongLong(), 30);
+        QCOMPARE(view.shown()->index(29, ui::AuditLogModel::Seq).data().toLongLong(), 1);
+        auto* table = view.findChild<QTableView*>();
+        const QString time = view.shown()->index(0, ui::AuditLogModel::Time).data().toString();
+        QVERIFY2(
+            table->fontMetrics().horizontalAdvance(time) <= table->columnWidth(ui::AuditLogModel::Time) - 6,
+            qPrintable(time));
     }
 
     void timelineTrimsTheOldestRows() {
