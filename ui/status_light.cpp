@@ -1,5 +1,7 @@
 #include "status_light.h"
 
+#include "status_colors.h"
+
 #include <QFontMetrics>
 #include <QPainter>
 
@@ -54,7 +56,7 @@ void StatusLight::paintEvent(QPaintEvent*) {
         font.setPixelSize(--pixels);
     }
     painter.setFont(font);
-    painter.setPen(Qt::white);
+    painter.setPen(readableTextOn(color_));
     painter.drawText(circle, Qt::AlignCenter, word_);
 }
 

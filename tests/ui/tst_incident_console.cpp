@@ -12,6 +12,7 @@
 #include "flow_panel.h"
 #include "kaizen_charts.h"
 #include "payment_form.h"
+#include "stage_chips.h"
 #include "status_colors.h"
 #include "time_series_chart.h"
 #include "timeline_view.h"
@@ -24,6 +25,7 @@
 #include <QInputDialog>
 #include <QLayout>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabBar>
@@ -389,6 +391,31 @@ private Q_SLOTS:
             f.window->charts()->setRangeMinutes(minutes);
             QStringList labels = f.window->charts()->latencyChart()->timeLabels();
             QVERIFY2(labels.size() >= 3 && labels.removeDuplicates() == 0, qPrintable(labels.join(", ")));
+        }
+    }
+    // Item 8: chip text reads on every chip (4.5:1 at least), a stage not yet reached included;
+    // and the words in the status lights read on their colours.
+    void chipAndLightTextHasContrast() {
+        ui::StageChips chips;
+        const QStringList stages{"canary", "staging", "prod"};
+        const QList<int> weights{5, 25, 100};
+        for (const QString stage : {"pending", "canary", "rolled_back", "done", "cancelled"}) {
+            RegionView region;
+            region.region = "us-west-2";
+            region.stage = stage;
+            region.stageIndex = stage == u"canary" ? 0 : -1;
+            chips.showRegion(region, stages, weights);
+            for (const auto& [fill, text] : chips.chipColors()) {
+                QVERIFY2(ui::contrastRatio(fill, text) >= 4.5,
+                         qPrintable(QStringLiteral("%1: %2 on %3 is %4:1")
+                                        .arg(stage, text.name(), fill.name())
+                                        .arg(ui::contrastRatio(fill, text), 0, 'f', 2)));
+            }
+        }
+        for (const QColor fill :
+             {ui::lightColor(AndonLight::Green), ui::lightColor(AndonLight::Yellow),
+              ui::lightColor(AndonLight::Red), ui::breakerColor(BreakerState::HalfOpen)}) {
+            QVERIFY2(ui::contrastRatio(fill, ui::readableTextOn(fill)) >= 4.5, qPrintable(fill.name()));
         }
     }
 };
