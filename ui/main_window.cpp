@@ -220,8 +220,18 @@ void MainWindow::buildActions() {
     controls->addSeparator();
     add(QStringLiteral("&API access…"), QKeySequence(),
         [this] { showApiAccessDialog(this, apiStatus_ ? apiStatus_() : ApiStatus{}); });
-    add(QStringLiteral("Reset window &layout"), QKeySequence(), [this] { resetLayout(); });
     add(QStringLiteral("&Quit"), QKeySequence::Quit, [this] { close(); });
+
+    // Every dock can be closed; without this menu a closed one was hard to bring back (issue 17,
+    // item 12).
+    QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+        view->addAction(dock->toggleViewAction());
+    }
+    view->addSeparator();
+    QAction* reset = view->addAction(QStringLiteral("Reset window &layout"));
+    connect(reset, &QAction::triggered, this, [this] { resetLayout(); });
 }
 
 void MainWindow::restoreLayout() {

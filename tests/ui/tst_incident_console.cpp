@@ -393,6 +393,24 @@ private Q_SLOTS:
             QVERIFY2(labels.size() >= 3 && labels.removeDuplicates() == 0, qPrintable(labels.join(", ")));
         }
     }
+    // Item 12: a closed dock comes back from the View menu.
+    void theViewMenuBringsBackEveryDock() {
+        ConsoleFixture f;
+        f.window->show();
+        auto* view = f.window->findChild<QMenu*>("viewMenu");
+        QVERIFY(view);
+        for (QDockWidget* dock : f.window->findChildren<QDockWidget*>()) {
+            dock->close();
+            QTRY_VERIFY(!dock->isVisible());
+            QAction* toggle = nullptr;
+            for (QAction* a : view->actions()) {
+                toggle = a->text() == dock->windowTitle() ? a : toggle;
+            }
+            QVERIFY2(toggle, qPrintable(dock->windowTitle()));
+            toggle->trigger();
+            QTRY_VERIFY(dock->isVisible());
+        }
+    }
     // Item 8: chip text reads on every chip (4.5:1 at least), a stage not yet reached included;
     // and the words in the status lights read on their colours.
     void chipAndLightTextHasContrast() {
