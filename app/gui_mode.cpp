@@ -9,6 +9,7 @@
 #include "main_window.h"
 #include "policy_loading.h"
 #include "startup_actions.h"
+#include "unix_signal_watcher.h"
 
 #include <QApplication>
 #include <QEvent>
@@ -163,6 +164,14 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
                                QApplication::exit(saved ? 0 : 1);
                            });
     }
+    // SIGINT and SIGTERM end the run as closing the window does, so the layout is saved and the
+    // ephemeral API token directory in /tmp is removed (issue 17, item 12).
+    UnixSignalWatcher signals;
+    QObject::connect(&signals, &UnixSignalWatcher::terminationRequested, &window, [&window](int number) {
+        spdlog::info("signal {} received: closing the console", number);
+        window.close();
+        QApplication::quit();
+    });
     const int status = QApplication::exec();
     engine.stop();
     return status;

@@ -1,6 +1,7 @@
 #include "andon_board.h"
 
 #include "alert_board_model.h"
+#include "light_reading.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -169,7 +170,7 @@ void AndonBoard::showSnapshot(const EngineSnapshot& s) {
                           .arg(firing)
                           .arg(pending)
                           .arg(silenced)
-                          .arg(toString(s.light), s.lightReason));
+                          .arg(toString(s.light), readLight(s).reason));
     QStringList routes;
     for (const NotifierStatus& n : s.notifiers) {
         routes << QStringLiteral("%1: %2 sent, %3 queued%4")

@@ -2,6 +2,7 @@
 
 #include "base/rfc3339.h"
 #include "kpi_tile.h"
+#include "light_reading.h"
 #include "status_colors.h"
 #include "status_light.h"
 
@@ -19,7 +20,7 @@ QString rateText(const Rate& rate) {
 // The sample count is always shown; below the minimum the rate is "not enough data", never 0 %.
 QString samples(const Rate& rate) {
     return rate.enoughData ? QStringLiteral("n = %1 / 60 s").arg(rate.samples)
-                           : QStringLiteral("not enough data (n = %1)").arg(rate.samples);
+                           : QStringLiteral("not enough data\nn = %1").arg(rate.samples);
 }
 
 // Sub-millisecond latencies read better in microseconds than as "0.00 ms".
@@ -97,8 +98,12 @@ AndonHeader::AndonHeader(QWidget* parent) : QWidget(parent) {
 }
 
 void AndonHeader::showSnapshot(const EngineSnapshot& s) {
+    const LightReading reading = readLight(s);
     light_->setState(lightColor(s.light), toString(s.light));
-    reason_->setText(s.lightReason);
+    light_->setRing(reading.ring, reading.reason);
+    reason_->setText(reading.reason);
+    reason_->setStyleSheet(reading.ring.isValid() ? QStringLiteral("color: %1;").arg(reading.ring.name())
+                                                  : QString());
     QStringList faults;
     if (s.gatewayFault.isActive()) {
         faults << QStringLiteral("payment gateway ") + s.gatewayFault.describe();
@@ -146,6 +151,9 @@ void AndonHeader::showSnapshot(const EngineSnapshot& s) {
 
 QString AndonHeader::lightWord() const {
     return light_->word();
+}
+QColor AndonHeader::lightRing() const {
+    return light_->ring();
 }
 QString AndonHeader::reason() const {
     return reason_->text();

@@ -2,6 +2,7 @@
 
 #include "engine/engine_snapshot.h"
 
+#include <QColor>
 #include <QWidget>
 
 class QLabel;
@@ -21,6 +22,7 @@ public:
     void showSnapshot(const EngineSnapshot& snapshot);
 
     QString lightWord() const;
+    QColor lightRing() const;  // invalid unless a silenced alert is worse than the light
     QString reason() const;
     QString faultText() const;
     QString tileValue(const QString& name) const;

@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QThreadPool>
 #include <QVBoxLayout>
@@ -62,7 +63,8 @@ AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
     why->setToolTip(QStringLiteral("Why was the selected payment blocked? (select a decision row)"));
     connect(why, &QPushButton::clicked, this, [this] {
         const auto rows = table_->selectionModel()->selectedRows();
-        const AuditRecord* r = rows.isEmpty() ? nullptr : model_->recordAt(rows.front().row());
+        const AuditRecord* r =
+            rows.isEmpty() ? nullptr : model_->recordAt(newestFirst_->mapToSource(rows.front()).row());
         if (r != nullptr && !r->row.traceId.isEmpty()) {
             Q_EMIT whyRequested(r->row.traceId);
         }
@@ -70,14 +72,26 @@ AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
     filters->addWidget(why);
     layout->addLayout(filters);
     model_ = new AuditLogModel(this);
+    // Newest first, as the timeline is: an operator reads the audit log from what just happened
+    // (issue 17, item 11). Pages still load in sequence order; the view sorts them.
+    newestFirst_ = new QSortFilterProxyModel(this);
+    newestFirst_->setSourceModel(model_);
+    newestFirst_->setSortRole(Qt::DisplayRole);
+    newestFirst_->sort(AuditLogModel::Seq, Qt::DescendingOrder);
     table_ = new QTableView(this);
-    table_->setModel(model_);
+    table_->setModel(newestFirst_);
     table_->setAccessibleName(QStringLiteral("Audit log"));
     table_->verticalHeader()->hide();
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setWordWrap(false);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table_->setMinimumHeight(50);  // the dock stays short at 1280x800
+    // Compact rows: an operator reads the timeline during an incident, a dozen rows at a time.
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->setMinimumHeight(table_->verticalHeader()->defaultSectionSize() * 4);
+    // The whole RFC 3339 time, never "2026-12-02T01:3…".
+    table_->setColumnWidth(
+        AuditLogModel::Time,
+        table_->fontMetrics().horizontalAdvance(QStringLiteral("2026-12-02T01:36:08.404Z")) + 16);
     layout->addWidget(table_, 1);
     status_ = new QLabel(this);
     layout->addWidget(status_);
@@ -86,6 +100,10 @@ AuditLogView::AuditLogView(QWidget* parent) : QWidget(parent) {
     connect(exportButton, &QPushButton::clicked, this, &AuditLogView::exportRange);
     connect(subject_, &QLineEdit::returnPressed, this, &AuditLogView::refresh);
     connect(trace_, &QLineEdit::returnPressed, this, &AuditLogView::refresh);
+}
+
+QAbstractItemModel* AuditLogView::shown() const {
+    return newestFirst_;
 }
 
 void AuditLogView::setSource(Query query, Export exporter) {

@@ -15,6 +15,9 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 
+class QAbstractItemModel;
+class QSortFilterProxyModel;
+
 namespace tai::ui {
 
 class AuditLogModel;
@@ -35,6 +38,7 @@ public:
     void refresh();   // a new result set for the current filters
     void loadMore();  // the next page
     AuditLogModel* model() const { return model_; }
+    QAbstractItemModel* shown() const;  // the model as the table shows it, newest first
     AuditQuery currentQuery() const;
     QLineEdit* subjectFilter() const { return subject_; }
     QComboBox* kindFilter() const { return kind_; }
@@ -51,6 +55,7 @@ private:
     Query query_;
     Export exporter_;
     AuditLogModel* model_;
+    QSortFilterProxyModel* newestFirst_;
     QTableView* table_;
     QComboBox* kind_;
     QLineEdit* subject_;

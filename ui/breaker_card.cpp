@@ -51,6 +51,10 @@ BreakerCard::BreakerCard(const QString& breaker, bool compact, QWidget* parent)
     grid->addWidget(light_, 0, 0, compact ? 2 : 3, 1, Qt::AlignTop);
 
     title_ = new QLabel(this);
+    // The title wraps rather than widening the card: a long "[FORCED by operator]" used to push
+    // the Release button out of the card at 1280x800 (issue 17, item 5).
+    title_->setWordWrap(true);
+    title_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     QFont bold = title_->font();
     bold.setBold(true);
     bold.setPointSizeF(bold.pointSizeF() * 1.15);
@@ -59,8 +63,11 @@ BreakerCard::BreakerCard(const QString& breaker, bool compact, QWidget* parent)
     failures_->setToolTip(
         QStringLiteral("Consecutive failed calls against the threshold that opens the breaker. "
                        "A success resets the count."));
+    failures_->setWordWrap(true);
+    failures_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     detail_ = new QLabel(this);
     detail_->setWordWrap(true);
+    detail_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     detail_->setToolTip(
         QStringLiteral("While open: time until it tries half-open, and the current recovery timeout "
                        "(doubles on each re-open, up to the cap). While half-open: probes in flight "
@@ -114,6 +121,7 @@ BreakerCard::BreakerCard(const QString& breaker, bool compact, QWidget* parent)
     transitions_ = new QLabel(this);
     transitions_->setTextFormat(Qt::PlainText);
     transitions_->setWordWrap(true);
+    transitions_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     transitions_->setToolTip(
         QStringLiteral("The latest state changes of this breaker, newest first, with their reasons."));
     transitions_->setAlignment(Qt::AlignTop | Qt::AlignLeft);

@@ -21,7 +21,7 @@ BreakerPanel::BreakerPanel(QWidget* parent) : QGroupBox(QStringLiteral("Jidoka â
     layout_->addStretch();
     scroll->setWidget(inner);
     outer->addWidget(scroll);
-    setMinimumHeight(170);
+    setMinimumHeight(110);
 }
 
 void BreakerPanel::showSnapshot(const EngineSnapshot& snapshot) {

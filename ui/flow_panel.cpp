@@ -2,7 +2,7 @@
 
 #include "time_series_chart.h"
 
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QLabel>
 #include <QProgressBar>
 #include <QVBoxLayout>
@@ -11,7 +11,8 @@ namespace tai::ui {
 
 FlowPanel::FlowPanel(QWidget* parent) : QGroupBox(QStringLiteral("Kanban and Heijunka — flow"), parent) {
     auto* layout = new QVBoxLayout(this);
-    auto* form = new QFormLayout;
+    auto* form = new QGridLayout;
+    form->setVerticalSpacing(4);
     admission_ =
         gauge(QStringLiteral("Admission queue"),
               QStringLiteral("Approved payments waiting for a gateway token, against the queue's capacity. "
@@ -26,10 +27,17 @@ FlowPanel::FlowPanel(QWidget* parent) : QGroupBox(QStringLiteral("Kanban and Hei
                        "rate, up to the burst)."));
     workers_ = gauge(QStringLiteral("Confirmation workers"),
                      QStringLiteral("Worker threads busy with confirmation work right now, of the pool."));
-    form->addRow(QStringLiteral("Admission"), admission_);
-    form->addRow(QStringLiteral("Confirmation"), confirmation_);
-    form->addRow(QStringLiteral("Tokens"), tokens_);
-    form->addRow(QStringLiteral("Workers busy"), workers_);
+    // Two gauges a row: the panel must stay short enough to leave the timeline its rows.
+    form->addWidget(new QLabel(QStringLiteral("Admission"), this), 0, 0);
+    form->addWidget(admission_, 0, 1);
+    form->addWidget(new QLabel(QStringLiteral("Confirmation"), this), 0, 2);
+    form->addWidget(confirmation_, 0, 3);
+    form->addWidget(new QLabel(QStringLiteral("Tokens"), this), 1, 0);
+    form->addWidget(tokens_, 1, 1);
+    form->addWidget(new QLabel(QStringLiteral("Workers"), this), 1, 2);
+    form->addWidget(workers_, 1, 3);
+    form->setColumnStretch(1, 1);
+    form->setColumnStretch(3, 1);
     layout->addLayout(form);
     numbers_ = new QLabel(this);
     numbers_->setWordWrap(true);
@@ -42,9 +50,11 @@ FlowPanel::FlowPanel(QWidget* parent) : QGroupBox(QStringLiteral("Kanban and Hei
     depthChart_->addSeries(QStringLiteral("confirmation depth"), QColor(0x93, 0x33, 0xea));
     depthChart_->setToolTip(
         QStringLiteral("Queue depths sampled once a second, on the same time axis as the Kaizen "
-                       "charts (the last minute, growing to 5 minutes)."));
+                       "charts (the last minute, growing to 5 minutes). Blue: admission queue; "
+                       "purple: confirmation queue."));
     depthChart_->hideTimeLabels();
-    depthChart_->setMinimumHeight(105);
+    depthChart_->hideLegend();  // the panel is short since the timeline got its rows
+    depthChart_->setMinimumHeight(56);
     layout->addWidget(depthChart_, 1);
 }
 
@@ -69,10 +79,7 @@ void FlowPanel::showSnapshot(const EngineSnapshot& s) {
     set(confirmation_, confirmation.counters.depth, confirmation.counters.capacity,
         QStringLiteral("%1 / %2").arg(confirmation.counters.depth).arg(confirmation.counters.capacity));
     set(tokens_, static_cast<std::uint64_t>(s.tokenFill), static_cast<std::uint64_t>(s.tokenBurst),
-        QStringLiteral("%1 / %2 (refill %3/s)")
-            .arg(s.tokenFill, 0, 'f', 0)
-            .arg(s.tokenBurst)
-            .arg(s.tokenRatePerS));
+        QStringLiteral("%1 / %2").arg(s.tokenFill, 0, 'f', 0).arg(s.tokenBurst));
     set(workers_, static_cast<std::uint64_t>(confirmation.busyWorkers),
         static_cast<std::uint64_t>(confirmation.workers),
         QStringLiteral("%1 / %2").arg(confirmation.busyWorkers).arg(confirmation.workers));
@@ -80,9 +87,10 @@ void FlowPanel::showSnapshot(const EngineSnapshot& s) {
     for (const int load : s.laneLoad) {
         lanes << QString::number(load);
     }
-    numbers_->setText(QStringLiteral("WIP %1 · shed %2 · lanes [%3]")
+    numbers_->setText(QStringLiteral("WIP %1 · shed %2 · tokens refill %3/s · lanes [%4]")
                           .arg(admission.counters.inProgress)
                           .arg(admission.counters.shed)
+                          .arg(s.tokenRatePerS)
                           .arg(lanes.join(QLatin1Char(' '))));
     if (s.history.empty() || s.history.back().second == lastSecond_) {
         return;

@@ -165,11 +165,21 @@ void KaizenCharts::draw() {
                    ? -1.0
                    : 100.0 * static_cast<double>(count(k, O::Rejected)) / static_cast<double>(decided);
     });
-    fill(latency_, 0, [](const KpiSample& k) { return k.p50Ms; });
-    fill(latency_, 1, [](const KpiSample& k) { return k.p99Ms; });
+    // Latency is often a few microseconds: in ms on a 0-2 axis it lay flat on zero (issue 17,
+    // item 7). Below a millisecond the chart is in µs.
+    double worst = 0;
+    for (const KpiSample& sample : history) {
+        worst = std::max(worst, sample.p99Ms);
+    }
+    const bool micro = worst < 1.0;
+    const double scale = micro ? 1000.0 : 1.0;
+    latency_->setSeriesName(0, micro ? QStringLiteral("p50 (µs)") : QStringLiteral("p50 (ms)"));
+    latency_->setSeriesName(1, micro ? QStringLiteral("p99 (µs)") : QStringLiteral("p99 (ms)"));
+    fill(latency_, 0, [scale](const KpiSample& k) { return k.p50Ms * scale; });
+    fill(latency_, 1, [scale](const KpiSample& k) { return k.p99Ms * scale; });
     throughput_->commit(10);
     rates_->commit(100);
-    latency_->commit(1);
+    latency_->commit(micro ? 1.0 : 0.1);
 }
 
 }  // namespace tai::ui

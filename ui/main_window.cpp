@@ -17,6 +17,7 @@
 #include "flow_panel.h"
 #include "kaizen_charts.h"
 #include "payment_form.h"
+#include "scenario/scenario_session.h"
 #include "timeline_view.h"
 
 #include <QAction>
@@ -44,7 +45,8 @@ QString operatorName() {
 }
 
 namespace {
-constexpr int kFrameMs = 33;  // at most ~30 renders a second, whatever the engine publishes
+constexpr int kFrameMs = 33;          // at most ~30 renders a second, whatever the engine publishes
+constexpr int kTimelineHeight = 215;  // seven rows of the event timeline at 1280x800
 
 std::optional<QString> askWithDialog(QWidget* parent, const QString& title, const QString& question) {
     bool ok = false;
@@ -68,13 +70,16 @@ MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), e
     header_ = new AndonHeader(central);
     layout->addWidget(header_);
     auto* split = new QSplitter(Qt::Horizontal, central);
-    auto* left = new QWidget(split);
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
+    // Breakers over flow, split so the operator can give the breakers the height in an outage.
+    auto* left = new QSplitter(Qt::Vertical, split);
+    left->setChildrenCollapsible(false);
     breakers_ = new BreakerPanel(left);
     flow_ = new FlowPanel(left);
-    leftLayout->addWidget(breakers_, 3);
-    leftLayout->addWidget(flow_, 4);
+    left->addWidget(breakers_);
+    left->addWidget(flow_);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    left->setSizes({265, 215});  // the breakers first: in an outage they are what the operator works
     views_ = new QTabWidget(split);
     views_->setAccessibleName(QStringLiteral("Views"));
     charts_ = new KaizenCharts(views_);
@@ -152,6 +157,7 @@ void MainWindow::buildDocks() {
     injectorDock->setObjectName(QStringLiteral("injectorDock"));
     injectorDock->setWidget(scroll);
     injectorDock->setMinimumWidth(250);
+    injectorDock_ = injectorDock;
     addDockWidget(Qt::RightDockWidgetArea, injectorDock);
 
     faults_ = new FaultPanel(this);
@@ -167,7 +173,7 @@ void MainWindow::buildDocks() {
     timelineDock->setObjectName(QStringLiteral("timelineDock"));
     timelineDock->setWidget(timeline_);
     addDockWidget(Qt::BottomDockWidgetArea, timelineDock);
-    resizeDocks({timelineDock}, {120}, Qt::Vertical);
+    timelineDock_ = timelineDock;
 
     auditLog_ = new AuditLogView(this);
     auto* auditDock = new QDockWidget(QStringLiteral("Audit log"), this);
@@ -210,19 +216,49 @@ void MainWindow::buildActions() {
     controls->addSeparator();
     add(QStringLiteral("Toggle gateway &outage"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
         [this] { faults_->outageBox()->toggle(); });
-    add(QStringLiteral("Focus the &payment form"), QKeySequence(Qt::CTRL | Qt::Key_I),
-        [this] { paymentForm_->field(QStringLiteral("customer_id"))->setFocus(); });
+    add(QStringLiteral("Focus the &payment form"), QKeySequence(Qt::CTRL | Qt::Key_I), [this] {
+        // The Injector may be closed or behind the Faults tab: bring it to the front first, or
+        // the keys go into a form the operator cannot see (issue 17, item 3).
+        injectorDock_->show();
+        injectorDock_->raise();
+        paymentForm_->field(QStringLiteral("customer_id"))->setFocus(Qt::ShortcutFocusReason);
+    });
     controls->addSeparator();
     add(QStringLiteral("&API access…"), QKeySequence(),
         [this] { showApiAccessDialog(this, apiStatus_ ? apiStatus_() : ApiStatus{}); });
-    add(QStringLiteral("Reset window &layout"), QKeySequence(), [this] { restoreState(defaultState_); });
     add(QStringLiteral("&Quit"), QKeySequence::Quit, [this] { close(); });
+
+    // Every dock can be closed; without this menu a closed one was hard to bring back (issue 17,
+    // item 12).
+    QMenu* view = menuBar()->addMenu(QStringLiteral("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+        view->addAction(dock->toggleViewAction());
+    }
+    view->addSeparator();
+    QAction* reset = view->addAction(QStringLiteral("Reset window &layout"));
+    connect(reset, &QAction::triggered, this, [this] { resetLayout(); });
 }
 
 void MainWindow::restoreLayout() {
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    restoredState_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    // Dock sizes only take once the window has its geometry: set before, they were lost and the
+    // timeline ended up two rows high (issue 17, item 6).
+    if (!shownOnce_ && !restoredState_) {
+        resizeDocks({timelineDock_}, {kTimelineHeight}, Qt::Vertical);
+    }
+    shownOnce_ = true;
+}
+
+void MainWindow::resetLayout() {
+    restoreState(defaultState_);
+    resizeDocks({timelineDock_}, {kTimelineHeight}, Qt::Vertical);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -377,7 +413,12 @@ void MainWindow::send(const EngineCommand& command, const QString& description) 
             return;  // the engine stopped first
         }
         const CommandResult result = watcher->future().result();
-        if (result.ok()) {
+        if (result.ok() && training_ != nullptr && training_->paused()) {
+            // Accepted, but virtual time stands still: say so rather than "Done" (issue 17, item 10).
+            status_->setText(
+                QStringLiteral("Accepted while the run is paused (time stands still until you resume): ") +
+                description);
+        } else if (result.ok()) {
             status_->setText(QStringLiteral("Done: ") + description);
         } else {
             status_->setText(QStringLiteral("Refused: ") + description + QStringLiteral(" — ") +

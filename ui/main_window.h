@@ -99,6 +99,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void onSnapshot(const SnapshotPtr& snapshot);
@@ -115,6 +116,7 @@ private:
     void notifyTray(const EngineSnapshot& snapshot);
     void buildActions();
     void restoreLayout();
+    void resetLayout();
     void saveTextFile(const QString& title, const QString& suggestedName, const QByteArray& content);
 
     Engine& engine_;
@@ -124,6 +126,10 @@ private:
     QTimer frame_;
     std::uint64_t renderedSequence_ = 0;
     QByteArray defaultState_;
+    bool restoredState_ = false;
+    bool shownOnce_ = false;
+    class QDockWidget* timelineDock_ = nullptr;
+    class QDockWidget* injectorDock_ = nullptr;
 
     AndonHeader* header_;
     BreakerPanel* breakers_;

@@ -1,5 +1,7 @@
 #include "stage_chips.h"
 
+#include "status_colors.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -42,6 +44,11 @@ void StageChips::showRegion(const RegionView& region, const QStringList& stages,
               rolledBack};
     chips_.push_back(last);
     summary_ = region.stage;
+    colors_.clear();
+    for (const Chip& chip : chips_) {
+        const QColor fill = chip.color.lighter(chip.current ? 100 : 125);
+        colors_.push_back({fill, readableTextOn(fill)});
+    }
     setAccessibleDescription(QStringLiteral("%1: %2").arg(region.region, region.stage));
     update();
 }
@@ -63,12 +70,14 @@ void StageChips::paintEvent(QPaintEvent*) {
         const QRectF box(i * (width + arrow), 2, width, height() - 4);
         QPainterPath path;
         path.addRoundedRect(box, 6, 6);
-        painter.fillPath(path, chip.color.lighter(chip.current ? 100 : 125));
+        const QColor fill = chip.color.lighter(chip.current ? 100 : 125);
+        painter.fillPath(path, fill);
         if (chip.current) {
             painter.setPen(QPen(chip.color.darker(150), 2));
             painter.drawPath(path);
         }
-        painter.setPen(Qt::white);
+        // White on the light grey of a stage not yet reached was 1.5:1 (issue 17, item 8).
+        painter.setPen(readableTextOn(fill));
         painter.drawText(
             box, Qt::AlignCenter,
             painter.fontMetrics().elidedText(chip.text, Qt::ElideRight, static_cast<int>(box.width()) - 4));

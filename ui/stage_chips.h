@@ -4,6 +4,9 @@
 
 #include <QWidget>
 
+#include <utility>
+#include <vector>
+
 namespace tai::ui {
 
 // One region's path as chips: canary 5 % → staging 25 % → prod 100 % → done. Finished chips are
@@ -16,6 +19,8 @@ public:
 
     void showRegion(const RegionView& region, const QStringList& stages, const QList<int>& weights);
     QString summary() const { return summary_; }
+    // Each chip's fill and text colour, as painted.
+    const std::vector<std::pair<QColor, QColor>>& chipColors() const { return colors_; }
     QSize sizeHint() const override { return {420, 26}; }
     QSize minimumSizeHint() const override { return {280, 26}; }
 
@@ -29,6 +34,7 @@ private:
         bool current = false;
     };
     std::vector<Chip> chips_;
+    std::vector<std::pair<QColor, QColor>> colors_;
     QString summary_;
 };
 

@@ -1,5 +1,7 @@
 #include "status_light.h"
 
+#include "status_colors.h"
+
 #include <QFontMetrics>
 #include <QPainter>
 
@@ -19,10 +21,26 @@ void StatusLight::setState(const QColor& color, const QString& word) {
     update();
 }
 
+void StatusLight::setRing(const QColor& ring, const QString& why) {
+    if (ring == ring_) {
+        return;
+    }
+    ring_ = ring;
+    setAccessibleDescription(ring.isValid() ? word_ + QStringLiteral(", ") + why : word_);
+    update();
+}
+
 void StatusLight::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
-    const QRectF circle = QRectF(rect()).adjusted(2, 2, -2, -2);
+    QRectF circle = QRectF(rect()).adjusted(2, 2, -2, -2);
+    if (ring_.isValid()) {
+        const double thickness = std::max(3.0, diameter_ / 12.0);
+        painter.setPen(QPen(ring_, thickness, Qt::DashLine));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(circle.adjusted(thickness / 2, thickness / 2, -thickness / 2, -thickness / 2));
+        circle = circle.adjusted(thickness + 1, thickness + 1, -thickness - 1, -thickness - 1);
+    }
     QRadialGradient glow(circle.center(), circle.width() / 2);
     glow.setColorAt(0, color_.lighter(130));
     glow.setColorAt(1, color_);
@@ -38,7 +56,7 @@ void StatusLight::paintEvent(QPaintEvent*) {
         font.setPixelSize(--pixels);
     }
     painter.setFont(font);
-    painter.setPen(Qt::white);
+    painter.setPen(readableTextOn(color_));
     painter.drawText(circle, Qt::AlignCenter, word_);
 }
 

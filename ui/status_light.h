@@ -13,7 +13,11 @@ public:
     explicit StatusLight(int diameter, QWidget* parent = nullptr);
 
     void setState(const QColor& color, const QString& word);
+    // A ring in another colour around the light: something the light leaves out on purpose
+    // (a silenced CRITICAL around a GREEN light). An invalid colour removes it.
+    void setRing(const QColor& ring, const QString& why);
     QString word() const { return word_; }
+    QColor ring() const { return ring_; }
     QSize sizeHint() const override { return {diameter_, diameter_}; }
 
 protected:
@@ -23,6 +27,7 @@ private:
     int diameter_;
     QColor color_{Qt::gray};
     QString word_;
+    QColor ring_;
 };
 
 }  // namespace tai::ui

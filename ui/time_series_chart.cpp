@@ -37,7 +37,7 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     window_ = windowSeconds;
     x_ = new QValueAxis(chart);
     x_->setRange(-60, 0);
-    x_->setLabelFormat(QStringLiteral("%d s"));
+    x_->setLabelFormat(QStringLiteral("%g s"));
     x_->setTickCount(4);
     y_ = new QValueAxis(chart);
     y_->setRange(0, 1);
@@ -52,7 +52,10 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     chart->addAxis(y_, Qt::AlignLeft);
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(90);
+    // QChartView takes its minimum from the chart's (legend plus axes, about 86 px), which kept
+    // the event timeline dock two rows high at 800 px; a short chart still reads.
+    chart->setMinimumSize(QSizeF(80, 56));
+    setMinimumHeight(56);
     setToolTip(title);
     setAccessibleName(title);
 }
@@ -65,6 +68,10 @@ void TimeSeriesChart::setRightAxis(double minimumMax) {
     right_->setRange(0, minimumMax);
     rightMinimumMax_ = minimumMax;
     chart()->addAxis(right_, Qt::AlignRight);
+}
+
+void TimeSeriesChart::hideLegend() {
+    chart()->legend()->hide();
 }
 
 void TimeSeriesChart::hideTimeLabels() {
@@ -107,7 +114,13 @@ void TimeSeriesChart::commit(double minimumYMax) {
     // freshly started console does not squeeze its first seconds against the right edge.
     const double window = static_cast<double>(window_) / unit_;
     const double minimum = 60.0 / unit_;
-    x_->setRange(std::max(-window, std::min(-minimum, std::floor(oldest / minimum) * minimum)), 0);
+    const double from = std::max(-window, std::min(-minimum, std::floor(oldest / minimum) * minimum));
+    x_->setRange(from, 0);
+    // Ticks on round steps counted back from now: a fixed tick count over "-1 .. 0 min" printed
+    // "-1 min, 0 min, 0 min, 0 min" (issue 17, item 7).
+    x_->setTickType(QValueAxis::TicksDynamic);
+    x_->setTickAnchor(0);
+    x_->setTickInterval(niceCeiling(-from / 4));
     if (!fixedLeft_) {
         y_->setRange(0, niceCeiling(top * 1.1));
     }
@@ -119,7 +132,29 @@ void TimeSeriesChart::commit(double minimumYMax) {
 void TimeSeriesChart::setWindow(int seconds, int unitSeconds) {
     window_ = seconds;
     unit_ = std::max(1, unitSeconds);
-    x_->setLabelFormat(unit_ == 1 ? QStringLiteral("%d s") : QStringLiteral("%d min"));
+    x_->setLabelFormat(unit_ == 1 ? QStringLiteral("%g s") : QStringLiteral("%g min"));
+}
+
+void TimeSeriesChart::setSeriesName(int index, const QString& name) {
+    if (series_.at(index)->name() != name) {
+        series_.at(index)->setName(name);
+    }
+}
+
+QString TimeSeriesChart::seriesName(int index) const {
+    return series_.at(index)->name();
+}
+
+QStringList TimeSeriesChart::timeLabels() const {
+    QStringList labels;
+    const double step = x_->tickType() == QValueAxis::TicksDynamic
+                            ? x_->tickInterval()
+                            : (x_->max() - x_->min()) / std::max(1, x_->tickCount() - 1);
+    const QByteArray format = x_->labelFormat().toUtf8();
+    for (double at = x_->min(); at <= x_->max() + step / 1000 && step > 0; at += step) {
+        labels << QString::asprintf(format.constData(), format.contains("%d") ? static_cast<int>(at) : at);
+    }
+    return labels;
 }
 
 int TimeSeriesChart::pointCount(int index) const {

@@ -26,6 +26,8 @@ public:
     void setFixedLeftRange(double min, double max);
     // For a short chart beside others on the same time axis: keeps the grid, drops the labels.
     void hideTimeLabels();
+    // For a chart too short for a legend row: the tooltip names the series instead.
+    void hideLegend();
     // The time axis: `seconds` of history, labelled in `unitSeconds` (1: "s", 60: "min").
     void setWindow(int seconds, int unitSeconds);
     // Buffer for series `index`: fill it, then call commit().
@@ -33,6 +35,10 @@ public:
     void commit(double minimumYMax);
     int pointCount(int index) const;
     double yMax() const;
+    void setSeriesName(int index, const QString& name);
+    QString seriesName(int index) const;
+    // The time axis's labels as drawn, oldest first ("-15 min" … "0 min").
+    QStringList timeLabels() const;
 
 private:
     QList<QLineSeries*> series_;

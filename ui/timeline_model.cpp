@@ -4,6 +4,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QFont>
 
 namespace tai::ui {
 
@@ -50,7 +51,8 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
             case Time:
                 return role == Qt::ToolTipRole ? formatRfc3339(e.at) : formatRfc3339(e.at).mid(11, 12);
             case Kind:
-                return e.kind;
+                // A refused command must not read like one carried out (issue 17, item 10).
+                return e.refused ? e.kind + QStringLiteral(" · REFUSED") : e.kind;
             case Subject:
                 return e.subject;
             case Event:
@@ -58,6 +60,17 @@ QVariant TimelineModel::data(const QModelIndex& index, int role) const {
             default:
                 return {};
         }
+    }
+    if (role == KindRole) {
+        return e.kind;
+    }
+    if (role == Qt::ForegroundRole && e.refused) {
+        return QBrush(QColor(0xd0, 0x31, 0x2d));  // the whole row: it did not happen
+    }
+    if (role == Qt::FontRole && e.refused) {
+        QFont font;
+        font.setBold(true);
+        return font;
     }
     if (role == Qt::ForegroundRole && index.column() == Kind) {
         if (e.kind == u"breaker_transition") {

@@ -15,6 +15,7 @@ class TimelineModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Time, Kind, Subject, Event, ColumnCount };
+    enum Role { KindRole = Qt::UserRole + 1 };  // the bare kind, without a REFUSED mark
     static constexpr int kMaxRows = 1000;
 
     explicit TimelineModel(QObject* parent = nullptr);

@@ -24,7 +24,10 @@ public:
 protected:
     bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
         const auto* source = sourceModel();
-        if (!kind.isEmpty() && source->index(row, TimelineModel::Kind, parent).data().toString() != kind) {
+        // The kind column may carry a mark (" · REFUSED"): match the kind itself.
+        if (!kind.isEmpty() &&
+            source->index(row, TimelineModel::Kind, parent).data(TimelineModel::KindRole).toString() !=
+                kind) {
             return false;
         }
         if (text.isEmpty()) {
@@ -49,6 +52,8 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     kind_->addItem(QStringLiteral("All kinds"), QString());
     kind_->addItem(QStringLiteral("Breaker transitions"), QStringLiteral("breaker_transition"));
     kind_->addItem(QStringLiteral("Operator commands"), QStringLiteral("operator"));
+    kind_->addItem(QStringLiteral("Deployments"), QStringLiteral("deployment"));
+    kind_->addItem(QStringLiteral("Andon alerts"), QStringLiteral("andon"));
     kind_->addItem(QStringLiteral("Shed bursts"), QStringLiteral("shed"));
     kind_->addItem(QStringLiteral("Policy versions"), QStringLiteral("policy"));
     text_ = new QLineEdit(this);
@@ -72,7 +77,9 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     table_->setColumnWidth(TimelineModel::Kind, 140);
     table_->setColumnWidth(TimelineModel::Subject, 140);
     table_->setWordWrap(false);
-    table_->setMinimumHeight(50);  // the dock stays short at 1280x800
+    // Compact rows: an operator reads the timeline during an incident, a dozen rows at a time.
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->setMinimumHeight(table_->verticalHeader()->defaultSectionSize() * 4);
     layout->addWidget(table_);
     connect(kind_, &QComboBox::currentIndexChanged, this, &TimelineView::applyFilter);
     connect(text_, &QLineEdit::textChanged, this, &TimelineView::applyFilter);

@@ -108,10 +108,13 @@ void TraceGantt::paintEvent(QPaintEvent*) {
     for (std::size_t i = 0; i < spans_.size(); ++i) {
         const Span& s = spans_[i];
         const int y = kAxisHeight + static_cast<int>(i) * kRowHeight;
-        if (static_cast<int>(i) == selected_) {
-            p.fillRect(QRect(0, y, width(), kRowHeight), palette().color(QPalette::Highlight).lighter(170));
+        // The palette's own highlight pair: a lightened highlight under the dark palette's light
+        // text made the selected span's label invisible (issue 17, item 11).
+        const bool selected = static_cast<int>(i) == selected_;
+        if (selected) {
+            p.fillRect(QRect(0, y, width(), kRowHeight), palette().color(QPalette::Highlight));
         }
-        p.setPen(palette().color(QPalette::Text));
+        p.setPen(palette().color(selected ? QPalette::HighlightedText : QPalette::Text));
         const QString name = metrics.elidedText(s.name, Qt::ElideRight, kLabelWidth - 8 - depth_[i] * 12);
         p.drawText(QRect(4 + depth_[i] * 12, y, kLabelWidth, kRowHeight), Qt::AlignVCenter, name);
         const double from = toSeconds(s.start - start) / total;

@@ -10,6 +10,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace tai::ui {
 
 QString whyVerdict(const PaymentTrace& t) {
@@ -31,7 +33,7 @@ QString whyVerdict(const PaymentTrace& t) {
                        "Failed fast: the payment-gateway breaker was %1, so the gateway was not called. "
                        "Retry after %2 s.")
                 .arg(toString(t.breaker))
-                .arg(t.retryAfterS);
+                .arg(std::ceil(t.retryAfterS));  // whole seconds, as Retry-After; not "37.7719 s"
         case PaymentOutcome::QueueFull:
             return QStringLiteral("Shed: the admission queue was full (%1 of %2 waiting).")
                 .arg(t.queuePosition)

@@ -257,12 +257,18 @@ void EngineHost::publishSnapshot() {
     for (ReferenceSystem* system : systems_) {
         for (const OwnedBreaker& owned : system->breakers()) {
             const BreakerStatus status = owned.breaker->status();
-            // An automatic half-open is still not recovered: the alert holds until the breaker
-            // closes, so a failed probe does not resolve and re-fire it every backoff. A half-open
-            // an operator forced is their probe, not an outage.
-            if (status.state == BreakerState::Open ||
-                (status.state == BreakerState::HalfOpen && !status.forced)) {
+            // A tripped breaker that is half-open, automatically or forced, is still not
+            // recovered: the alert holds until it closes, so a failed probe neither resolves and
+            // re-fires it every backoff nor throws away the operator's acknowledgement (issue 17,
+            // item 4). A healthy breaker forced half-open is a drill, not an outage.
+            const bool tripped = status.state == BreakerState::Open ||
+                                 (status.state == BreakerState::HalfOpen &&
+                                  (!status.forced || trippedBreakers_.contains(status.name)));
+            if (tripped) {
                 inputs.openBreakers.push_back({status.name, owned.region, system->name()});
+                trippedBreakers_.insert(status.name);
+            } else {
+                trippedBreakers_.remove(status.name);
             }
         }
     }

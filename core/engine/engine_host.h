@@ -6,6 +6,7 @@
 #include "payments/payment_pipeline.h"
 
 #include <QObject>
+#include <QSet>
 
 #include <memory>
 #include <vector>
@@ -78,6 +79,7 @@ private:
     QString startError_;
     std::uint64_t snapshotSequence_ = 0;
     bool extraSnapshotPending_ = false;
+    QSet<QString> trippedBreakers_;  // open at the last evaluation and not closed since
     bool running_ = false;
     TimerId snapshotTimer_ = 0;
     TimerId secondTimer_ = 0;

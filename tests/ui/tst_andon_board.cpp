@@ -267,6 +267,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("outcome");
         QTest::addColumn<QString>("words");
         QTest::newRow("circuit open") << int(PaymentOutcome::CircuitOpen) << "breaker was open";
+        // Issue 17, item 12: whole seconds, as a Retry-After header says it.
+        QTest::newRow("retry after") << int(PaymentOutcome::CircuitOpen) << "Retry after 38 s.";
         QTest::newRow("shed") << int(PaymentOutcome::QueueFull) << "admission queue was full (4096 of 4096";
         QTest::newRow("gateway error") << int(PaymentOutcome::GatewayError) << "gateway call failed";
     }
@@ -279,6 +281,7 @@ private Q_SLOTS:
         facts.queuePosition = 4096;
         facts.queueCapacity = 4096;
         facts.error = "gateway returned an error";
+        facts.retryAfterS = 37.7719;
         const PaymentTrace t(QString(32, QLatin1Char('a')), {}, {}, facts);
         QVERIFY2(ui::whyVerdict(t).contains(words), qPrintable(ui::whyVerdict(t)));
     }

@@ -1,13 +1,17 @@
 // Every model passes QAbstractItemModelTester, through merges, trimming and filtering.
 #include "audit_log_model.h"
+#include "audit_log_view.h"
 #include "timeline_model.h"
 #include "timeline_view.h"
 
 #include <QAbstractItemModelTester>
+#include <QBrush>
 #include <QComboBox>
+#include <QFont>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QTableView>
 #include <QtTest>
 
 using namespace tai;
@@ -40,6 +44,70 @@ private Q_SLOTS:
         model.merge(events(5, 5));
         QCOMPARE(model.rowCount(), 5);
         QCOMPARE(resets.count(), 0);
+    }
+
+    // Issue 17, item 10: a refused command reads as refused, not as one carried out.
+    void aRefusedCommandIsMarkedOnTheTimeline() {
+        ui::TimelineModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto rows = events(1, 2);
+        rows[1].refused = true;
+        rows[1].text = "rollback d-1 us-west-2 by ana REFUSED (conflict): us-west-2 is rolled_back";
+        model.merge(rows);
+        const QModelIndex refused = model.index(0, ui::TimelineModel::Kind);  // newest first
+        const QModelIndex applied = model.index(1, ui::TimelineModel::Kind);
+        QCOMPARE(refused.data().toString(), QStringLiteral("operator · REFUSED"));
+        QCOMPARE(applied.data().toString(), QStringLiteral("operator"));
+        QCOMPARE(model.index(0, ui::TimelineModel::Event).data(Qt::ForegroundRole).value<QBrush>().color(),
+                 QColor(0xd0, 0x31, 0x2d));
+        QVERIFY(model.index(0, ui::TimelineModel::Event).data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY(!model.index(1, ui::TimelineModel::Event).data(Qt::FontRole).isValid());
+    }
+
+    // Issue 17, item 11: the kind filter offers deployments and Andon alerts too.
+    void theKindFilterOffersEveryKindOnTheTimeline() {
+        ui::TimelineView view;
+        QAbstractItemModelTester tester(view.filtered(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        EngineSnapshot s;
+        auto rows = events(1, 3);
+        rows[0].kind = "deployment";
+        rows[1].kind = "andon";
+        rows[2].refused = true;  // an operator command, refused
+        s.timeline = rows;
+        view.showSnapshot(s);
+        for (const QString kind : {"deployment", "andon", "operator"}) {
+            const int index = view.kindFilter()->findData(kind);
+            QVERIFY2(index >= 0, qPrintable(kind));
+            view.kindFilter()->setCurrentIndex(index);
+            QCOMPARE(view.filtered()->rowCount(), 1);
+        }
+    }
+
+    // Issue 17, item 11: the audit log shows the newest event on top, with its whole time.
+    void theAuditLogShowsTheNewestFirst() {
+        ui::AuditLogView view;
+        QAbstractItemModelTester tester(view.shown(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view.setSource(
+            [](const AuditQuery&) {
+                AuditPage page;
+                for (int i = 1; i <= 30; ++i) {
+                    page.records.push_back(AuditRecord{
+                        i, AuditRow{1000 + i, "t", "decision", QStringLiteral("p%1").arg(i), "{}", "v1"}});
+                }
+                return QtFuture::makeReadyFuture(page);
+            },
+            {});
+        QSignalSpy loaded(&view, &ui::AuditLogView::pageLoaded);
+        view.refresh();
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(view.shown()->index(0, ui::AuditLogModel::Seq).data().toLongLong(), 30);
+        QCOMPARE(view.shown()->index(29, ui::AuditLogModel::Seq).data().toLongLong(), 1);
+        auto* table = view.findChild<QTableView*>();
+        const QString time = view.shown()->index(0, ui::AuditLogModel::Time).data().toString();
+        QVERIFY2(
+            table->fontMetrics().horizontalAdvance(time) <= table->columnWidth(ui::AuditLogModel::Time) - 6,
+            qPrintable(time));
     }
 
     void timelineTrimsTheOldestRows() {

@@ -1,6 +1,8 @@
 // A training run in the console (issue 7), offscreen: the speed-control toolbar drives virtual
 // time, the briefing follows the objectives, the debrief appears at the end, and "Save session"
 // writes a file that replays the run to the same digest.
+#include "breaker_card.h"
+#include "breaker_panel.h"
 #include "briefing_panel.h"
 #include "debrief_view.h"
 #include "engine/engine.h"
@@ -14,6 +16,8 @@
 #include <QDockWidget>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -40,6 +44,20 @@ class TestTraining : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    // Issue 17, item 10: a command given while the run is paused is accepted, but nothing moves
+    // until time does; the status bar must not say "Done".
+    void aCommandWhilePausedDoesNotSayDone() {
+        Training t(QStringLiteral("gateway-outage"));
+        QVERIFY(t.session->paused());
+        QSignalSpy answered(t.window.get(), &ui::MainWindow::commandAnswered);
+        ui::BreakerCard* card = t.window->breakers()->card("payment-gateway");
+        QVERIFY(card);
+        QTest::mouseClick(card->findChild<QPushButton*>("forceHalfOpen"), Qt::LeftButton);
+        QVERIFY(answered.wait());
+        QVERIFY2(!t.window->statusText().startsWith("Done"), qPrintable(t.window->statusText()));
+        QVERIFY2(t.window->statusText().contains("paused"), qPrintable(t.window->statusText()));
+    }
 
     void theToolbarStepsAndShowsVirtualTime() {
         Training t(QStringLiteral("bad-canary"));
