@@ -1,9 +1,8 @@
 // The durable audit trail (DESIGN.md §7) on a real SQLite file.
 #include "audit/audit_store.h"
+#include "raw_database.h"
 
 #include <QFile>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -42,14 +41,10 @@ private Q_SLOTS:
         store.reset();
         store = AuditStore::open(options(), &error);  // a second open finds the schema current
         QVERIFY2(store, qPrintable(error));
-        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "check-wal");
-        db.setDatabaseName(dir.filePath("audit.sqlite"));
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec("PRAGMA journal_mode") && q.next());
-        QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
-        QVERIFY(q.exec("SELECT COUNT(*) FROM schema_migrations") && q.next());
-        QCOMPARE(q.value(0).toInt(), AuditStore::kSchemaVersion);
+        RawDatabase db(dir.filePath("audit.sqlite"));
+        QCOMPARE(db.text("PRAGMA journal_mode"), QByteArray("wal"));
+        QCOMPARE(db.integer("SELECT MAX(version) FROM schema_migrations"), AuditStore::kSchemaVersion);
+        QCOMPARE(db.integer("PRAGMA page_size"), 16384);
     }
 
     void aDurableAppendIsReleasedOnlyAfterItsCommit() {
@@ -61,9 +56,9 @@ private Q_SLOTS:
             {row(now, "decision", "p1")}, IdempotencyRow{"key-1", "hash", kCharged, now},
             [&committedWhenReleased, raw] { committedWhenReleased.set_value(raw->committedRows()); });
         QCOMPARE(committedWhenReleased.get_future().get(), 1u);  // the row was already on disk
-        const auto keys = store->loadIdempotency(now);
-        QCOMPARE(keys.size(), std::size_t{1});
-        QCOMPARE(keys[0].key, QStringLiteral("key-1"));
+        const KeyLookup found = store->findIdempotency("key-1", now);
+        QCOMPARE(found.status, KeyLookup::Status::Found);
+        QCOMPARE(found.row.response, kCharged);
     }
 
     void groupCommitsBatchManyRows() {
@@ -145,7 +140,7 @@ private Q_SLOTS:
         store = AuditStore::open(o, &error);  // retention runs at open
         AuditQuery all;
         QCOMPARE(store->query(all).size(), std::size_t{1});
-        QCOMPARE(store->loadIdempotency(now).size(), std::size_t{0});
+        QCOMPARE(store->storedKeyCount(), 0);
     }
 
     void anInMemoryStoreWorksForEphemeralRuns() {

@@ -1,0 +1,167 @@
+// The audit store's writer thread: group commit without a timer, retries, maintenance, shutdown.
+#include "audit/audit_batch.h"
+#include "audit/audit_store.h"
+#include "audit/audit_writer.h"
+#include "sim/real_clock.h"
+
+#include <spdlog/spdlog.h>
+
+namespace tai {
+
+namespace {
+constexpr std::int64_t kMaintenanceEveryMs = 1000;
+constexpr std::chrono::seconds kIdleWake{1};  // while idle, key expiry still has to run
+}  // namespace
+
+void AuditStore::run() {
+    std::unique_ptr<Batch> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            if (pending_->empty() && !stopping_) {
+                writerIdle_ = true;
+                wake_.wait_for(lock, kIdleWake, [this] { return stopping_ || !pending_->empty(); });
+                writerIdle_ = false;
+            }
+            if (pending_->empty()) {
+                if (stopping_) {
+                    closed_ = true;  // from here on, appends are counted as abandoned
+                    break;
+                }
+                lock.unlock();
+                const bool due = options_.nowMs && (now() - lastMaintenanceMs_ >= kMaintenanceEveryMs ||
+                                                    writer_->maintenanceBacklog());
+                if (due) {
+                    QString error;
+                    if (writer_->maintain(now(), &error)) {
+                        lastMaintenanceMs_ = now();
+                        setOk();
+                    } else {
+                        setFailing(error);
+                    }
+                }
+                continue;
+            }
+            // Everything that queued while the previous commit ran: that is the group.
+            batch = std::exchange(pending_, std::make_unique<Batch>());
+        }
+        std::size_t row = 0;
+        std::size_t write = 0;
+        while (row < batch->rows.size() || write < batch->writes.size()) {
+            const Chunk chunk = nextChunk(*batch, row, write, kBatchRows);
+            if (!commitWithRetry(*batch, chunk)) {
+                ShutdownReport report;
+                {
+                    std::lock_guard lock(mutex_);
+                    closed_ = true;
+                    abandon(*batch, row, write);
+                    abandon(*pending_, 0, 0);
+                    report = shutdown_;
+                }
+                spdlog::error(
+                    "audit store: gave up at shutdown on {} rows that could not be committed ({} waiting "
+                    "clients not acknowledged): {}",
+                    report.abandonedRows, report.abandonedCallbacks, health().lastError.toStdString());
+                writer_.reset();
+                return;
+            }
+            released(*batch, chunk);
+            row = chunk.rowEnd;
+            write = chunk.writeEnd;
+        }
+        batch.reset();
+    }
+    writer_->checkpoint();  // a clean stop leaves everything in the main file
+    writer_.reset();
+}
+
+bool AuditStore::commitWithRetry(Batch& batch, const Chunk& chunk) {
+    auto wait = options_.firstRetry;
+    bool sawStop = false;
+    for (;;) {
+        const std::int64_t at = now();
+        const bool maintenance = options_.nowMs && (at - lastMaintenanceMs_ >= kMaintenanceEveryMs ||
+                                                    writer_->maintenanceBacklog());
+        QString error;
+        if (writer_->commit(batch, chunk, maintenance ? std::optional(at) : std::nullopt, &error)) {
+            if (maintenance) {
+                lastMaintenanceMs_ = at;
+            }
+            setOk();
+            return true;
+        }
+        // Never acknowledge what is not on disk, never drop it: the same chunk again, later.
+        setFailing(error);
+        std::unique_lock lock(mutex_);
+        if (stopping_) {
+            const auto left = stopDeadline_ - RealClock::monotonicNow();
+            if (left <= std::chrono::microseconds(0)) {
+                return false;
+            }
+            wake_.wait_for(lock, std::min<std::chrono::microseconds>(wait, left));
+        } else {
+            wake_.wait_for(lock, wait, [&] { return stopping_ && !sawStop; });
+            sawStop = stopping_;
+        }
+        wait = std::min(wait * 2, options_.maxRetry);
+    }
+}
+
+void AuditStore::released(const Batch& batch, const Chunk& chunk) {
+    committedRows_.fetch_add(chunk.rowEnd - chunk.rowBegin, std::memory_order_relaxed);
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    pendingRows_.fetch_sub(chunk.weight, std::memory_order_relaxed);
+    bool anyKey = false;
+    for (std::size_t w = chunk.writeBegin; w < chunk.writeEnd && !anyKey; ++w) {
+        anyKey = batch.writes[w].key.has_value();
+    }
+    if (anyKey) {
+        // Committed keys are answered by the lookup connection from now on; a newer append of the
+        // same key (a later generation) stays pending.
+        std::lock_guard lock(mutex_);
+        for (std::size_t w = chunk.writeBegin; w < chunk.writeEnd; ++w) {
+            const PendingWrite& write = batch.writes[w];
+            if (!write.key) {
+                continue;
+            }
+            const auto found = pendingKeys_.find(write.key->key);
+            if (found != pendingKeys_.end() && found->generation == write.keyGeneration) {
+                pendingKeys_.erase(found);
+            }
+        }
+    }
+    for (std::size_t w = chunk.writeBegin; w < chunk.writeEnd; ++w) {
+        if (batch.writes[w].committed) {
+            batch.writes[w].committed();
+        }
+    }
+}
+
+std::uint64_t AuditStore::abandon(Batch& batch, std::size_t rowBegin, std::size_t writeBegin) {
+    std::uint64_t rows = batch.rows.size() - rowBegin;
+    for (std::size_t w = writeBegin; w < batch.writes.size(); ++w) {
+        rows += (batch.writes[w].key ? 1 : 0) + (batch.writes[w].rollout ? 1 : 0);
+        shutdown_.abandonedCallbacks += batch.writes[w].committed ? 1 : 0;
+    }
+    shutdown_.abandonedRows += rows;
+    batch = Batch{};
+    return rows;
+}
+
+ShutdownReport AuditStore::close(std::chrono::milliseconds grace) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_) {
+            stopping_ = true;
+            stopDeadline_ = RealClock::monotonicNow() + grace;
+        }
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) {
+        thread_.join();
+    }
+    std::lock_guard lock(mutex_);
+    return shutdown_;
+}
+
+}  // namespace tai
