@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -34,14 +35,56 @@ struct PendingWrite {
 struct Batch {
     std::vector<AuditRow> rows;
     std::vector<PendingWrite> writes;  // in append order; plain append() rows sit between them
+    std::size_t weight = 0;            // rows, keys and rollouts not yet consumed
+    std::size_t consumedRows = 0;      // the writer commits from the front
+    std::size_t consumedWrites = 0;
 
-    bool empty() const { return rows.empty() && writes.empty(); }
-    std::size_t weight() const {
-        std::size_t w = rows.size();
-        for (const PendingWrite& write : writes) {
-            w += (write.key ? 1 : 0) + (write.rollout ? 1 : 0);
+    bool empty() const { return consumedRows == rows.size() && consumedWrites == writes.size(); }
+    void clear() {
+        rows.clear();
+        writes.clear();
+        weight = 0;
+        consumedRows = 0;
+        consumedWrites = 0;
+    }
+    // Moves everything of `other` onto the end of this batch.
+    void takeFrom(Batch& other) {
+        if (empty()) {  // the usual case when the writer keeps up: no row moves at all
+            clear();
+            std::swap(*this, other);
+            return;
         }
-        return w;
+        const std::size_t offset = rows.size();
+        rows.insert(rows.end(), std::make_move_iterator(other.rows.begin()),
+                    std::make_move_iterator(other.rows.end()));
+        writes.reserve(writes.size() + other.writes.size());
+        for (PendingWrite& write : other.writes) {
+            write.rowBegin += offset;
+            write.rowEnd += offset;
+            writes.push_back(std::move(write));
+        }
+        weight += other.weight;
+        other.clear();
+    }
+    // Marks everything up to `rowEnd` and `writeEnd` committed. The committed front is erased
+    // only once it is most of the batch, so a long backlog is not moved once per transaction.
+    void consume(std::size_t rowEnd, std::size_t writeEnd, std::size_t consumedWeight) {
+        consumedRows = rowEnd;
+        consumedWrites = writeEnd;
+        weight -= consumedWeight;
+        if (empty()) {
+            clear();
+        } else if (consumedRows + consumedWrites > 8192 &&
+                   consumedRows + consumedWrites > (rows.size() + writes.size()) / 2) {
+            rows.erase(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(consumedRows));
+            writes.erase(writes.begin(), writes.begin() + static_cast<std::ptrdiff_t>(consumedWrites));
+            for (PendingWrite& write : writes) {
+                write.rowBegin -= consumedRows;
+                write.rowEnd -= consumedRows;
+            }
+            consumedRows = 0;
+            consumedWrites = 0;
+        }
     }
 };
 

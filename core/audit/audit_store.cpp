@@ -47,6 +47,7 @@ void AuditStore::append(AuditRow row) {
         return;
     }
     pending_->rows.push_back(std::move(row));
+    ++pending_->weight;
     pendingRows_.fetch_add(1, std::memory_order_relaxed);
     if (writerIdle_) {
         wake_.notify_one();
@@ -74,6 +75,7 @@ void AuditStore::appendDurable(std::vector<AuditRow> rows, std::optional<Idempot
     }
     write.committed = std::move(committed);
     pendingRows_.fetch_add(write.weight(), std::memory_order_relaxed);
+    pending_->weight += write.weight();
     pending_->writes.push_back(std::move(write));
     if (writerIdle_) {
         wake_.notify_one();
@@ -90,6 +92,7 @@ void AuditStore::putRollout(const QString& id, const QString& status, const QByt
     write.rowBegin = write.rowEnd = pending_->rows.size();
     write.rollout = RolloutRow{id, status, json};
     pendingRows_.fetch_add(1, std::memory_order_relaxed);
+    ++pending_->weight;
     pending_->writes.push_back(std::move(write));
     if (writerIdle_) {
         wake_.notify_one();

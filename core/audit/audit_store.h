@@ -113,6 +113,7 @@ private:
     void run();
     bool commitWithRetry(Batch& batch, const Chunk& chunk);
     void released(const Batch& batch, const Chunk& chunk);
+    void maintainWhileIdle();
     void setFailing(const QString& error);
     void setOk();
     std::int64_t now() const { return options_.nowMs ? options_.nowMs() : 0; }

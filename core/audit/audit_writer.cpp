@@ -113,10 +113,16 @@ void AuditWriter::rollback() {
     for (const QString& version : policiesThisTransaction_) {
         policies_.remove(version);
     }
+    if (!policiesThisTransaction_.empty()) {
+        lastPolicy_.clear();
+    }
     policiesThisTransaction_.clear();
 }
 
 std::optional<std::int64_t> AuditWriter::policyId(const QString& version, QString* error) {
+    if (version == lastPolicy_) {  // nearly every row carries the version the row before it did
+        return lastPolicyId_;
+    }
     if (const auto found = policies_.constFind(version); found != policies_.constEnd()) {
         return *found;
     }
@@ -135,6 +141,8 @@ std::optional<std::int64_t> AuditWriter::policyId(const QString& version, QStrin
         policiesThisTransaction_.push_back(version);
     }
     policies_.insert(version, *id);
+    lastPolicy_ = version;
+    lastPolicyId_ = *id;
     return id;
 }
 

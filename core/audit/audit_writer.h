@@ -53,6 +53,8 @@ private:
     std::int64_t nextSeq_ = 1;         // committed high-water + 1
     std::int64_t transactionSeq_ = 1;  // within the open transaction
     QHash<QString, std::int64_t> policies_;
+    QString lastPolicy_;  // never empty when set: rows without a version bind NULL before asking
+    std::int64_t lastPolicyId_ = 0;
     std::vector<QString> policiesThisTransaction_;  // forgotten again if it rolls back
     bool backlog_ = false;
     bool backlogThisTransaction_ = false;

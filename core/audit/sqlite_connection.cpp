@@ -53,7 +53,10 @@ void SqliteStatement::bindText(int index, const QByteArray& utf8) {
 }
 
 void SqliteStatement::bindText(int index, const QString& text) {
-    sqlite3_bind_text16(statement_, index, text.utf16(), static_cast<int>(text.size() * 2), SQLITE_STATIC);
+    // constData(), not utf16(): the length is given, so no terminating NUL (and no detach) is needed.
+    sqlite3_bind_text16(statement_, index,
+                        text.isEmpty() ? u"" : reinterpret_cast<const char16_t*>(text.constData()),
+                        static_cast<int>(text.size() * 2), SQLITE_STATIC);
 }
 
 void SqliteStatement::bindBlob(int index, const QByteArray& bytes) {
