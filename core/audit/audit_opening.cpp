@@ -109,7 +109,10 @@ OpenedAudit openAuditDatabase(const QString& name, const AuditStore::Options& op
     OpenedAudit opened;
     opened.writer = AuditWriter::create(std::move(*connection), settings, &problem);
     if (opened.writer && options.nowMs && !opened.writer->maintain(nowMs, &problem)) {
-        opened.writer.reset();  // retention applies before anyone reads
+        // Retention could not run before the first read; the writer retries it with its commits,
+        // and health() reports the failure as it does for any other.
+        spdlog::warn("audit store: retention at open failed: {}", problem.toStdString());
+        problem.clear();
     }
     if (opened.writer) {
         opened.lookup = IdempotencyLookup::open(name, &problem);
