@@ -56,6 +56,9 @@ CliParse parseCommandLine(const QStringList& arguments) {
     } else if (arguments.size() > 2 && arguments.at(1) == u"audit" && arguments.at(2) == u"export") {
         options.mode = Mode::AuditExport;
         cursor.index = 3;
+    } else if (arguments.size() > 2 && arguments.at(1) == u"audit" && arguments.at(2) == u"recover") {
+        options.mode = Mode::AuditRecover;
+        cursor.index = 3;
     } else if (arguments.size() > 2 && arguments.at(1) == u"scenario" && arguments.at(2) == u"list") {
         options.mode = Mode::ScenarioList;
         cursor.index = 3;
@@ -87,6 +90,8 @@ CliParse parseCommandLine(const QStringList& arguments) {
             return {options, {}};
         } else if (arg == u"--headless" && options.mode != Mode::Replay) {
             options.mode = Mode::Headless;
+        } else if (arg == u"--recover-audit") {
+            options.mode = Mode::AuditRecover;  // the same as `audit recover`
         } else if (arg == u"--ephemeral") {
             options.ephemeral = true;
         } else if (arg == u"--data-dir" && cursor.takeValue(arg, value)) {
@@ -258,6 +263,10 @@ CliParse parseCommandLine(const QStringList& arguments) {
         return {std::nullopt,
                 QStringLiteral("audit export needs --output FILE and a persistent data dir (see --help)")};
     }
+    if (options.mode == Mode::AuditRecover && options.ephemeral) {
+        return {std::nullopt,
+                QStringLiteral("audit recover works on a data dir's audit.sqlite; --ephemeral does not apply")};
+    }
     if (options.speed > 0 && options.mode == Mode::Gui && options.scenario.isEmpty()) {
         return {std::nullopt, QStringLiteral("--speed applies to a scenario: add --scenario NAME|FILE")};
     }
@@ -293,6 +302,9 @@ QString helpText() {
         "  tai-console audit export --output F [--format csv|jsonl] [--kind K[,K]] [--subject S]\n"
         "                          [--trace ID] [--from RFC3339] [--to RFC3339] [--data-dir DIR]\n"
         "                                        export a filtered range of the audit trail\n"
+        "  tai-console audit recover [--data-dir DIR]   (or --recover-audit)\n"
+        "                                        copy what a damaged audit.sqlite still holds to a\n"
+        "                                        new file, set the damaged one aside, report counts\n"
         "  tai-console scenario list             the built-in training scenarios, with titles\n"
         "  tai-console scenario run NAME|FILE [--speed X] [--report F] [--seed N] [--interactive]\n"
         "                                        run a training scenario on the virtual clock and\n"
