@@ -21,12 +21,14 @@ struct IntegrityReport {
     std::int64_t keysDamaged = 0;
 };
 
-// The checks at open (issue 14): the file's structure (PRAGMA quick_check, or integrity_check when
-// `full`), the tables and columns `version` expects, the idempotency table against its key index,
-// and every idempotency row: key, hash and response present with the right types, a numeric time,
-// a checksum that matches (version 2), and `validate` content. Never trust a partial ledger: the
-// first failing check is the answer.
-IntegrityReport verifyAuditDatabase(SqliteConnection& db, int version, bool full,
+// The checks at open (issue 14): the tables and columns `version` expects; the file's structure
+// (PRAGMA quick_check, or integrity_check when `full`); the key index holding exactly the table's
+// keys, in order; and every idempotency row: key, hash and response present with the right types,
+// a numeric time, a checksum that matches (version 2), and `validate` content. The checks that
+// read the whole file run side by side on their own connections to `name` (so `validate` is
+// called from several threads at once, with a row valid only during the call). Never trust a
+// partial ledger: any failing check is the answer.
+IntegrityReport verifyAuditDatabase(SqliteConnection& db, const QString& name, int version, bool full,
                                     const IdempotencyRowValidator& validate);
 
 // One row as read from the table: the checks that do not need the payments layer. Shared with

@@ -84,7 +84,7 @@ OpenedAudit openAuditDatabase(const QString& name, const AuditStore::Options& op
     }
     if (version > 0) {
         const IntegrityReport report =
-            verifyAuditDatabase(*connection, version, options.fullIntegrityCheck, options.validateKey);
+            verifyAuditDatabase(*connection, name, version, options.fullIntegrityCheck, options.validateKey);
         if (!report.problem.isEmpty()) {
             *error = untrustedDatabaseMessage(name, report.problem);
             return {};
