@@ -88,6 +88,14 @@ struct Batch {
     }
 };
 
+// What a commit leaves to do once it is on disk, handed to the store's release thread so the
+// writer can start the next transaction: the waiting callbacks, in commit order, and the rows to
+// free.
+struct Committed {
+    std::vector<std::function<void()>> callbacks;
+    std::vector<AuditRow> rows;
+};
+
 // A slice of a batch that commits as one transaction: at most `limit` rows (audit, key and
 // rollout rows together), never splitting a write, and at least one write or row.
 struct Chunk {

@@ -28,6 +28,7 @@ std::unique_ptr<AuditStore> AuditStore::open(const Options& options, QString* er
     store->writer_ = std::move(opened.writer);
     store->lookup_ = std::move(opened.lookup);
     store->lastMaintenanceMs_ = store->now();
+    store->releaser_ = std::thread([raw = store.get()] { raw->releaseCommitted(); });
     store->thread_ = std::thread([raw = store.get()] { raw->run(); });
     return store;
 }

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@ namespace tai {
 class AuditWriter;
 struct Batch;
 struct Chunk;
+struct Committed;
 
 // The durable audit trail (DESIGN.md §7) on the sqlite3 C API: WAL, synchronous=FULL, one writer
 // thread. The writer commits as soon as it is free, taking everything that queued while the
@@ -114,6 +116,8 @@ private:
     bool commitWithRetry(Batch& batch, const Chunk& chunk);
     void released(const Batch& batch, const Chunk& chunk);
     void maintainWhileIdle();
+    void releaseCommitted();
+    void stopReleasing();
     void setFailing(const QString& error);
     void setOk();
     std::int64_t now() const { return options_.nowMs ? options_.nowMs() : 0; }
@@ -140,7 +144,14 @@ private:
     std::atomic<std::uint64_t> committedRows_{0};
     std::atomic<std::uint64_t> commits_{0};
     std::int64_t lastMaintenanceMs_ = 0;
+    // Callbacks run on their own thread, in commit order, while the writer commits the next
+    // group: what the writer does between two fsyncs is only what the next one needs.
+    std::mutex releaseMutex_;
+    std::condition_variable releaseWake_;
+    std::deque<Committed> releaseQueue_;
+    bool writerDone_ = false;
     std::thread thread_;
+    std::thread releaser_;
 };
 
 }  // namespace tai

@@ -60,6 +60,7 @@ void AuditStore::run() {
                 "clients not acknowledged): {}",
                 report.abandonedRows, report.abandonedCallbacks, health().lastError.toStdString());
             writer_.reset();
+            stopReleasing();
             return;
         }
         released(batch, chunk);
@@ -67,6 +68,7 @@ void AuditStore::run() {
     }
     writer_->checkpoint();  // a clean stop leaves everything in the main file
     writer_.reset();
+    stopReleasing();
 }
 
 void AuditStore::maintainWhileIdle() {
@@ -139,9 +141,38 @@ void AuditStore::released(const Batch& batch, const Chunk& chunk) {
             }
         }
     }
+    Committed done;
+    done.callbacks.reserve(chunk.writeEnd - chunk.writeBegin);
     for (std::size_t w = chunk.writeBegin; w < chunk.writeEnd; ++w) {
         if (batch.writes[w].committed) {
-            batch.writes[w].committed();
+            done.callbacks.push_back(std::move(batch.writes[w].committed));
+        }
+    }
+    done.rows.assign(
+        std::make_move_iterator(batch.rows.begin() + static_cast<std::ptrdiff_t>(chunk.rowBegin)),
+        std::make_move_iterator(batch.rows.begin() + static_cast<std::ptrdiff_t>(chunk.rowEnd)));
+    {
+        std::lock_guard lock(releaseMutex_);
+        releaseQueue_.push_back(std::move(done));
+    }
+    releaseWake_.notify_one();
+}
+
+void AuditStore::releaseCommitted() {
+    pthread_setname_np(pthread_self(), "tai-audit-ack");
+    for (;;) {
+        Committed done;
+        {
+            std::unique_lock lock(releaseMutex_);
+            releaseWake_.wait(lock, [this] { return writerDone_ || !releaseQueue_.empty(); });
+            if (releaseQueue_.empty()) {
+                return;  // the writer has stopped and everything it committed is released
+            }
+            done = std::move(releaseQueue_.front());
+            releaseQueue_.pop_front();
+        }
+        for (auto& callback : done.callbacks) {
+            callback();
         }
     }
 }
@@ -157,6 +188,14 @@ std::uint64_t AuditStore::abandon(Batch& batch, std::size_t rowBegin, std::size_
     return rows;
 }
 
+void AuditStore::stopReleasing() {
+    {
+        std::lock_guard lock(releaseMutex_);
+        writerDone_ = true;
+    }
+    releaseWake_.notify_one();
+}
+
 ShutdownReport AuditStore::close(std::chrono::milliseconds grace) {
     {
         std::lock_guard lock(mutex_);
@@ -168,6 +207,9 @@ ShutdownReport AuditStore::close(std::chrono::milliseconds grace) {
     wake_.notify_all();
     if (thread_.joinable()) {
         thread_.join();
+    }
+    if (releaser_.joinable()) {
+        releaser_.join();  // every commit's callbacks have run
     }
     std::lock_guard lock(mutex_);
     return shutdown_;

@@ -166,9 +166,9 @@ bool AuditWriter::insertRows(const Batch& batch, const Chunk& chunk, QString* er
         const std::int64_t seq = transactionSeq_++;
         insertEvent_.bind(1, seq);
         insertEvent_.bind(2, row.atMs);
-        insertEvent_.bindText(3, row.traceId);
-        insertEvent_.bindText(4, row.kind);
-        insertEvent_.bindText(5, row.subject);
+        insertEvent_.bindText(3, row.traceId, utf8_[0]);
+        insertEvent_.bindText(4, row.kind, utf8_[1]);
+        insertEvent_.bindText(5, row.subject, utf8_[2]);
         insertEvent_.bindText(6, row.payload);
         if (row.policyVersion.isEmpty()) {
             insertEvent_.bindNull(7);

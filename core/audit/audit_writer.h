@@ -56,6 +56,7 @@ private:
     QString lastPolicy_;  // never empty when set: rows without a version bind NULL before asking
     std::int64_t lastPolicyId_ = 0;
     std::vector<QString> policiesThisTransaction_;  // forgotten again if it rolls back
+    QByteArray utf8_[3];  // the event's text columns, converted for SQLite without a malloc per row
     bool backlog_ = false;
     bool backlogThisTransaction_ = false;
 

@@ -59,6 +59,23 @@ void SqliteStatement::bindText(int index, const QString& text) {
                         static_cast<int>(text.size() * 2), SQLITE_STATIC);
 }
 
+void SqliteStatement::bindText(int index, const QString& text, QByteArray& buffer) {
+    const qsizetype size = text.size();
+    buffer.resize(size);
+    const char16_t* from = reinterpret_cast<const char16_t*>(text.constData());
+    char* to = buffer.data();
+    char16_t all = 0;
+    for (qsizetype i = 0; i < size; ++i) {
+        all |= from[i];
+        to[i] = static_cast<char>(from[i]);
+    }
+    if (all >= 0x80) {
+        buffer = text.toUtf8();
+    }
+    sqlite3_bind_text(statement_, index, size == 0 ? "" : buffer.constData(), static_cast<int>(buffer.size()),
+                      SQLITE_STATIC);
+}
+
 void SqliteStatement::bindBlob(int index, const QByteArray& bytes) {
     // A zero-length blob is still a blob, not NULL: the NOT NULL columns must accept it.
     sqlite3_bind_blob(statement_, index, bytes.isEmpty() ? "" : bytes.constData(),

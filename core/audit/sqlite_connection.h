@@ -29,6 +29,9 @@ public:
     void bind(int index, std::int64_t value);
     void bindText(int index, const QByteArray& utf8);
     void bindText(int index, const QString& text);  // UTF-16, converted by SQLite
+    // UTF-8 written into `buffer` first (which must outlive the step): ASCII, the usual case for
+    // ids and kinds, is narrowed in place without an allocation per value.
+    void bindText(int index, const QString& text, QByteArray& buffer);
     void bindBlob(int index, const QByteArray& bytes);
     void bindNull(int index);
 
