@@ -103,6 +103,8 @@ public:
     bool inMemory() const;
     std::uint64_t committedRows() const { return committedRows_.load(); }
     std::uint64_t commits() const { return commits_.load(); }
+    // Retention and key-expiry passes run so far (each deletes at most a bounded batch per kind).
+    std::uint64_t maintenancePasses() const { return maintenancePasses_.load(); }
     QString lastError() const;
 
 private:
@@ -143,6 +145,7 @@ private:
     std::atomic<std::size_t> pendingRows_{0};
     std::atomic<std::uint64_t> committedRows_{0};
     std::atomic<std::uint64_t> commits_{0};
+    std::atomic<std::uint64_t> maintenancePasses_{0};
     std::int64_t lastMaintenanceMs_ = 0;
     // Callbacks run on their own thread, in commit order, while the writer commits the next
     // group: what the writer does between two fsyncs is only what the next one needs.

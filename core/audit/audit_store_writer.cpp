@@ -80,6 +80,7 @@ void AuditStore::maintainWhileIdle() {
     QString error;
     if (writer_->maintain(now(), &error)) {
         lastMaintenanceMs_ = now();
+        ++maintenancePasses_;
         setOk();
     } else {
         setFailing(error);
@@ -97,6 +98,7 @@ bool AuditStore::commitWithRetry(Batch& batch, const Chunk& chunk) {
         if (writer_->commit(batch, chunk, maintenance ? std::optional(at) : std::nullopt, &error)) {
             if (maintenance) {
                 lastMaintenanceMs_ = at;
+                ++maintenancePasses_;
             }
             setOk();
             return true;
