@@ -116,7 +116,8 @@ private:
     AuditStore(const Options& options, QString databaseName);
     void run();
     bool commitWithRetry(Batch& batch, const Chunk& chunk);
-    void released(const Batch& batch, const Chunk& chunk);
+    // Moves the chunk's callbacks and rows out (not copies: they are the engine's last references).
+    void released(Batch& batch, const Chunk& chunk);
     void maintainWhileIdle();
     void releaseCommitted();
     void stopReleasing();

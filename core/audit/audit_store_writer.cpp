@@ -120,7 +120,7 @@ bool AuditStore::commitWithRetry(Batch& batch, const Chunk& chunk) {
     }
 }
 
-void AuditStore::released(const Batch& batch, const Chunk& chunk) {
+void AuditStore::released(Batch& batch, const Chunk& chunk) {
     committedRows_.fetch_add(chunk.rowEnd - chunk.rowBegin, std::memory_order_relaxed);
     commits_.fetch_add(1, std::memory_order_relaxed);
     pendingRows_.fetch_sub(chunk.weight, std::memory_order_relaxed);
