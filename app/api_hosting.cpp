@@ -1,18 +1,66 @@
 #include "api_hosting.h"
 
+#include "api/api_server.h"
 #include "engine/engine.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
 namespace tai::app {
+
+namespace {
+
+// Up to 0.1 the data dir came from Qt's organisation and application names, with a space in it.
+QString legacyDataDir() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("TAI Console/tai-console"));
+}
+
+// Moves a data dir left at the old place to the new one, once: afterwards the old place is gone.
+// Both present means someone made the new one by hand; neither is touched then.
+void moveLegacyDataDir(const QString& target) {
+    const QString legacy = legacyDataDir();
+    if (!QFileInfo(legacy).isDir()) {
+        return;
+    }
+    if (QFileInfo::exists(target)) {
+        spdlog::warn("data dir: {} and the old {} both exist; using the first and leaving the old one alone",
+                     target.toStdString(), legacy.toStdString());
+        return;
+    }
+    QDir().mkpath(QFileInfo(target).absolutePath());
+    if (!QDir().rename(legacy, target)) {
+        spdlog::warn("data dir: could not move the old {} to {}; using the new, empty one",
+                     legacy.toStdString(), target.toStdString());
+        return;
+    }
+    QDir().rmdir(QFileInfo(legacy).absolutePath());  // "TAI Console", if nothing else is in it
+    spdlog::info("data dir: moved the old {} to {} (done once)", legacy.toStdString(), target.toStdString());
+}
+
+}  // namespace
+
+QString defaultDataDir() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("tai-console"));
+}
 
 QString resolveDataDir(const CliOptions& options) {
     if (options.ephemeral) {
         return {};
     }
-    return options.dataDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                                     : options.dataDir;
+    if (!options.dataDir.isEmpty()) {
+        return options.dataDir;
+    }
+    const QString dir = defaultDataDir();
+    static std::once_flag moved;
+    std::call_once(moved, [&dir] { moveLegacyDataDir(dir); });
+    return dir;
 }
 
 std::optional<QString> auditDatabaseFor(const CliOptions& options) {
@@ -22,6 +70,40 @@ std::optional<QString> auditDatabaseFor(const CliOptions& options) {
     }
     QDir().mkpath(dir);
     return QDir(dir).filePath(QStringLiteral("audit.sqlite"));
+}
+
+ApiHost::ApiHost() = default;
+
+ApiHost::~ApiHost() {
+    stop();
+}
+
+bool ApiHost::listen(const QHostAddress& address, quint16 port, std::chrono::seconds idleTimeout,
+                     QString* error) {
+    server_ = std::make_unique<ApiServer>(*router, ApiServer::Options{idleTimeout});
+    if (!server_->start(address.toString(), port, error)) {
+        server_.reset();
+        return false;
+    }
+    const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol
+                              ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                              : address.toString();
+    url = QStringLiteral("http://%1:%2").arg(shown).arg(server_->port());
+    return true;
+}
+
+void ApiHost::stop() {
+    if (server_) {
+        server_->stop();  // answers what it can, then closes; the object stays for the status bar
+    }
+}
+
+double ApiHost::requestsPerSecond() const {
+    return server_ ? server_->requestsPerSecond() : 0;
+}
+
+QString ApiHost::lastError() const {
+    return server_ ? server_->lastError() : QString();
 }
 
 std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QString* error) {
@@ -60,15 +142,10 @@ std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QSt
         return nullptr;
     }
     host_->router = std::make_unique<ApiRouter>(engine, host_->token.value);
-    host_->server = std::make_unique<ApiServer>(*host_->router);
-    host_->server->setIdleTimeout(std::chrono::seconds(options.httpIdleTimeoutSeconds));
-    if (!host_->server->start(address, static_cast<quint16>(port), error)) {
+    if (!host_->listen(address, static_cast<quint16>(port),
+                       std::chrono::seconds(options.httpIdleTimeoutSeconds), error)) {
         return nullptr;
     }
-    const QString shown = address.protocol() == QAbstractSocket::IPv6Protocol
-                              ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
-                              : address.toString();
-    host_->url = QStringLiteral("http://%1:%2").arg(shown).arg(host_->server->port());
     return host_;
 }
 

@@ -2,7 +2,7 @@
 
 #include "api_hosting.h"
 #include "audit/audit_store.h"
-#include "signal/rfc3339.h"
+#include "base/rfc3339.h"
 
 #include <QFile>
 

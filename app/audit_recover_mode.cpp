@@ -2,7 +2,7 @@
 
 #include "api_hosting.h"
 #include "audit/audit_recovery.h"
-#include "payment_key_rows.h"
+#include "engine/payment_key_rows.h"
 
 #include <QDateTime>
 #include <QDir>

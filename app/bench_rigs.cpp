@@ -1,16 +1,16 @@
 #include "bench_rigs.h"
 
 #include "audit/audit_store.h"
+#include "base/identifiers.h"
+#include "base/seeded_random.h"
+#include "base/virtual_clock.h"
 #include "counting_allocator.h"
-#include "engine/durable_journal.h"
 #include "engine/engine_config.h"
+#include "engine/journal_decisions.h"
 #include "kanban/kanban_worker_pool.h"
+#include "payments/load_generator.h"
 #include "payments/payment_json.h"
 #include "payments/payment_pipeline.h"
-#include "sim/identifiers.h"
-#include "sim/load_generator.h"
-#include "sim/seeded_random.h"
-#include "sim/virtual_clock.h"
 #include "trace/trace_store.h"
 
 #include <QFile>
@@ -96,7 +96,7 @@ class PipelineRig {
 public:
     explicit PipelineRig(const PaymentsConfig& config, int confirmationWorkers = 1)
         : clock_(TimePoint{} + 24h),
-          gateway_(kSeed),
+          gateway_(kSeed, clock_),
           pipeline_(openWide(config), clock_, gateway_, idempotency_),
           traceIds_(kSeed),
           reply_([this](const PaymentResponse& response) { count(counters_, response.outcome); }) {
@@ -195,7 +195,8 @@ ThroughputRun measurePipeline(const PaymentsConfig& config, double seconds) {
 
 ThroughputRun measureBareLoop(const PaymentsConfig& config, double seconds) {
     FraudPolicy policy(config);
-    GatewaySimulator gateway(kSeed);
+    VirtualClock unused;
+    GatewaySimulator gateway(kSeed, unused);
     const auto& pool = signalPool();
     TimePoint now = TimePoint{} + 24h;
     std::uint64_t signals = 0;
@@ -272,13 +273,16 @@ ThroughputRun measureDurable(const PaymentsConfig& config, const std::string& di
     // pipeline's thread through a locked inbox.
     std::mutex inboxMutex;
     std::vector<std::function<void()>> inbox;
-    DurableJournal journal(
-        *store,
-        [&](std::function<void()> work) {
-            std::lock_guard lock(inboxMutex);
-            inbox.push_back(std::move(work));
-        },
-        [] { return QStringLiteral("bench"); }, rig.clock());
+    EventJournal events(EventJournal::Options{store.get(),
+                                              nullptr,
+                                              QStringLiteral("bench"),
+                                              [&](std::function<void()> work) {
+                                                  std::lock_guard lock(inboxMutex);
+                                                  inbox.push_back(std::move(work));
+                                              },
+                                              {}},
+                        rig.clock());
+    JournalDecisions journal(events, rig.clock());
     rig.pipeline().setJournal(&journal);
     std::vector<std::function<void()>> ready;
     const auto drain = [&] {
@@ -323,7 +327,7 @@ ThroughputRun measureDurable(const PaymentsConfig& config, const std::string& di
 }
 
 std::vector<AuditRow> decisionRows(const PaymentsConfig& config, std::size_t count) {
-    // Builds each row exactly as DurableJournal::record does, then releases the response at once.
+    // Builds each row exactly as EventJournal does for a DecisionEvent, then releases the response at once.
     class Capture final : public DecisionJournal {
     public:
         Capture(std::vector<AuditRow>& rows, const Clock& clock) : rows_(rows), clock_(clock) {}

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "sim/gateway_simulator.h"
-#include "sim/infra_simulator.h"
+#include "deployments/infra_simulator.h"
+#include "payments/gateway_simulator.h"
 
 #include <QString>
 #include <QStringList>
@@ -14,8 +14,8 @@ enum class Mode {
     Gui, Headless, Replay, AuditExport, AuditRecover, Bench, ScenarioList, ScenarioRun, Help, Version
 };
 
-// Everything the command line can say (DESIGN.md §10.1). Parsing never exits the process;
-// errors come back as text so main() decides the exit code.
+// Everything the command line can say (DESIGN.md §10.1). Parsing never exits the process and
+// never throws; errors come back as text so main() decides the exit code (2 for bad usage).
 struct CliOptions {
     Mode mode = Mode::Gui;
     QString dataDir;
@@ -51,6 +51,9 @@ struct CliOptions {
     int traceCapacity = 10'000;
     QString otlpFile;
     QString otlpEndpoint;
+    // A real HTTP payment gateway instead of the simulator (README, Gateway wire contract); empty:
+    // the simulator.
+    QString gatewayUrl;
     bool exitAfterFirstFrame = false;  // GUI: print "first-frame" once painted, then exit (bench)
     // scenarios (§9.4, §9.5): `scenario run NAME|FILE`, or the console with --scenario
     QString scenario;
@@ -68,7 +71,9 @@ struct CliParse {
     QString error;
 };
 
+// arguments[0] is the program, as in QCoreApplication::arguments().
 CliParse parseCommandLine(const QStringList& arguments);
+// Every command and option, grouped; the man page is generated from it.
 QString helpText();
 
 }  // namespace tai::app

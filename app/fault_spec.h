@@ -1,7 +1,7 @@
 #pragma once
 
-#include "sim/gateway_simulator.h"
-#include "sim/infra_simulator.h"
+#include "deployments/infra_simulator.h"
+#include "payments/gateway_simulator.h"
 
 #include <QString>
 

@@ -72,6 +72,9 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     QApplication::setApplicationName(QStringLiteral("tai-console"));
     QApplication::setOrganizationName(QStringLiteral("TAI Console"));
     QApplication::setApplicationDisplayName(QStringLiteral("TAI Console"));
+    // Ties the window to the installed desktop entry (icon and name on Wayland, where the
+    // compositor matches windows to .desktop files by this id).
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.taiconsole.TaiConsole"));
     if (options.palette != u"system") {
         // Fusion honours an explicit palette everywhere; the default follows the desktop's own.
         QApplication::setStyle(QStringLiteral("Fusion"));
@@ -121,17 +124,21 @@ int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     const auto api = startApi(engine, guiOptions, &apiError);
     if (!api) {
         spdlog::warn("HTTP API not started: {}", apiError.toStdString());
+    } else {
+        spdlog::info("api: listening on {} (control token in {})", api->url.toStdString(),
+                     api->token.path.toStdString());
+        engine.setApiUrl(api->url);
     }
     scheduleStartupActions(engine, options);
 
     ui::MainWindow window(engine);
-    window.attachAudit(engine.auditStore());
+    window.attachAudit();
     window.attachApi([&api, apiError] {
         if (!api) {
             return ui::ApiStatus{{}, 0, apiError, {}, {}};
         }
-        return ui::ApiStatus{api->url, api->server->requestsPerSecond(), api->server->lastError(),
-                             api->token.value, api->token.path};
+        return ui::ApiStatus{api->url, api->requestsPerSecond(), api->lastError(), api->token.value,
+                             api->token.path};
     });
     if (session) {
         window.attachTraining(*session);

@@ -33,6 +33,7 @@ int runHeadlessMode(const CliOptions& options) {
     }
     spdlog::info("api: listening on {} (control token in {})", api->url.toStdString(),
                  api->token.path.toStdString());
+    engine.setApiUrl(api->url);
     spdlog::info("audit: {}", engine.auditDatabase().isEmpty() ? std::string("off")
                                                                : engine.auditDatabase().toStdString());
     scheduleStartupActions(engine, options);
@@ -55,7 +56,7 @@ int runHeadlessMode(const CliOptions& options) {
 
     const int status = QCoreApplication::exec();
     summary.stop();
-    api->server->disconnect();
+    api->stop();  // answers nothing more, then the engine goes
     engine.stop();
     if (const auto snapshot = engine.latestSnapshot()) {
         spdlog::info("final {}", kpiSummaryLine(*snapshot).toStdString());

@@ -9,11 +9,18 @@
 
 #include <QCoreApplication>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 using namespace tai::app;
 
 int main(int argc, char* argv[]) {
+    // Logs go to stderr in every mode: stdout carries only results (a scenario summary, the bench
+    // table or JSON, replay's counts), so they can be piped and parsed.
+    spdlog::set_default_logger(
+        std::make_shared<spdlog::logger>("", std::make_shared<spdlog::sinks::stderr_color_sink_mt>()));
     QStringList arguments;
     for (int i = 0; i < argc; ++i) {
         arguments << QString::fromLocal8Bit(argv[i]);

@@ -37,6 +37,7 @@ std::optional<EngineConfig> engineConfigFor(const CliOptions& options) {
     config.traceCapacity = static_cast<std::size_t>(options.traceCapacity);
     config.otlpFile = options.otlpFile;
     config.otlpEndpoint = QUrl(options.otlpEndpoint);
+    config.gatewayUrl = options.gatewayUrl;
     return config;
 }
 

@@ -2,7 +2,7 @@
 
 #include "cli.h"
 #include "engine/engine_config.h"
-#include "policy/policy_document.h"
+#include "engine/policy_document.h"
 
 #include <optional>
 

@@ -1,7 +1,7 @@
 #include "replay_mode.h"
 
 #include "policy_loading.h"
-#include "sim/replay_runner.h"
+#include "scenario/replay_runner.h"
 
 #include <cstdio>
 

@@ -1,5 +1,6 @@
 #include "startup_actions.h"
 
+#include "engine/command_spec.h"
 #include "engine/engine.h"
 
 #include <QFutureWatcher>
@@ -15,13 +16,15 @@ const CommandOrigin kOrigin{QStringLiteral("command-line"), QStringLiteral("star
 void report(Engine& engine, const EngineCommand& command, const QString& what) {
     auto* watcher = new QFutureWatcher<CommandResult>(&engine);
     QObject::connect(watcher, &QFutureWatcher<CommandResult>::finished, watcher, [watcher, what] {
-        const CommandResult r = watcher->future().result();
-        if (!r.ok) {
-            QStringList reasons(r.reasons.begin(), r.reasons.end());
-            spdlog::error("{} refused: {} {}", what.toStdString(), r.error.toStdString(),
-                          reasons.join(QStringLiteral(", ")).toStdString());
-        }
         watcher->deleteLater();
+        if (watcher->future().resultCount() == 0) {
+            return;
+        }
+        const CommandResult r = watcher->future().result();
+        if (!r.ok()) {
+            spdlog::error("{} refused ({}): {}", what.toStdString(), toString(r.refusal->code).toStdString(),
+                          r.error().toStdString());
+        }
     });
     watcher->setFuture(engine.execute(command));
 }
@@ -33,9 +36,14 @@ void scheduleStartupActions(Engine& engine, const CliOptions& options) {
                QStringLiteral("--infra-fault"));
     }
     if (!options.deploy.isEmpty()) {
-        const QJsonObject body{{QStringLiteral("service"), options.deploy.section(QLatin1Char(':'), 0, 0)},
-                               {QStringLiteral("version"), options.deploy.section(QLatin1Char(':'), 1)}};
-        report(engine, RequestDeployment{body, kOrigin}, QStringLiteral("--deploy"));
+        const auto deploy = parseCommandSpec(QStringLiteral("--deploy"), options.deploy, kOrigin.actor);
+        if (const auto* command = std::get_if<EngineCommand>(&deploy)) {
+            RequestDeployment request = std::get<RequestDeployment>(*command);
+            request.origin = kOrigin;
+            report(engine, request, QStringLiteral("--deploy"));
+        } else {
+            spdlog::error("{}", std::get<QString>(deploy).toStdString());
+        }
     }
     if (options.fault) {
         const GatewayFault fault = *options.fault;

@@ -44,6 +44,7 @@ void AlertBoardModel::setAlerts(std::vector<ActiveAlert> alerts, std::int64_t no
         alerts.size() == alerts_.size() &&
         std::equal(alerts.begin(), alerts.end(), alerts_.begin(),
                    [](const ActiveAlert& a, const ActiveAlert& b) { return a.key == b.key; });
+    ++generation_;
     if (sameRows) {
         alerts_ = std::move(alerts);
         if (!alerts_.empty()) {

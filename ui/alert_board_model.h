@@ -20,6 +20,9 @@ public:
 
     void setAlerts(std::vector<ActiveAlert> alerts, std::int64_t nowMs);
     const ActiveAlert* alertAt(int row) const;
+    // How many times the alerts were replaced: each replacement frees the previous ones, so a
+    // pointer from alertAt() is good only until the next snapshot.
+    quint64 generation() const { return generation_; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -30,6 +33,7 @@ private:
     bool history_;
     std::vector<ActiveAlert> alerts_;
     std::int64_t nowMs_ = 0;
+    quint64 generation_ = 0;
 };
 
 QString ageText(std::int64_t ms);  // "42 s", "3 min 5 s", "2 h 10 min"

@@ -18,6 +18,9 @@ QString controlLabel(const QString& control) {
     if (control == u"rollback") {
         return QStringLiteral("Roll back…");
     }
+    if (control == u"retry") {
+        return QStringLiteral("Retry…");
+    }
     return QStringLiteral("No control");
 }
 
@@ -90,24 +93,30 @@ AndonBoard::AndonBoard(QWidget* parent) : QWidget(parent) {
     connect(activeTable_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &AndonBoard::updateButtons);
     connect(active_, &QAbstractItemModel::modelReset, this, &AndonBoard::updateButtons);
+    // Each signal carries a copy: its slots open modal dialogs, during which new snapshots reset
+    // the model, so a reference into it would dangle (it crashed the console with bad_alloc).
     connect(ack_, &QPushButton::clicked, this, [this] {
         if (const auto* a = selected()) {
-            Q_EMIT acknowledgeRequested(a->key);
+            const QString key = a->key;
+            Q_EMIT acknowledgeRequested(key);
         }
     });
     connect(silence_, &QPushButton::clicked, this, [this] {
         if (const auto* a = selected()) {
-            Q_EMIT silenceRequested(a->key);
+            const QString key = a->key;
+            Q_EMIT silenceRequested(key);
         }
     });
     connect(control_, &QPushButton::clicked, this, [this] {
         if (const auto* a = selected()) {
-            Q_EMIT controlRequested(*a);
+            const ActiveAlert alert = *a;
+            Q_EMIT controlRequested(alert);
         }
     });
     connect(why_, &QPushButton::clicked, this, [this] {
         if (const auto* a = selected()) {
-            Q_EMIT whyRequested(*a);
+            const ActiveAlert alert = *a;
+            Q_EMIT whyRequested(alert);
         }
     });
     updateButtons();
@@ -133,10 +142,7 @@ void AndonBoard::updateButtons() {
     silence_->setEnabled(a != nullptr);
     control_->setEnabled(a != nullptr && !a->control.isEmpty());
     control_->setText(controlLabel(a != nullptr ? a->control : QString()));
-    why_->setEnabled(
-        a != nullptr && a->subject != u"deployments" && !a->rule.startsWith(QStringLiteral("rollback")) &&
-        !a->rule.startsWith(QStringLiteral("deployment")) && !a->rule.startsWith(QStringLiteral("canary")) &&
-        !a->subject.startsWith(QStringLiteral("deploy")));
+    why_->setEnabled(a != nullptr && a->system == u"payments");  // "why" explains a payment
 }
 
 void AndonBoard::showSnapshot(const EngineSnapshot& s) {

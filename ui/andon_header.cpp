@@ -1,7 +1,7 @@
 #include "andon_header.h"
 
+#include "base/rfc3339.h"
 #include "kpi_tile.h"
-#include "signal/rfc3339.h"
 #include "status_colors.h"
 #include "status_light.h"
 

@@ -1,6 +1,6 @@
 #include "audit_log_model.h"
 
-#include "signal/rfc3339.h"
+#include "base/rfc3339.h"
 
 namespace tai::ui {
 

@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -122,29 +123,29 @@ void AuditLogView::fetch(AuditQuery query, bool replace) {
     }
     const quint64 generation = replace ? ++generation_ : generation_;
     status_->setText(QStringLiteral("Reading…"));
-    QPointer<AuditLogView> self(this);
-    // SQLite is read on a pool thread with its own connection; the GUI thread only merges rows.
-    QThreadPool::globalInstance()->start([self, query, replace, generation, read = query_] {
-        auto records = read(query);
-        QMetaObject::invokeMethod(
-            qApp,
-            [self, records = std::move(records), replace, generation] {
-                if (!self || generation != self->generation_) {
-                    return;
-                }
-                if (replace) {
-                    self->model_->clear();
-                }
-                self->model_->appendPage(records);
-                self->status_->setText(QStringLiteral("%1 events shown%2")
-                                           .arg(self->model_->rowCount())
-                                           .arg(records.size() == 500
-                                                    ? QStringLiteral(" (Load more for the next page)")
-                                                    : QString()));
-                Q_EMIT self->pageLoaded(static_cast<int>(records.size()));
-            },
-            Qt::QueuedConnection);
+    auto* watcher = new QFutureWatcher<AuditPage>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, replace, generation] {
+        watcher->deleteLater();
+        if (generation != generation_ || watcher->future().resultCount() == 0) {
+            return;  // the operator has asked for something else since
+        }
+        const AuditPage page = watcher->future().result();
+        if (!page.error.isEmpty()) {
+            status_->setText(QStringLiteral("Cannot read the audit trail: ") + page.error);
+            return;
+        }
+        if (replace) {
+            model_->clear();
+        }
+        model_->appendPage(page.records);
+        status_->setText(QStringLiteral("%1 events shown%2")
+                             .arg(model_->rowCount())
+                             .arg(page.records.size() == 500
+                                      ? QStringLiteral(" (Load more for the next page)")
+                                      : QString()));
+        Q_EMIT pageLoaded(static_cast<int>(page.records.size()));
     });
+    watcher->setFuture(query_(query));
 }
 
 void AuditLogView::exportRange() {
@@ -161,9 +162,17 @@ void AuditLogView::exportRange() {
     const QString format = file.endsWith(QStringLiteral(".csv")) || selected.startsWith(QStringLiteral("CSV"))
                                ? QStringLiteral("csv")
                                : QStringLiteral("jsonl");
-    const QString error = exporter_(currentQuery(), format, file);
-    status_->setText(error.isEmpty() ? QStringLiteral("Exported to ") + file
-                                     : QStringLiteral("Export failed: ") + error);
+    status_->setText(QStringLiteral("Exporting…"));
+    auto* watcher = new QFutureWatcher<AuditExport>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, file] {
+        watcher->deleteLater();
+        const AuditExport result =
+            watcher->future().resultCount() > 0 ? watcher->future().result() : AuditExport{};
+        status_->setText(result.error.isEmpty()
+                             ? QStringLiteral("Exported %1 events to %2").arg(result.rows).arg(file)
+                             : QStringLiteral("Export failed: ") + result.error);
+    });
+    watcher->setFuture(exporter_(currentQuery(), format, file));
 }
 
 }  // namespace tai::ui

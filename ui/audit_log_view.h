@@ -1,6 +1,9 @@
 #pragma once
 
 #include "audit/audit_types.h"
+#include "engine/engine.h"
+
+#include <QFuture>
 
 #include <QWidget>
 
@@ -16,14 +19,15 @@ namespace tai::ui {
 
 class AuditLogModel;
 
-// The audit trail: filters (kind, subject, trace id, time range), pages read from SQLite on a
-// worker thread, and export of the filtered range to CSV or JSONL.
+// The audit trail: filters (kind, subject, trace id, time range), pages read from SQLite on the
+// engine's reader thread, and export of the filtered range to CSV or JSONL there too.
 class AuditLogView : public QWidget {
     Q_OBJECT
 public:
-    using Query = std::function<std::vector<AuditRecord>(const AuditQuery&)>;
-    using Export = std::function<QString(const AuditQuery&, const QString& format,
-                                         const QString& file)>;  // error or empty
+    // Both run off the GUI thread (the engine's reader) and answer with a future.
+    using Query = std::function<QFuture<AuditPage>(const AuditQuery&)>;
+    using Export =
+        std::function<QFuture<AuditExport>(const AuditQuery&, const QString& format, const QString& file)>;
 
     explicit AuditLogView(QWidget* parent = nullptr);
     void setSource(Query query, Export exporter);

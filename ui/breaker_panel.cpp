@@ -28,8 +28,7 @@ void BreakerPanel::showSnapshot(const EngineSnapshot& snapshot) {
     for (const BreakerView& view : snapshot.breakers) {
         BreakerCard* card = cards_.value(view.status.name);
         if (card == nullptr) {
-            card = new BreakerCard(view.status.name, view.status.name.startsWith(QStringLiteral("deploy:")),
-                                   this);
+            card = new BreakerCard(view.status.name, view.system == u"deployments", this);
             connect(card, &BreakerCard::controlRequested, this, &BreakerPanel::controlRequested);
             layout_->insertWidget(layout_->count() - 1, card);
             cards_.insert(view.status.name, card);

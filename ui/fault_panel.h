@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sim/gateway_simulator.h"
+#include "payments/gateway_simulator.h"
 
 #include <QWidget>
 

@@ -6,12 +6,12 @@
 
 #include "andon_header.h"
 #include "api_access.h"
-#include "audit/audit_store.h"
 #include "audit_log_view.h"
 #include "breaker_panel.h"
 #include "burst_form.h"
 #include "deploy_form.h"
 #include "deployment_panel.h"
+#include "engine/command_parser.h"
 #include "engine/engine.h"
 #include "fault_panel.h"
 #include "flow_panel.h"
@@ -82,8 +82,8 @@ MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), e
     QStringList regions;
     if (const auto first = engine_.latestSnapshot()) {
         for (const BreakerView& b : first->breakers) {
-            if (b.status.name.startsWith(QStringLiteral("deploy:")) && b.status.name != u"deploy:global") {
-                regions << b.status.name.mid(7);
+            if (b.system == u"deployments" && !b.region.isEmpty()) {
+                regions << b.region;
             }
         }
     }
@@ -290,16 +290,18 @@ void MainWindow::requestBreakerControl(const QString& breaker, BreakerControl co
          toString(control) + QStringLiteral(" ") + breaker);
 }
 
-void MainWindow::attachAudit(AuditStore* store) {
-    if (store == nullptr) {
+QString MainWindow::statusText() const {
+    return status_->text();
+}
+
+void MainWindow::attachAudit() {
+    if (!engine_.hasAudit()) {
         auditLog_->setSource({}, {});
         return;
     }
-    auditLog_->setSource([store](const AuditQuery& q) { return store->query(q); },
-                         [store](const AuditQuery& q, const QString& format, const QString& file) {
-                             QString error;
-                             store->exportTo(q, format, file, &error);
-                             return error;
+    auditLog_->setSource([this](const AuditQuery& q) { return engine_.queryAudit(q); },
+                         [this](const AuditQuery& q, const QString& format, const QString& file) {
+                             return engine_.exportAudit(q, format, file);
                          });
     auditLog_->refresh();
 }
@@ -340,31 +342,43 @@ void MainWindow::requestRolloutControl(const QString& deployment, RolloutControl
 }
 
 void MainWindow::requestDeployment(const QJsonObject& request) {
+    QJsonObject object = request;
+    object.insert(QStringLiteral("do"), QStringLiteral("deploy"));
+    CommandParseOptions options;
+    options.defaultActor = operatorName();
+    const CommandParse parsed = parseCommand(object, options);
+    if (const auto* errors = std::get_if<std::vector<CommandError>>(&parsed)) {
+        deployments_->form()->showResult(errors->front().text(), false);
+        return;
+    }
     auto* watcher = new QFutureWatcher<CommandResult>(this);
     connect(watcher, &QFutureWatcher<CommandResult>::finished, this, [this, watcher] {
-        const CommandResult r = watcher->future().result();
-        if (r.ok) {
-            deployments_->form()->showResult(QStringLiteral("Accepted as ") + r.id, true);
-        } else {
-            QStringList reasons(r.reasons.begin(), r.reasons.end());
-            deployments_->form()->showResult(
-                r.error + (reasons.isEmpty() ? QString()
-                                             : QStringLiteral(": ") + reasons.join(QStringLiteral(", "))),
-                false);
-        }
         watcher->deleteLater();
+        if (watcher->future().resultCount() == 0) {
+            return;  // the engine stopped first
+        }
+        const CommandResult r = watcher->future().result();
+        deployments_->form()->showResult(r.ok() ? QStringLiteral("Accepted as ") + r.id : r.error(), r.ok());
     });
-    watcher->setFuture(engine_.execute(RequestDeployment{request, {operatorName(), {}}}));
+    watcher->setFuture(engine_.execute(std::get<ParsedCommand>(parsed).command));
 }
 
 void MainWindow::send(const EngineCommand& command, const QString& description) {
     auto* watcher = new QFutureWatcher<CommandResult>(this);
     connect(watcher, &QFutureWatcher<CommandResult>::finished, this, [this, watcher, description] {
-        const CommandResult result = watcher->future().result();
-        status_->setText(result.ok ? QString(QStringLiteral("Done: ") + description)
-                                   : QString(QStringLiteral("Refused: ") + description +
-                                             QStringLiteral(" — ") + result.error));
         watcher->deleteLater();
+        if (watcher->future().resultCount() == 0) {
+            return;  // the engine stopped first
+        }
+        const CommandResult result = watcher->future().result();
+        if (result.ok()) {
+            status_->setText(QStringLiteral("Done: ") + description);
+        } else {
+            status_->setText(QStringLiteral("Refused: ") + description + QStringLiteral(" — ") +
+                             result.error());
+        }
+        lastResult_ = result;
+        Q_EMIT commandAnswered(result);
     });
     watcher->setFuture(engine_.execute(command));
     status_->setText(QStringLiteral("Sent: ") + description);

@@ -15,7 +15,6 @@ class QSystemTrayIcon;
 
 namespace tai {
 
-class AuditStore;
 class Engine;
 class ScenarioSession;
 
@@ -70,13 +69,14 @@ public:
     void showView(const QString& name);  // "metrics", "deployments", "andon" or "traces"
     AndonBoard* andonBoard() const { return andonBoard_; }
     TraceView* traces() const { return traceView_; }
-    // "Why was this blocked?" for a kept trace; false (and a status line) when it was not kept.
-    bool showWhy(const QString& traceId);
+    // "Why was this blocked?" for a kept trace, once it is found; a status line when it was not kept.
+    void showWhy(const QString& traceId);
     class WhyBlockedDialog* lastWhyDialog() const {
         return lastWhy_;
     }
-    // The durable audit trail behind the audit log view (absent: the view says so).
-    void attachAudit(AuditStore* store);
+    // The durable audit trail behind the audit log view, read through the engine off the GUI
+    // thread (without one the view says so).
+    void attachAudit();
     // The HTTP API's status for the indicator and the API access dialog.
     void attachApi(std::function<struct ApiStatus()> status);
     AuditLogView* auditLog() const { return auditLog_; }
@@ -90,6 +90,12 @@ public:
     using AskSavePath = std::function<QString(const QString& title, const QString& suggestedName)>;
     void setAskSavePath(AskSavePath ask) { askSavePath_ = std::move(ask); }
     std::uint64_t renderedSequence() const { return renderedSequence_; }
+    // The status bar's message, and the engine's answer to the last command this window sent.
+    QString statusText() const;
+    std::optional<CommandResult> lastResult() const { return lastResult_; }
+
+Q_SIGNALS:
+    void commandAnswered(const tai::CommandResult& result);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -144,6 +150,7 @@ private:
     BriefingPanel* briefing_ = nullptr;
     DebriefView* debrief_ = nullptr;
     AskSavePath askSavePath_;
+    std::optional<CommandResult> lastResult_;
 };
 
 }  // namespace ui

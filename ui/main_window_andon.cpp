@@ -4,10 +4,12 @@
 #include "andon_board.h"
 #include "engine/engine.h"
 #include "main_window.h"
+#include "payments/payment_trace.h"
 #include "trace/trace_store.h"
 #include "trace_view.h"
 #include "why_blocked_dialog.h"
 
+#include <QFutureWatcher>
 #include <QInputDialog>
 #include <QLabel>
 #include <QSystemTrayIcon>
@@ -27,7 +29,7 @@ void MainWindow::buildAndonAndTraces() {
     andonBoard_ = new AndonBoard(views_);
     views_->addTab(andonBoard_, QStringLiteral("Andon board"));
     traceView_ = new TraceView(views_);
-    traceView_->setStore(engine_.traceStore());
+    traceView_->setSource([this](const TraceQuery& q) { return engine_.findTraces(q); });
     views_->addTab(traceView_, QStringLiteral("Traces"));
     connect(views_, &QTabWidget::currentChanged, this, [this](int index) {
         if (views_->widget(index) == traceView_ && traceView_->following()) {
@@ -89,87 +91,89 @@ void MainWindow::notifyTray(const EngineSnapshot& s) {
 }
 
 void MainWindow::requestAlertControl(const ActiveAlert& alert) {
+    // The alert names its control and what it applies to; the console just asks and sends it.
     if (alert.control == u"force_half_open") {
         requestBreakerControl(alert.subject, BreakerControl::ForceHalfOpen);
-        return;
-    }
-    if (alert.control == u"rollback" && latest_) {
-        for (const RolloutView& r : latest_->rollouts) {
-            if (r.id != alert.subject) {
-                continue;
-            }
-            // The region it happened in: the active one, else the last that got past pending.
-            QString region;
-            if (r.activeRegion >= 0 && r.activeRegion < static_cast<int>(r.regions.size())) {
-                region = r.regions[static_cast<std::size_t>(r.activeRegion)].region;
-            }
-            for (auto it = r.regions.rbegin(); region.isEmpty() && it != r.regions.rend(); ++it) {
-                if (it->stage != u"pending" && it->stage != u"cancelled") {
-                    region = it->region;
-                }
-            }
-            if (!region.isEmpty()) {
-                requestRolloutControl(r.id, RolloutControl::Rollback, region);
-                return;
-            }
-        }
-        status_->setText(QStringLiteral("No region to roll back for ") + alert.subject);
+    } else if (alert.control == u"rollback") {
+        requestRolloutControl(alert.subject, RolloutControl::Rollback, alert.region);
+    } else if (alert.control == u"retry") {
+        requestRolloutControl(alert.subject, RolloutControl::Retry, QString());
     }
 }
 
 void MainWindow::whyForAlert(const ActiveAlert& alert) {
-    TraceStore* store = engine_.traceStore();
-    if (store == nullptr) {
-        return;
-    }
-    std::vector<PaymentOutcome> outcomes;
+    QStringList outcomes;
     if (alert.rule == u"breaker_open") {
-        outcomes = {PaymentOutcome::CircuitOpen};
+        outcomes = {QStringLiteral("circuit_open")};
     } else if (alert.rule == u"fraud_rate") {
-        outcomes = {PaymentOutcome::Rejected};
+        outcomes = {QStringLiteral("rejected")};
     } else if (alert.rule == u"p99_latency_ms") {
-        outcomes = {PaymentOutcome::GatewayTimeout};
+        outcomes = {QStringLiteral("gateway_timeout")};
     } else {
-        outcomes = {PaymentOutcome::GatewayError, PaymentOutcome::GatewayTimeout, PaymentOutcome::CircuitOpen,
-                    PaymentOutcome::QueueFull};
+        outcomes = {QStringLiteral("gateway_error"), QStringLiteral("gateway_timeout"),
+                    QStringLiteral("circuit_open"), QStringLiteral("queue_full")};
     }
-    std::shared_ptr<const PaymentTrace> latest;
-    for (const PaymentOutcome outcome : outcomes) {
+    // The newest kept payment with one of these outcomes, looked up off the GUI thread.
+    auto latest = std::make_shared<std::shared_ptr<const KeptTrace>>();
+    auto pending = std::make_shared<int>(static_cast<int>(outcomes.size()));
+    for (const QString& outcome : outcomes) {
         TraceQuery q;
-        q.outcome = outcome;
+        q.tags = {{QStringLiteral("outcome"), outcome}};
         q.limit = 1;
-        const auto found = store->search(q);
-        if (!found.empty() && (!latest || found.front()->end > latest->end)) {
-            latest = found.front();
-        }
+        auto* watcher = new QFutureWatcher<std::vector<std::shared_ptr<const KeptTrace>>>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this,
+                [this, watcher, latest, pending, key = alert.key] {
+                    const auto found = watcher->future().resultCount() > 0
+                                           ? watcher->future().result()
+                                           : std::vector<std::shared_ptr<const KeptTrace>>{};
+                    watcher->deleteLater();
+                    if (!found.empty() && (!*latest || found.front()->end() > (*latest)->end())) {
+                        *latest = found.front();
+                    }
+                    if (--*pending > 0) {
+                        return;
+                    }
+                    if (!*latest) {
+                        status_->setText(QStringLiteral("No kept payment explains %1 yet").arg(key));
+                        return;
+                    }
+                    showWhy((*latest)->traceId());
+                });
+        watcher->setFuture(engine_.findTraces(q));
     }
-    if (!latest) {
-        status_->setText(QStringLiteral("No kept payment explains %1 yet").arg(alert.key));
-        return;
-    }
-    showWhy(latest->traceId);
 }
 
-bool MainWindow::showWhy(const QString& traceId) {
-    const auto trace = engine_.traceStore() != nullptr ? engine_.traceStore()->find(traceId) : nullptr;
-    if (!trace) {
-        status_->setText(QStringLiteral("Trace %1 was not kept (sampled out, or evicted)").arg(traceId));
-        return false;
-    }
-    auto* dialog = new WhyBlockedDialog(*trace, this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &WhyBlockedDialog::openTraceRequested, this, [this](const QString& id) {
-        views_->setCurrentWidget(traceView_);
-        traceView_->showTrace(id);
-    });
-    connect(dialog, &QObject::destroyed, this, [this, dialog] {
-        if (lastWhy_ == dialog) {
-            lastWhy_ = nullptr;
+void MainWindow::showWhy(const QString& traceId) {
+    TraceQuery q;
+    q.traceId = traceId;
+    q.limit = 1;
+    auto* watcher = new QFutureWatcher<std::vector<std::shared_ptr<const KeptTrace>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, traceId] {
+        const auto found = watcher->future().resultCount() > 0
+                               ? watcher->future().result()
+                               : std::vector<std::shared_ptr<const KeptTrace>>{};
+        watcher->deleteLater();
+        const auto payment =
+            found.empty() ? nullptr : std::dynamic_pointer_cast<const PaymentTrace>(found.front());
+        if (!payment) {
+            status_->setText(QStringLiteral("Trace %1 was not kept (sampled out, or evicted)").arg(traceId));
+            return;
         }
+        auto* dialog = new WhyBlockedDialog(*payment, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &WhyBlockedDialog::openTraceRequested, this, [this](const QString& id) {
+            views_->setCurrentWidget(traceView_);
+            traceView_->showTrace(id);
+        });
+        connect(dialog, &QObject::destroyed, this, [this, dialog] {
+            if (lastWhy_ == dialog) {
+                lastWhy_ = nullptr;
+            }
+        });
+        lastWhy_ = dialog;
+        dialog->show();
     });
-    lastWhy_ = dialog;
-    dialog->show();
-    return true;
+    watcher->setFuture(engine_.findTraces(q));
 }
 
 }  // namespace tai::ui

@@ -1,6 +1,6 @@
 #include "payment_form.h"
 
-#include "signal/payment_signal.h"
+#include "payments/payment_signal.h"
 
 #include <QFormLayout>
 #include <QJsonDocument>

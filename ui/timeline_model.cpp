@@ -1,6 +1,6 @@
 #include "timeline_model.h"
 
-#include "signal/rfc3339.h"
+#include "base/rfc3339.h"
 
 #include <QBrush>
 #include <QColor>

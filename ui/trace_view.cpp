@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -49,9 +50,9 @@ QSize TraceGantt::minimumSizeHint() const {
     return {kLabelWidth + kDurationWidth + 100, kAxisHeight + kRowHeight * 4};
 }
 
-void TraceGantt::setTrace(std::shared_ptr<const PaymentTrace> trace) {
+void TraceGantt::setTrace(std::shared_ptr<const KeptTrace> trace) {
     trace_ = std::move(trace);
-    spans_ = trace_ ? spansOf(*trace_) : std::vector<Span>{};
+    spans_ = trace_ ? trace_->spans() : std::vector<Span>{};
     depth_.assign(spans_.size(), 0);
     for (std::size_t i = 0; i < spans_.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
@@ -86,8 +87,8 @@ void TraceGantt::paintEvent(QPaintEvent*) {
         p.drawText(rect(), Qt::AlignCenter, QStringLiteral("Pick a trace to see its spans"));
         return;
     }
-    const TimePoint start = trace_->start;
-    const double total = std::max(1e-6, toSeconds(trace_->end - start));
+    const TimePoint start = trace_->start();
+    const double total = std::max(1e-6, toSeconds(trace_->end() - start));
     const int barLeft = kLabelWidth + 8;
     const int barWidth = std::max(40, width() - barLeft - kDurationWidth - 4);
     // Axis: 0, half, total.
@@ -161,7 +162,7 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
 
     auto* split = new QSplitter(Qt::Vertical, this);
     results_ = new QTableWidget(0, 5, split);
-    results_->setHorizontalHeaderLabels({QStringLiteral("Outcome"), QStringLiteral("Customer"),
+    results_->setHorizontalHeaderLabels({QStringLiteral("Outcome"), QStringLiteral("Customer / deployment"),
                                          QStringLiteral("Duration"), QStringLiteral("Kept"),
                                          QStringLiteral("Trace id")});
     results_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -198,7 +199,7 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
     connect(gantt_, &TraceGantt::spanSelected, this, &TraceView::showAttributes);
     connect(why, &QPushButton::clicked, this, [this] {
         if (current_) {
-            Q_EMIT whyRequested(current_->traceId);
+            Q_EMIT whyRequested(current_->traceId());
         }
     });
     connect(exportButton, &QPushButton::clicked, this, [this] {
@@ -206,7 +207,7 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
             return;
         }
         const QString file = QFileDialog::getSaveFileName(this, QStringLiteral("Export trace as OTLP/JSON"),
-                                                          current_->traceId + QStringLiteral(".otlp.json"));
+                                                          current_->traceId() + QStringLiteral(".otlp.json"));
         QFile out(file);
         if (!file.isEmpty() &&
             (!out.open(QIODevice::WriteOnly) || out.write(otlpTraceRequest({current_})) < 0)) {
@@ -215,56 +216,97 @@ TraceView::TraceView(QWidget* parent) : QWidget(parent) {
     });
 }
 
-void TraceView::setStore(TraceStore* store) {
-    store_ = store;
+void TraceView::setSource(Source source) {
+    source_ = std::move(source);
     status_->setText(
-        store_ ? QStringLiteral("Kept traces: rejected and failed payments always, others as sampled.")
-               : QStringLiteral("No trace store in this mode."));
+        source_ ? QStringLiteral("Kept traces: rejected and failed payments always, others as sampled; "
+                                 "every deployment.")
+                : QStringLiteral("No trace store in this mode."));
+}
+
+void TraceView::query(const TraceQuery& q,
+                      std::function<void(std::vector<std::shared_ptr<const KeptTrace>>)> done) {
+    if (!source_) {
+        return;
+    }
+    auto* watcher = new QFutureWatcher<std::vector<std::shared_ptr<const KeptTrace>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [watcher, done = std::move(done)] {
+        done(watcher->future().isValid() && watcher->future().resultCount() > 0
+                 ? watcher->future().result()
+                 : std::vector<std::shared_ptr<const KeptTrace>>{});
+        watcher->deleteLater();
+    });
+    watcher->setFuture(source_(q));
 }
 
 void TraceView::search() {
-    if (store_ == nullptr) {
-        return;
-    }
     TraceQuery q;
     q.traceId = traceId_->text().trimmed().toLower();
-    q.customerId = customer_->text().trimmed();
+    if (const QString customer = customer_->text().trimmed(); !customer.isEmpty()) {
+        q.tags.emplace_back(QStringLiteral("customer"), customer);
+    }
     if (const QString outcome = outcome_->currentData().toString(); !outcome.isEmpty()) {
-        q.outcome = paymentOutcomeFromString(outcome);
+        q.tags.emplace_back(QStringLiteral("outcome"), outcome);
     }
     q.limit = 200;
-    const auto found = store_->search(q);
-    results_->setRowCount(static_cast<int>(found.size()));
-    for (int row = 0; row < static_cast<int>(found.size()); ++row) {
-        const PaymentTrace& t = *found[static_cast<std::size_t>(row)];
-        const QStringList cells{toString(t.outcome), t.customerId, durationText(t.end - t.start),
-                                t.headSampled ? QStringLiteral("sampled") : QStringLiteral("always"),
-                                t.traceId};
-        for (int c = 0; c < cells.size(); ++c) {
-            results_->setItem(row, c, new QTableWidgetItem(cells[c]));
+    query(q, [this](std::vector<std::shared_ptr<const KeptTrace>> found) {
+        found_ = std::move(found);
+        results_->setRowCount(static_cast<int>(found_.size()));
+        for (int row = 0; row < static_cast<int>(found_.size()); ++row) {
+            const KeptTrace& t = *found_[static_cast<std::size_t>(row)];
+            const QString subject = t.tag(u"customer").isEmpty() ? t.tag(u"deployment") : t.tag(u"customer");
+            const bool sampled = t.summary().value(QStringLiteral("sampled")).toString() == u"head";
+            const QStringList cells{t.tag(u"outcome"), subject, durationText(t.end() - t.start()),
+                                    t.system() == u"deployments" ? QStringLiteral("deployment")
+                                    : sampled                    ? QStringLiteral("sampled")
+                                                                 : QStringLiteral("always"),
+                                    t.traceId()};
+            for (int c = 0; c < cells.size(); ++c) {
+                results_->setItem(row, c, new QTableWidgetItem(cells[c]));
+            }
         }
-    }
-    status_->setText(
-        QStringLiteral("%1 of %2 kept traces match (newest first).").arg(found.size()).arg(store_->size()));
-    if (!found.empty()) {
-        const QSignalBlocker quiet(results_);
-        results_->selectRow(0);
-        showTrace(found.front()->traceId);  // the selection may not have changed, the row did
-    }
+        status_->setText(QStringLiteral("%1 kept traces match (newest first).").arg(found_.size()));
+        if (!found_.empty()) {
+            const QSignalBlocker quiet(results_);
+            results_->selectRow(0);
+            show(found_.front());  // the selection may not have changed, the row did
+        }
+        Q_EMIT searched(static_cast<int>(found_.size()));
+    });
 }
 
-bool TraceView::showTrace(const QString& traceId) {
-    auto trace = store_ ? store_->find(traceId) : nullptr;
-    if (!trace) {
-        status_->setText(QStringLiteral("Trace %1 was not kept (sampled out, or evicted).").arg(traceId));
-        return false;
+void TraceView::showTrace(const QString& traceId) {
+    for (const auto& t : found_) {
+        if (t->traceId() == traceId) {
+            show(t);
+            return;
+        }
     }
+    TraceQuery q;
+    q.traceId = traceId;
+    q.limit = 1;
+    query(q, [this, traceId](std::vector<std::shared_ptr<const KeptTrace>> found) {
+        if (found.empty()) {
+            status_->setText(QStringLiteral("Trace %1 was not kept (sampled out, or evicted).").arg(traceId));
+            Q_EMIT notKept(traceId);
+            return;
+        }
+        show(found.front());
+    });
+}
+
+void TraceView::show(const std::shared_ptr<const KeptTrace>& trace) {
     current_ = trace;
     gantt_->setTrace(trace);
-    status_->setText(QStringLiteral("Trace %1 · payment %2 · %3 · %4 spans")
-                         .arg(trace->traceId, trace->paymentId, toString(trace->outcome))
-                         .arg(spansOf(*trace).size()));
-    return true;
+    const QJsonObject summary = trace->summary();
+    const QString what =
+        trace->system() == u"deployments"
+            ? QStringLiteral("deployment ") + summary.value(QStringLiteral("deployment_id")).toString()
+            : QStringLiteral("payment ") + summary.value(QStringLiteral("payment_id")).toString();
+    status_->setText(QStringLiteral("Trace %1 · %2 · %3 · %4 spans")
+                         .arg(trace->traceId(), what, trace->tag(u"outcome"))
+                         .arg(trace->spans().size()));
+    Q_EMIT shown(trace->traceId());
 }
 
 void TraceView::showAttributes(int index) {
@@ -272,7 +314,7 @@ void TraceView::showAttributes(int index) {
     if (!current_) {
         return;
     }
-    const std::vector<Span> spans = spansOf(*current_);
+    const std::vector<Span> spans = current_->spans();
     if (index < 0 || index >= static_cast<int>(spans.size())) {
         return;
     }
@@ -282,7 +324,9 @@ void TraceView::showAttributes(int index) {
         {QStringLiteral("span id"), spanIdHex(s.spanId)},
         {QStringLiteral("duration"), durationText(s.end - s.start)},
         {QStringLiteral("status"), s.error ? QStringLiteral("ERROR") : QStringLiteral("OK")}};
-    rows.insert(rows.end(), s.attributes.begin(), s.attributes.end());
+    for (const SpanAttribute& a : s.attributes) {
+        rows.emplace_back(a.key, attributeText(a.value));
+    }
     attributes_->setRowCount(static_cast<int>(rows.size()));
     for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
         const auto& [key, value] = rows[static_cast<std::size_t>(r)];

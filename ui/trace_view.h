@@ -1,6 +1,9 @@
 #pragma once
 
+#include "payments/payment_outcome.h"
 #include "trace/trace_store.h"
+
+#include <QFuture>
 
 #include <QWidget>
 
@@ -20,7 +23,7 @@ class TraceGantt : public QWidget {
     Q_OBJECT
 public:
     explicit TraceGantt(QWidget* parent = nullptr);
-    void setTrace(std::shared_ptr<const PaymentTrace> trace);
+    void setTrace(std::shared_ptr<const KeptTrace> trace);
     int selectedSpan() const { return selected_; }
     void selectSpan(int index);
     QSize sizeHint() const override;
@@ -34,40 +37,51 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
 
 private:
-    std::shared_ptr<const PaymentTrace> trace_;
+    std::shared_ptr<const KeptTrace> trace_;
     std::vector<Span> spans_;
     std::vector<int> depth_;
     int selected_ = 0;
 };
 
-// The trace view: search kept traces by trace id, customer or outcome; the results; the Gantt
-// chart of the chosen one; the attributes of the chosen span; "Why was this blocked?" and an
-// OTLP/JSON export of the trace.
+// The trace view: search kept traces (payments and deployments) by trace id, customer or outcome;
+// the results; the Gantt chart of the chosen one; the attributes of the chosen span; "Why was this
+// blocked?" and an OTLP/JSON export of the trace. Searches run off the GUI thread (the engine's
+// reader) and land here when done.
 class TraceView : public QWidget {
     Q_OBJECT
 public:
+    using Source = std::function<QFuture<std::vector<std::shared_ptr<const KeptTrace>>>(const TraceQuery&)>;
+
     explicit TraceView(QWidget* parent = nullptr);
-    void setStore(TraceStore* store);
+    void setSource(Source source);
 
     void search();
-    bool showTrace(const QString& traceId);  // false when the trace was not kept
+    // Shows a trace by id: at once when it is among the results, else once the lookup answers
+    // (shown() or notKept() says which).
+    void showTrace(const QString& traceId);
     QLineEdit* traceField() const { return traceId_; }
     QComboBox* outcomeFilter() const { return outcome_; }
     QTableWidget* results() const { return results_; }
     TraceGantt* gantt() const { return gantt_; }
-    std::shared_ptr<const PaymentTrace> current() const { return current_; }
+    std::shared_ptr<const KeptTrace> current() const { return current_; }
     // Until the operator searches or picks a row, the view follows the newest kept trace.
     bool following() const { return !picked_; }
 
 Q_SIGNALS:
     void whyRequested(const QString& traceId);
+    void searched(int found);  // a search has answered
+    void shown(const QString& traceId);
+    void notKept(const QString& traceId);
 
 private:
     void showAttributes(int span);
+    void show(const std::shared_ptr<const KeptTrace>& trace);
+    void query(const TraceQuery& q, std::function<void(std::vector<std::shared_ptr<const KeptTrace>>)> done);
 
-    TraceStore* store_ = nullptr;
+    Source source_;
     bool picked_ = false;
-    std::shared_ptr<const PaymentTrace> current_;
+    std::vector<std::shared_ptr<const KeptTrace>> found_;
+    std::shared_ptr<const KeptTrace> current_;
     QLineEdit* traceId_;
     QLineEdit* customer_;
     QComboBox* outcome_;

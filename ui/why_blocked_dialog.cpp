@@ -110,12 +110,12 @@ WhyBlockedDialog::WhyBlockedDialog(const PaymentTrace& t, QWidget* parent) : QDi
         new QLabel(QStringLiteral("%1 waiting of %2").arg(t.queuePosition).arg(t.queueCapacity), this));
     facts->addRow(QStringLiteral("Customer:"),
                   new QLabel(t.customerId.isEmpty() ? QStringLiteral("—") : t.customerId, this));
-    facts->addRow(QStringLiteral("Trace id:"), new QLabel(t.traceId, this));
+    facts->addRow(QStringLiteral("Trace id:"), new QLabel(t.traceId(), this));
     layout->addLayout(facts);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     auto* open = buttons->addButton(QStringLiteral("Open trace"), QDialogButtonBox::ActionRole);
-    connect(open, &QPushButton::clicked, this, [this, id = t.traceId] {
+    connect(open, &QPushButton::clicked, this, [this, id = t.traceId()] {
         Q_EMIT openTraceRequested(id);
         accept();
     });

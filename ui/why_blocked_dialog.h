@@ -1,6 +1,6 @@
 #pragma once
 
-#include "trace/trace_types.h"
+#include "payments/payment_trace.h"
 
 #include <QDialog>
 

@@ -1,7 +1,7 @@
 #include "andon/alert_notifiers.h"
 
-#include "api/snapshot_json.h"
-#include "signal/rfc3339.h"
+#include "andon/alert_json.h"
+#include "base/rfc3339.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -70,8 +70,10 @@ private:
     void resendFiring(Target& target, Steady::time_point now) {
         target.nextResend = now + owner_.options_.resendFiring;
         std::vector<ActiveAlert> firing;
+        QUrl generatorUrl;
         {
             std::lock_guard lock(owner_.mutex_);
+            generatorUrl = owner_.options_.generatorUrl;
             if (!target.outbox.empty()) {
                 return;  // the queue carries them already
             }
@@ -80,7 +82,7 @@ private:
             }
         }
         if (!firing.empty()) {
-            owner_.enqueue(target, alertmanagerBody(firing));
+            owner_.enqueue(target, alertmanagerBody(firing, generatorUrl));
         }
     }
 
@@ -190,8 +192,10 @@ void AlertNotifiers::notify(const AlertTransition& transition) {
         // Alertmanager keeps state: a silenced alert is never announced, but one it was told
         // about must be resolved there even when the resolution happens under a silence.
         bool send = false;
+        QUrl generatorUrl;
         {
             std::lock_guard lock(mutex_);
+            generatorUrl = options_.generatorUrl;
             if (firing && !transition.silenced) {
                 target->firing[transition.alert.key] = transition.alert;
                 send = true;
@@ -200,9 +204,14 @@ void AlertNotifiers::notify(const AlertTransition& transition) {
             }
         }
         if (send) {
-            enqueue(*target, alertmanagerBody({transition.alert}));
+            enqueue(*target, alertmanagerBody({transition.alert}, generatorUrl));
         }
     }
+}
+
+void AlertNotifiers::setGeneratorUrl(const QUrl& url) {
+    std::lock_guard lock(mutex_);
+    options_.generatorUrl = url;
 }
 
 std::vector<NotifierStatus> AlertNotifiers::status() const {
@@ -227,21 +236,69 @@ QByteArray AlertNotifiers::webhookBody(const AlertTransition& t) {
         .toJson(QJsonDocument::Compact);
 }
 
-QByteArray AlertNotifiers::alertmanagerBody(const std::vector<ActiveAlert>& alerts) {
+namespace {
+
+QString number(double value) {
+    return QString::number(value, 'g', 6);
+}
+
+// Annotations that say something: a rule without a control gets none, never "control": "".
+// A resolved alert says that it is over and what it was, not its last firing value as if current.
+QJsonObject alertmanagerAnnotations(const ActiveAlert& a) {
+    QJsonObject annotations;
+    if (a.state == AlertState::Resolved) {
+        const std::int64_t heldMs = a.resolvedAtMs - (a.firingAtMs > 0 ? a.firingAtMs : a.raisedAtMs);
+        annotations.insert(QStringLiteral("summary"), QStringLiteral("Resolved after %1 s: %2 on %3")
+                                                          .arg(std::max<std::int64_t>(0, heldMs) / 1000)
+                                                          .arg(a.rule, a.subject));
+        annotations.insert(QStringLiteral("description"),
+                           QString(QStringLiteral("While firing: ") + a.message));
+        return annotations;
+    }
+    annotations.insert(QStringLiteral("summary"), a.message);
+    annotations.insert(
+        QStringLiteral("description"),
+        a.event ? QStringLiteral("Raised by an event; it fires once and resolves after the event hold time.")
+                : QStringLiteral("Value %1 against threshold %2; held for %3 s before firing.")
+                      .arg(number(a.value), number(a.threshold))
+                      .arg(a.forS));
+    annotations.insert(QStringLiteral("value"), number(a.value));
+    annotations.insert(QStringLiteral("threshold"), number(a.threshold));
+    if (!a.control.isEmpty()) {
+        annotations.insert(QStringLiteral("control"), a.control);
+    }
+    return annotations;
+}
+
+}  // namespace
+
+QString alertmanagerSeverity(Severity severity) {
+    switch (severity) {
+        case Severity::Critical:
+            return QStringLiteral("critical");
+        case Severity::High:
+            return QStringLiteral("warning");
+        case Severity::Low:
+            break;
+    }
+    return QStringLiteral("info");
+}
+
+QByteArray AlertNotifiers::alertmanagerBody(const std::vector<ActiveAlert>& alerts,
+                                            const QUrl& generatorUrl) {
     QJsonArray out;
     for (const ActiveAlert& a : alerts) {
         QJsonObject alert{{QStringLiteral("labels"),
                            QJsonObject{{QStringLiteral("alertname"), a.rule},
-                                       {QStringLiteral("severity"), toString(a.severity).toLower()},
+                                       {QStringLiteral("severity"), alertmanagerSeverity(a.severity)},
                                        {QStringLiteral("subject"), a.subject},
                                        {QStringLiteral("source"), QStringLiteral("tai-console")}}},
-                          {QStringLiteral("annotations"),
-                           QJsonObject{{QStringLiteral("summary"), a.message},
-                                       {QStringLiteral("value"), QString::number(a.value)},
-                                       {QStringLiteral("threshold"), QString::number(a.threshold)},
-                                       {QStringLiteral("control"), a.control}}},
+                          {QStringLiteral("annotations"), alertmanagerAnnotations(a)},
                           {QStringLiteral("startsAt"),
                            formatRfc3339(fromEpochMs(a.firingAtMs > 0 ? a.firingAtMs : a.raisedAtMs))}};
+        if (!generatorUrl.isEmpty()) {
+            alert.insert(QStringLiteral("generatorURL"), generatorUrl.toString());
+        }
         if (a.state == AlertState::Resolved) {
             alert.insert(QStringLiteral("endsAt"), formatRfc3339(fromEpochMs(a.resolvedAtMs)));
         }

@@ -138,11 +138,12 @@ ActiveAlert* AndonBoard::find(const QString& key) {
     return nullptr;
 }
 
-std::optional<QString> AndonBoard::acknowledge(const QString& key, const QString& actor, const QString& note,
+std::optional<Refusal> AndonBoard::acknowledge(const QString& key, const QString& actor, const QString& note,
                                                TimePoint now) {
     ActiveAlert* alert = find(key);
     if (alert == nullptr) {
-        return QStringLiteral("alert: unknown key '%1': no pending or firing alert has it").arg(key);
+        return notFound(QStringLiteral("alert"),
+                        QStringLiteral("unknown key '%1': no pending or firing alert has it").arg(key));
     }
     alert->acknowledged = true;
     alert->ackBy = actor;
@@ -151,7 +152,7 @@ std::optional<QString> AndonBoard::acknowledge(const QString& key, const QString
     return std::nullopt;
 }
 
-std::optional<QString> AndonBoard::silence(const QString& key, Duration duration, const QString& actor,
+std::optional<Refusal> AndonBoard::silence(const QString& key, Duration duration, const QString& actor,
                                            const QString& reason, TimePoint now) {
     const std::int64_t nowMs = toEpochMs(now);
     const bool wildcard = key.endsWith(QStringLiteral("/*"));
@@ -163,12 +164,13 @@ std::optional<QString> AndonBoard::silence(const QString& key, Duration duration
         return matches(AlertSilence{key, 0, {}, {}}, entry.first);
     });
     if (!knownRule && !matchesAlert) {
-        return QStringLiteral(
-                   "alert: unknown key '%1': no pending or firing alert has it (RULE/* silences a rule)")
-            .arg(key);
+        return notFound(
+            QStringLiteral("alert"),
+            QStringLiteral("unknown key '%1': no pending or firing alert has it (RULE/* silences a rule)")
+                .arg(key));
     }
     if (duration < Duration{0}) {
-        return QStringLiteral("duration_s: must be 0 (lift the silence) or more");
+        return invalid(QStringLiteral("duration_s"), QStringLiteral("must be 0 (lift the silence) or more"));
     }
     std::erase_if(silences_, [&key](const AlertSilence& s) { return s.key == key; });
     if (duration > Duration{0}) {

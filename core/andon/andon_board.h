@@ -1,8 +1,9 @@
 #pragma once
 
+#include "andon/andon_config.h"
 #include "andon/andon_types.h"
-#include "policy/policy_document.h"
-#include "sim/clock.h"
+#include "base/clock.h"
+#include "base/refusal.h"
 
 #include <deque>
 #include <map>
@@ -46,9 +47,9 @@ public:
     std::vector<AlertTransition> raiseEvent(ActiveAlert alert, TimePoint now);
 
     // Both refuse, naming the key, when no alert matches. A silence of 0 s lifts one.
-    std::optional<QString> acknowledge(const QString& key, const QString& actor, const QString& note,
+    std::optional<Refusal> acknowledge(const QString& key, const QString& actor, const QString& note,
                                        TimePoint now);
-    std::optional<QString> silence(const QString& key, Duration duration, const QString& actor,
+    std::optional<Refusal> silence(const QString& key, Duration duration, const QString& actor,
                                    const QString& reason, TimePoint now);
 
     // Pending and firing alerts, worst first, then oldest first.

@@ -17,8 +17,7 @@ Severity severityOf(const AndonRuleConfig& r) {
                                      : Severity::Low;
 }
 
-ActiveAlert condition(const AndonRuleConfig& r, QString subject, QString message, double value,
-                      QString control = {}) {
+ActiveAlert condition(const AndonRuleConfig& r, QString subject, QString message, double value) {
     ActiveAlert a;
     a.rule = r.name;
     a.severity = severityOf(r);
@@ -26,12 +25,14 @@ ActiveAlert condition(const AndonRuleConfig& r, QString subject, QString message
     a.message = std::move(message);
     a.value = value;
     a.threshold = r.threshold;
-    a.control = std::move(control);
     return a;
 }
 
-QString percent(double v) {
-    return QString::number(v * 100, 'f', 1) + QLatin1Char('%');
+QString formatted(double v, AndonMeasurement::Unit unit) {
+    if (unit == AndonMeasurement::Unit::Ratio) {
+        return QString::number(v * 100, 'f', 1) + QLatin1Char('%');
+    }
+    return QString::number(v, 'f', 0) + QStringLiteral(" ms");
 }
 }  // namespace
 
@@ -39,38 +40,31 @@ AndonVerdict evaluateAndon(const AndonInputs& in, const AndonConfig& config) {
     AndonVerdict verdict;
     auto& alerts = verdict.alerts;
     if (const auto* r = rule(config, QStringLiteral("breaker_open"))) {
-        for (const QString& breaker : in.openBreakers) {
-            alerts.push_back(condition(*r, breaker, breaker + QStringLiteral(" breaker open"), 1,
-                                       QStringLiteral("force_half_open")));
+        for (const OpenBreaker& breaker : in.openBreakers) {
+            ActiveAlert a = condition(*r, breaker.name, breaker.name + QStringLiteral(" breaker open"), 1);
+            a.control = QStringLiteral("force_half_open");
+            a.region = breaker.region;
+            a.system = breaker.system;
+            alerts.push_back(std::move(a));
         }
     }
-    if (const auto* r = rule(config, QStringLiteral("fraud_rate"));
-        r && in.rejectRate.enoughData && in.rejectRate.value > r->threshold) {
-        alerts.push_back(condition(*r, QStringLiteral("payments"),
-                                   QStringLiteral("fraud (reject) rate ") + percent(in.rejectRate.value) +
-                                       QStringLiteral(" > ") + percent(r->threshold),
-                                   in.rejectRate.value));
-    }
-    if (const auto* r = rule(config, QStringLiteral("p99_latency_ms"));
-        r && in.latencyKnown && in.p99Ms > r->threshold) {
+    for (const AndonMeasurement& m : in.measurements) {
+        const auto* r = rule(config, m.rule);
+        if (r == nullptr || !m.known) {
+            continue;
+        }
+        const bool bad =
+            m.bad == AndonMeasurement::Bad::Above ? m.value > r->threshold : m.value < r->threshold;
+        if (!bad) {
+            continue;
+        }
         alerts.push_back(condition(
-            *r, QStringLiteral("payments"),
-            QStringLiteral("p99 latency %1 ms > %2 ms").arg(in.p99Ms, 0, 'f', 0).arg(r->threshold, 0, 'f', 0),
-            in.p99Ms));
-    }
-    if (const auto* r = rule(config, QStringLiteral("error_rate"));
-        r && in.errorRate.enoughData && in.errorRate.value > r->threshold) {
-        alerts.push_back(condition(*r, QStringLiteral("payment-gateway"),
-                                   QStringLiteral("gateway error rate ") + percent(in.errorRate.value) +
-                                       QStringLiteral(" > ") + percent(r->threshold),
-                                   in.errorRate.value));
-    }
-    if (const auto* r = rule(config, QStringLiteral("success_rate"));
-        r && in.successRate.enoughData && in.successRate.value < r->threshold) {
-        alerts.push_back(condition(*r, QStringLiteral("payments"),
-                                   QStringLiteral("success rate ") + percent(in.successRate.value) +
-                                       QStringLiteral(" < ") + percent(r->threshold),
-                                   in.successRate.value));
+            *r, m.subject,
+            m.label + QLatin1Char(' ') + formatted(m.value, m.unit) +
+                (m.bad == AndonMeasurement::Bad::Above ? QStringLiteral(" > ") : QStringLiteral(" < ")) +
+                formatted(r->threshold, m.unit),
+            m.value));
+        alerts.back().system = m.system;
     }
     std::stable_sort(alerts.begin(), alerts.end(),
                      [](const ActiveAlert& a, const ActiveAlert& b) { return a.severity > b.severity; });

@@ -1,25 +1,39 @@
 #pragma once
 
+#include "andon/andon_config.h"
 #include "andon/andon_types.h"
-#include "policy/policy_document.h"
 
 #include <vector>
 
 namespace tai {
 
-// Inputs to the Andon rules, free of any one reference system: rates with their sample counts,
-// a latency, and the breakers that are open.
+// One measured condition a reference system offers the Andon rules: its value, whether there is
+// enough data to judge it (§11: a rate below min_samples never holds), and which side of the
+// rule's threshold is the problem. The rule's threshold and severity come from the policy.
+struct AndonMeasurement {
+    enum class Unit { Ratio, Milliseconds };
+    enum class Bad { Above, Below };
+
+    QString system;   // the reference system that measured it
+    QString rule;     // the policy rule that judges it: fraud_rate, p99_latency_ms, …
+    QString subject;  // what it is about: "payments", "payment-gateway"
+    QString label;    // in words: "fraud (reject) rate"
+    double value = 0;
+    bool known = false;
+    Unit unit = Unit::Ratio;
+    Bad bad = Bad::Above;
+};
+
+struct OpenBreaker {
+    QString name;
+    QString region;  // empty unless the breaker guards one region
+    QString system;  // the reference system that owns it
+};
+
+// Inputs to the Andon rules, free of any one reference system.
 struct AndonInputs {
-    struct RateInput {
-        double value = 0;
-        bool enoughData = false;
-    };
-    RateInput rejectRate;
-    RateInput errorRate;
-    RateInput successRate;
-    double p99Ms = 0;
-    bool latencyKnown = false;
-    std::vector<QString> openBreakers;
+    std::vector<OpenBreaker> openBreakers;
+    std::vector<AndonMeasurement> measurements;
 };
 
 struct AndonVerdict {
@@ -28,10 +42,9 @@ struct AndonVerdict {
     std::vector<ActiveAlert> alerts;
 };
 
-// Evaluates the §11 rules against current conditions: the alerts whose condition holds now. A
-// rate without enough samples never holds. The verdict's light is the worst severity (CRITICAL →
-// RED, HIGH → YELLOW, none → GREEN) with no `for` durations; the engine's AndonBoard adds the
-// lifecycle on top and sets the real light.
+// Evaluates the §11 rules against current conditions: the alerts whose condition holds now. The
+// verdict's light is the worst severity (CRITICAL → RED, HIGH → YELLOW, none → GREEN) with no
+// `for` durations; the AndonBoard adds the lifecycle on top and sets the real light.
 AndonVerdict evaluateAndon(const AndonInputs& inputs, const AndonConfig& config);
 
 }  // namespace tai

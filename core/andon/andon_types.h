@@ -28,6 +28,8 @@ struct ActiveAlert {
     double value = 0;
     double threshold = 0;
     QString control;
+    QString region;               // the region the alert is about, when it is about one (a rollout's region)
+    QString system;               // the reference system it is about: payments, deployments
     std::int64_t raisedAtMs = 0;  // when the condition started to hold (pending since)
 
     // Set by the Andon board.

@@ -1,206 +1,71 @@
 #include "api/api_server.h"
 
-#include "sim/real_clock.h"
-
-#include <QHttpServerRequest>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
-
-#include <spdlog/spdlog.h>
-
 namespace tai {
 
-namespace {
-qint64 monotonicMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(RealClock::monotonicNow()).count();
-}
-
-QByteArray methodName(QHttpServerRequest::Method method) {
-    switch (method) {
-        case QHttpServerRequest::Method::Get:
-            return "GET";
-        case QHttpServerRequest::Method::Put:
-            return "PUT";
-        case QHttpServerRequest::Method::Delete:
-            return "DELETE";
-        case QHttpServerRequest::Method::Post:
-            return "POST";
-        case QHttpServerRequest::Method::Head:
-            return "HEAD";
-        case QHttpServerRequest::Method::Options:
-            return "OPTIONS";
-        case QHttpServerRequest::Method::Patch:
-            return "PATCH";
-        case QHttpServerRequest::Method::Connect:
-            return "CONNECT";
-        case QHttpServerRequest::Method::Trace:
-            return "TRACE";
-        default:
-            return "UNKNOWN";
+ApiRequest ApiServer::toApiRequest(const HttpRequest& request) {
+    ApiRequest api;
+    api.method = request.method;  // a HEAD arrives as GET; the server leaves the body off the wire
+    api.path = QString::fromUtf8(request.path);
+    api.query = QString::fromUtf8(request.query);
+    api.headers.reserve(request.headers.size());
+    for (const auto& [name, value] : request.headers) {
+        api.headers.insert(name, value);
     }
-}
-}  // namespace
-
-namespace {
-// Lets the API see every connection as it is accepted, before any request on it completes.
-class WatchedTcpServer final : public QTcpServer {
-public:
-    WatchedTcpServer(QObject* parent, std::function<void(QTcpSocket*)> watch)
-        : QTcpServer(parent), watch_(std::move(watch)) {}
-
-protected:
-    void incomingConnection(qintptr descriptor) override {
-        auto* socket = new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(descriptor)) {
-            delete socket;
-            return;
-        }
-        watch_(socket);
-        addPendingConnection(socket);
-    }
-
-private:
-    std::function<void(QTcpSocket*)> watch_;
-};
-}  // namespace
-
-ApiServer::ApiServer(ApiRouter& router, QObject* parent) : QAbstractHttpServer(parent), router_(router) {
-    idleCheck_ = new QTimer(this);
-    idleCheck_->setInterval(500);
-    connect(idleCheck_, &QTimer::timeout, this, &ApiServer::closeIdle);
-    idleCheck_->start();
+    api.headerBytes = request.headerBytes;
+    api.body = request.body;
+    return api;
 }
 
-void ApiServer::watch(QTcpSocket* socket) {
-    lastActivity_.insert(socket, monotonicMs());
-    const auto touch = [this, socket] {
-        lastActivity_[socket] = monotonicMs();
-    };
-    connect(socket, &QIODevice::readyRead, this, touch);
-    connect(socket, &QIODevice::bytesWritten, this, touch);
-    connect(socket, &QObject::destroyed, this, [this, socket] { lastActivity_.remove(socket); });
+ApiServer::ApiServer(ApiRouter& router, Options options) : router_(router) {
+    HttpServer::Options http;
+    http.idleTimeout = options.idleTimeout;
+    http.maxConnections = options.maxConnections;
+    http.maxBodyBytes = ApiRouter::kMaxBodyBytes;
+    http.maxRequestLineBytes = ApiRouter::kMaxUrlBytes;
+    http.maxHeaderBytes = ApiRouter::kMaxHeaderBytes;
+    server_ = std::make_unique<HttpServer>(
+        [this](HttpRequest request, HttpResponder responder) {
+            // The router may answer at once (healthz) or later from another thread (a payment
+            // answers after its commit): either way exactly once.
+            auto owed = std::make_shared<HttpResponder>(std::move(responder));
+            router_.handle(toApiRequest(request), [owed](HttpReply reply) {
+                HttpResponse response;
+                response.status = reply.status;
+                response.body = std::move(reply.body);
+                response.contentType = std::move(reply.contentType);
+                response.headers = std::move(reply.headers);
+                owed->respond(std::move(response));
+            });
+        },
+        http);
 }
 
-void ApiServer::closeIdle() {
-    const qint64 now = monotonicMs();
-    const qint64 limit = std::chrono::duration_cast<std::chrono::milliseconds>(idleTimeout_).count();
-    for (auto it = lastActivity_.begin(); it != lastActivity_.end(); ++it) {
-        const auto owed = connections_.constFind(it.key());
-        const bool waitingForUs = owed != connections_.constEnd() && !owed->replies.empty();
-        if (now - it.value() > limit && !waitingForUs) {
-            it.key()->abort();  // emits disconnected; the socket is deleted later, then forgotten
-            it.value() = now;
-        }
-    }
+ApiServer::~ApiServer() {
+    stop();
 }
 
-bool ApiServer::start(const QHostAddress& address, quint16 port, QString* error) {
-    auto* server = new WatchedTcpServer(this, [this](QTcpSocket* socket) { watch(socket); });
-    if (!server->listen(address, port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3")
-                     .arg(address.toString())
-                     .arg(port)
-                     .arg(server->errorString());
-        delete server;
-        return false;
-    }
-    bind(server);
-    address_ = address.toString();
-    port_ = server->serverPort();
-    return true;
+bool ApiServer::start(const QString& address, quint16 port, QString* error) {
+    return server_->listen(address, port, error);
+}
+
+void ApiServer::stop() {
+    server_->stop();
+}
+
+quint16 ApiServer::port() const {
+    return server_->port();
+}
+
+HttpServerStats ApiServer::stats() const {
+    return server_->stats();
 }
 
 double ApiServer::requestsPerSecond() const {
-    const qint64 now = monotonicMs();
-    return static_cast<double>(
-               std::count_if(recent_.begin(), recent_.end(), [now](qint64 t) { return now - t <= 10'000; })) /
-           10.0;
+    return server_->stats().requestsPerSecond;
 }
 
-bool ApiServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) {
-    ++requests_;
-    const qint64 now = monotonicMs();
-    recent_.push_back(now);
-    while (!recent_.empty() && now - recent_.front() > 10'000) {
-        recent_.pop_front();
-    }
-    ApiRequest api;
-    api.method = methodName(request.method());
-    api.path = request.url().path();
-    api.query = request.url().query();
-    for (const auto& [name, value] : request.headers()) {
-        api.headers.insert(name.toLower(), value);
-        api.headerBytes += name.size() + value.size() + 4;
-    }
-    api.body = request.body();
-    const bool close = api.headers.value("connection").toLower() == "close";
-
-    Connection& connection = connections_[socket];
-    if (connection.socket.isNull()) {
-        connection.socket = socket;
-        connect(socket, &QObject::destroyed, this, [this, socket] { connections_.remove(socket); });
-    }
-    const quint64 slot = connection.nextSlot++;
-    connection.replies.emplace_back(std::nullopt);
-
-    QFuture<HttpReply> future = router_.handle(api);
-    future
-        .then(this,
-              [this, socket, slot, close](const HttpReply& reply) { deliver(socket, slot, reply, close); })
-        .onCanceled(this, [this, socket, slot, close] {
-            deliver(socket, slot, HttpReply::error(503, QStringLiteral("engine: stopped before it answered")),
-                    close);
-        });
-    return true;
-}
-
-void ApiServer::missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) {
-    handleRequest(request, socket);  // every request is handled by the router
-}
-
-void ApiServer::deliver(QTcpSocket* key, quint64 slot, HttpReply reply, bool close) {
-    const auto found = connections_.find(key);
-    if (found == connections_.end() || found->socket.isNull()) {
-        return;  // the client went away; nothing to write to
-    }
-    if (reply.status >= 500) {
-        lastError_ = QStringLiteral("%1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body.left(200)));
-    }
-    const quint64 index = slot - found->firstSlot;
-    if (index < found->replies.size()) {
-        found->replies[index] = std::make_pair(std::move(reply), close);
-    }
-    flush(key);
-}
-
-void ApiServer::flush(QTcpSocket* key) {
-    auto found = connections_.find(key);
-    if (found == connections_.end()) {
-        return;
-    }
-    Connection& c = *found;
-    while (!c.replies.empty() && c.replies.front() && !c.socket.isNull()) {
-        auto [reply, close] = std::move(*c.replies.front());
-        c.replies.pop_front();
-        ++c.firstSlot;
-        QByteArray head =
-            "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reasonPhrase(reply.status) + "\r\n";
-        head += "Content-Type: " + reply.contentType + "\r\n";
-        head += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n";
-        for (const auto& [name, value] : std::as_const(reply.headers)) {
-            head += name + ": " + value + "\r\n";
-        }
-        if (close) {
-            head += "Connection: close\r\n";
-        }
-        head += "\r\n";
-        c.socket->write(head + reply.body);
-        if (close) {
-            c.socket->disconnectFromHost();
-            return;
-        }
-    }
+QString ApiServer::lastError() const {
+    return server_->stats().lastError;
 }
 
 }  // namespace tai

@@ -1,68 +1,47 @@
 #pragma once
 
 #include "api/api_router.h"
+#include "http/http_server.h"
 
-#include <QAbstractHttpServer>
-#include <QHash>
-#include <QHostAddress>
-#include <QPointer>
+#include <QString>
 
 #include <chrono>
-#include <deque>
-#include <optional>
-
-class QTcpSocket;
-class QTimer;
+#include <memory>
 
 namespace tai {
 
-// The HTTP front of the API on Qt HTTP Server's connection handling and request parser. Replies
-// come back asynchronously (a payment answers after its commit), so each connection keeps its
-// replies in request order, and a reply for a connection that has gone away is dropped: the
-// socket is only ever touched through a QPointer.
-class ApiServer : public QAbstractHttpServer {
-    Q_OBJECT
+// The HTTP front of the API: the router (api_router.h) on the bounded HTTP/1.1 server of
+// core/http, which reads, parses and answers on I/O threads of its own, never the GUI's or the
+// engine's. Limits apply while reading (see http/http_server.h); HEAD is answered like GET, every
+// answer carries Date and Content-Length, and a request with a duplicate Authorization, Host or
+// Content-Length is refused before it reaches the router.
+class ApiServer {
 public:
-    ApiServer(ApiRouter& router, QObject* parent = nullptr);
+    struct Options {
+        std::chrono::seconds idleTimeout{10};
+        int maxConnections = 10'000;
+    };
 
-    // Binds to `address`:`port` (0 picks a free port). False with `error` set when it cannot.
-    bool start(const QHostAddress& address, quint16 port, QString* error);
-    // Connections with no traffic for this long, and no reply still owed to them, are closed:
-    // an incomplete or garbage request cannot hold a connection open forever.
-    void setIdleTimeout(std::chrono::seconds timeout) { idleTimeout_ = timeout; }
-    QString address() const { return address_; }
-    quint16 port() const { return port_; }
+    ApiServer(ApiRouter& router, Options options);
+    ~ApiServer();  // stop()
 
+    // Binds `address`:`port` (0 picks a free port). False with `error` set when it cannot.
+    bool start(const QString& address, quint16 port, QString* error);
+    // Answers what it can within a second, then closes everything. Idempotent.
+    void stop();
+    quint16 port() const;
+
+    // Thread-safe: the console's status bar reads them from the GUI thread.
     double requestsPerSecond() const;
-    QString lastError() const { return lastError_; }
-    quint64 requests() const { return requests_; }
+    QString lastError() const;
+    HttpServerStats stats() const;
 
-protected:
-    bool handleRequest(const QHttpServerRequest& request, QTcpSocket* socket) override;
-    void missingHandler(const QHttpServerRequest& request, QTcpSocket* socket) override;
+    // An HTTP request as the router sees it.
+    static ApiRequest toApiRequest(const HttpRequest& request);
 
 private:
-    struct Connection {
-        QPointer<QTcpSocket> socket;
-        quint64 nextSlot = 0;                                           // the slot the next request takes
-        quint64 firstSlot = 0;                                          // the oldest unanswered
-        std::deque<std::optional<std::pair<HttpReply, bool>>> replies;  // reply, close after
-    };
-    void deliver(QTcpSocket* key, quint64 slot, HttpReply reply, bool close);
-    void watch(QTcpSocket* socket);
-    void closeIdle();
-    void flush(QTcpSocket* key);
-
     ApiRouter& router_;
-    QHash<QTcpSocket*, Connection> connections_;
-    QString address_;
-    quint16 port_ = 0;
-    quint64 requests_ = 0;
-    std::deque<qint64> recent_;  // request times (ms, monotonic) in the last 10 s
-    QString lastError_;
-    std::chrono::seconds idleTimeout_{10};
-    QHash<QTcpSocket*, qint64> lastActivity_;  // every open connection, ms (monotonic)
-    QTimer* idleCheck_ = nullptr;
+    std::unique_ptr<HttpServer> server_;
 };
 
 }  // namespace tai

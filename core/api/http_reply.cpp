@@ -1,18 +1,27 @@
 #include "api/http_reply.h"
 
+#include "base/refusal.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 
 namespace tai {
 
-HttpReply HttpReply::error(int status, const QString& message) {
-    QJsonObject o{{QStringLiteral("error"), message}};
-    static const QRegularExpression field(QStringLiteral("^([a-z_][a-z0-9_.\\[\\]]*): "));
-    if (const auto match = field.match(message); match.hasMatch()) {
-        o.insert(QStringLiteral("field"), match.captured(1));
+HttpReply HttpReply::error(int status, const QString& field, const QString& message) {
+    QJsonObject o{
+        {QStringLiteral("error"), field.isEmpty() ? message : field + QStringLiteral(": ") + message}};
+    if (!field.isEmpty()) {
+        o.insert(QStringLiteral("field"), field);
     }
     return json(status, QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+HttpReply HttpReply::refusal(const Refusal& r) {
+    QJsonObject o{{QStringLiteral("error"), r.text()}, {QStringLiteral("code"), toString(r.code)}};
+    if (!r.field.isEmpty()) {
+        o.insert(QStringLiteral("field"), r.field);
+    }
+    return json(httpStatus(r.code), QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
 QByteArray reasonPhrase(int status) {

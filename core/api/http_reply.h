@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/refusal.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -17,8 +19,10 @@ struct HttpReply {
     static HttpReply json(int status, const QByteArray& body) {
         return {status, body, "application/json", {}};
     }
-    // {"error": "...", "field": "..."}: the field is the part before the first ':' when it names one.
-    static HttpReply error(int status, const QString& message);
+    // {"error": "field: message", "field": "field"}; without a field, {"error": "message"}.
+    static HttpReply error(int status, const QString& field, const QString& message);
+    // A refused command: its code's status, and {"error", "field", "code"}.
+    static HttpReply refusal(const Refusal& refusal);
 };
 
 QByteArray reasonPhrase(int status);

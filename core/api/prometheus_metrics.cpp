@@ -1,5 +1,10 @@
 #include "api/prometheus_metrics.h"
 
+#include "andon/alert_notifiers.h"
+#include "api/process_metrics.h"
+
+#include <QtGlobal>
+
 namespace tai {
 
 namespace {
@@ -17,11 +22,19 @@ void family(QByteArray& out, const char* name, const char* type, const char* hel
     out += QByteArray("# HELP ") + name + ' ' + help + '\n';
     out += QByteArray("# TYPE ") + name + ' ' + type + '\n';
 }
+
+QByteArray systemOf(const QString& breaker) {
+    return breaker.startsWith(QStringLiteral("deploy:")) ? "deployments" : "payments";
+}
 }  // namespace
 
 QByteArray prometheusText(const EngineSnapshot& s) {
     QByteArray out;
-    out.reserve(8192);
+    out.reserve(16384);
+    family(out, "tai_build_info", "gauge", "Always 1; the labels say which build is running.");
+    out += "tai_build_info{version=\"" TAI_VERSION "\",build_type=\"" +
+           label(QStringLiteral(TAI_BUILD_TYPE)) + "\",qt_version=\"" +
+           label(QString::fromLatin1(qVersion())) + "\"} 1\n";
     family(out, "tai_payments_total", "counter", "Payment signals decided, by outcome.");
     for (int i = 0; i < kPaymentOutcomeCount; ++i) {
         out += "tai_payments_total{system=\"payments\",outcome=\"" +
@@ -33,15 +46,14 @@ QByteArray prometheusText(const EngineSnapshot& s) {
         const int state = b.status.state == BreakerState::Closed     ? 0
                           : b.status.state == BreakerState::HalfOpen ? 1
                                                                      : 2;
-        const QByteArray system =
-            b.status.name.startsWith(QStringLiteral("deploy:")) ? "deployments" : "payments";
-        out += "tai_breaker_state{system=\"" + system + "\",breaker=\"" + label(b.status.name) + "\"} " +
-               QByteArray::number(state) + '\n';
+        out += "tai_breaker_state{system=\"" + systemOf(b.status.name) + "\",breaker=\"" +
+               label(b.status.name) + "\"} " + QByteArray::number(state) + '\n';
     }
     family(out, "tai_breaker_trips_total", "counter", "Times each breaker opened.");
     for (const BreakerView& b : s.breakers) {
-        out += "tai_breaker_trips_total{breaker=\"" + label(b.status.name) + "\"} " +
-               QByteArray::number(static_cast<qulonglong>(b.status.trips)) + '\n';
+        out += "tai_breaker_trips_total{system=\"" + systemOf(b.status.name) + "\",breaker=\"" +
+               label(b.status.name) + "\"} " + QByteArray::number(static_cast<qulonglong>(b.status.trips)) +
+               '\n';
     }
     family(out, "tai_queue_depth", "gauge", "Items waiting in a Kanban queue.");
     for (const QueueView& q : s.queues) {
@@ -75,12 +87,13 @@ QByteArray prometheusText(const EngineSnapshot& s) {
     const std::int64_t nowMs = toEpochMs(s.at);
     for (const AlertState state : {AlertState::Pending, AlertState::Firing}) {
         for (const Severity severity : {Severity::Low, Severity::High, Severity::Critical}) {
+            // The severity words Alertmanager receives, so rules and routes use one vocabulary.
             for (const bool silenced : {false, true}) {
                 const auto count = std::count_if(s.alerts.begin(), s.alerts.end(), [&](const ActiveAlert& a) {
                     return a.state == state && a.severity == severity && a.silencedAt(nowMs) == silenced;
                 });
                 out += "tai_alerts{state=\"" + label(toString(state)) + "\",severity=\"" +
-                       label(toString(severity).toLower()) + "\",silenced=\"" +
+                       label(alertmanagerSeverity(severity)) + "\",silenced=\"" +
                        (silenced ? "true" : "false") + "\"} " +
                        QByteArray::number(static_cast<qlonglong>(count)) + '\n';
             }
@@ -130,6 +143,7 @@ QByteArray prometheusText(const EngineSnapshot& s) {
         out += "tai_rollouts{system=\"deployments\",status=\"" + label(toString(status)) + "\"} " +
                QByteArray::number(static_cast<qlonglong>(count)) + '\n';
     }
+    out += processMetricsText();
     return out;
 }
 

@@ -1,7 +1,9 @@
 #include "api/snapshot_json.h"
 
+#include "andon/alert_json.h"
+
+#include "base/rfc3339.h"
 #include "deployments/rollout_json.h"
-#include "signal/rfc3339.h"
 
 namespace tai {
 
@@ -13,39 +15,6 @@ QJsonObject rate(const Rate& r) {
     return o;
 }
 }  // namespace
-
-QJsonObject alertJson(const ActiveAlert& a, std::int64_t nowMs) {
-    const auto time = [](std::int64_t ms) {
-        return ms > 0 ? QJsonValue(formatRfc3339(fromEpochMs(ms))) : QJsonValue();
-    };
-    QJsonObject o{{QStringLiteral("key"), a.key},
-                  {QStringLiteral("rule"), a.rule},
-                  {QStringLiteral("severity"), toString(a.severity)},
-                  {QStringLiteral("state"), toString(a.state)},
-                  {QStringLiteral("subject"), a.subject},
-                  {QStringLiteral("message"), a.message},
-                  {QStringLiteral("value"), a.value},
-                  {QStringLiteral("threshold"), a.threshold},
-                  {QStringLiteral("for_s"), a.forS},
-                  {QStringLiteral("event"), a.event},
-                  {QStringLiteral("control"), a.control},
-                  {QStringLiteral("pending_since"), time(a.raisedAtMs)},
-                  {QStringLiteral("firing_since"), time(a.firingAtMs)},
-                  {QStringLiteral("resolved_at"), time(a.resolvedAtMs)},
-                  {QStringLiteral("silenced"), a.silencedAt(nowMs)},
-                  {QStringLiteral("acknowledged"), a.acknowledged}};
-    if (a.acknowledged) {
-        o.insert(QStringLiteral("ack"), QJsonObject{{QStringLiteral("by"), a.ackBy},
-                                                    {QStringLiteral("note"), a.ackNote},
-                                                    {QStringLiteral("at"), time(a.ackAtMs)}});
-    }
-    if (a.silencedAt(nowMs)) {
-        o.insert(QStringLiteral("silence"), QJsonObject{{QStringLiteral("by"), a.silencedBy},
-                                                        {QStringLiteral("reason"), a.silenceReason},
-                                                        {QStringLiteral("until"), time(a.silencedUntilMs)}});
-    }
-    return o;
-}
 
 QJsonArray alertsJson(const EngineSnapshot& s) {
     const std::int64_t now = toEpochMs(s.at);
@@ -80,6 +49,8 @@ QJsonObject snapshotJson(const EngineSnapshot& s) {
     QJsonArray breakers;
     for (const BreakerView& b : s.breakers) {
         QJsonObject o{{QStringLiteral("name"), b.status.name},
+                      {QStringLiteral("system"), b.system},
+                      {QStringLiteral("region"), b.region},
                       {QStringLiteral("state"), toString(b.status.state)},
                       {QStringLiteral("forced"), b.status.forced},
                       {QStringLiteral("consecutive_failures"), b.status.consecutiveFailures},
@@ -119,6 +90,7 @@ QJsonObject snapshotJson(const EngineSnapshot& s) {
         {QStringLiteral("breakers"), breakers},
         {QStringLiteral("queues"), queues},
         {QStringLiteral("gateway_fault"), s.gatewayFault.describe()},
+        {QStringLiteral("gateway"), s.gateway},
         {QStringLiteral("kpis"),
          QJsonObject{{QStringLiteral("throughput_per_s"), s.kpis.throughputPerS},
                      {QStringLiteral("success_rate"), rate(s.kpis.successRate)},

@@ -11,6 +11,5 @@ namespace tai {
 QJsonObject snapshotJson(const EngineSnapshot& snapshot);
 QJsonArray alertsJson(const EngineSnapshot& snapshot);       // pending and firing
 QJsonObject alertBoardJson(const EngineSnapshot& snapshot);  // light, alerts, history, silences
-QJsonObject alertJson(const ActiveAlert& alert, std::int64_t nowMs);
 
 }  // namespace tai

@@ -3,7 +3,7 @@
 #include "audit/audit_batch.h"
 #include "audit/audit_opening.h"
 #include "audit/audit_writer.h"
-#include "sim/real_clock.h"
+#include "base/real_clock.h"
 
 #include <spdlog/spdlog.h>
 

@@ -2,7 +2,7 @@
 #include "audit/audit_batch.h"
 #include "audit/audit_store.h"
 #include "audit/audit_writer.h"
-#include "sim/real_clock.h"
+#include "base/real_clock.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,12 +1,13 @@
 #pragma once
 
 #include "andon/andon_types.h"
+#include "base/refusal.h"
 #include "deployments/deployment_signal.h"
+#include "deployments/infra_driver.h"
 #include "deployments/rollout_types.h"
 #include "deployments/safety_policy.h"
 #include "jidoka/circuit_breaker.h"
 #include "kanban/kanban_queue.h"
-#include "sim/infra_simulator.h"
 
 #include <functional>
 #include <map>
@@ -18,32 +19,51 @@ struct DeploymentDecision {
     bool accepted = false;
     QString id;
     std::vector<QString> reasons;  // every failing safety check
-    QString error;                 // invalid request
+    std::optional<Refusal> error;  // an invalid request (a duplicate id)
+};
+
+// One deployment action as it ran, for the deployment's trace.
+struct DeploymentActionRecord {
+    QString deployment;
+    QString service;
+    QString version;
+    QString region;
+    QString stage;   // the stage the action serves: canary, staging, prod, or rolled_back
+    QString action;  // apply_config, roll_pods, shift_traffic, rollback
+    TimePoint started;
+    TimePoint finished;
+    bool ok = true;
+    QString error;
 };
 
 // What the orchestrator tells the rest of the engine.
 struct DeploymentListener {
     std::function<void(const RolloutReportEvent&)> report;
-    std::function<void(Severity, const QString& rule, const QString& subject, const QString& message)> alert;
+    // An event alert (§5.4) about `subject` (the deployment) and, when it is about one, a region.
+    std::function<void(Severity, const QString& rule, const QString& subject, const QString& message,
+                       const QString& region)>
+        alert;
     std::function<void(const QString& subject, const QString& text)> timeline;
     std::function<void(const BreakerTransition&)> breakerTransition;
     std::function<void()> changed;  // something the console should redraw
+    // Every deployment action that finished, and every rollback (§5.3: each action is traced).
+    std::function<void(const DeploymentActionRecord&)> action;
 };
 
-// Deployment orchestration (DESIGN.md §5): the safety policy, then regions strictly one at a
-// time through the configured stages (a Kanban queue with WIP 1), health sampled every
-// health_interval, automatic rollback, the per-region and global breakers on the action path,
-// and the operator controls of §5.5. Runs on the engine thread and its clock.
+// Deployment orchestration (DESIGN.md §5): the safety policy, the per-region and global breakers
+// on the action path, and the rollouts, each a RolloutRun (regions one at a time through the
+// stages, health, automatic rollback) taking the operator controls of §5.5. Runs on the engine
+// thread and its clock.
 class DeploymentOrchestrator {
 public:
-    DeploymentOrchestrator(const DeploymentsConfig& config, Clock& clock, InfraSimulator& infra,
+    DeploymentOrchestrator(const DeploymentsConfig& config, Clock& clock, InfraDriver& infra,
                            DeploymentListener listener);
     ~DeploymentOrchestrator();
 
     DeploymentDecision request(DeploymentSignal signal);
-    // Empty on success, otherwise what was wrong (naming the field).
-    QString control(const QString& deployment, RolloutControl control, const QString& region,
-                    const QString& why);
+    // None when carried out; otherwise why not.
+    std::optional<Refusal> control(const QString& deployment, RolloutControl control, const QString& region,
+                                   const QString& why);
 
     // After a restart: brings back a rollout that was in flight as interrupted, with no timers
     // running. The operator chooses resume (the active stage starts over) or rollback.
@@ -55,32 +75,17 @@ public:
     CircuitBreaker* breaker(const QString& name);
 
 private:
-    struct Rollout;
-    struct RegionState;
-
-    void startNextRegion(Rollout& r);
-    void enterStage(Rollout& r, int stage);
-    void stageRunning(Rollout& r, int stage);
-    void stageTimeUp(Rollout& r);
-    void sampleHealth(Rollout& r);
-    void finishRegion(Rollout& r);
-    void rollBack(Rollout& r, int region, const QString& reason, RolloutStatus halt, bool automatic);
-    void cancelPending(Rollout& r);
-    void fail(Rollout& r, const QString& reason);
-    void runActions(Rollout& r, std::vector<DeploymentAction> actions, std::function<void()> then);
-    void cancelTimers(Rollout& r);
-    void emitStage(Rollout& r, int region);
-    Rollout* find(const QString& id);
+    class RolloutRun* find(const QString& id);
     bool activeFor(const QString& service) const;
-    RolloutView toView(const Rollout& r) const;
 
     DeploymentsConfig config_;
     Clock& clock_;
-    InfraSimulator& infra_;
+    InfraDriver& infra_;
     DeploymentListener listener_;
     SafetyPolicy safety_;
     std::map<QString, std::unique_ptr<CircuitBreaker>> breakers_;
-    std::vector<std::unique_ptr<Rollout>> rollouts_;
+    std::unique_ptr<struct RolloutContext> context_;
+    std::vector<std::unique_ptr<class RolloutRun>> rollouts_;
     int nextId_ = 1;
 };
 

@@ -1,53 +1,61 @@
-#include "deployments/rollout_state.h"
+#include "deployments/rollout_controls.h"
+
+#include "deployments/rollout_run.h"
+
+#include <algorithm>
 
 namespace tai {
 
 // The operator controls of §5.5.
-QString DeploymentOrchestrator::control(const QString& id, RolloutControl control, const QString& regionName,
-                                        const QString& why) {
-    Rollout* found = find(id);
-    if (found == nullptr) {
-        return QStringLiteral("deployment: unknown deployment '%1'").arg(id);
-    }
-    Rollout& r = *found;
+std::optional<Refusal> RolloutControls::apply(
+    RolloutControl control, const QString& regionName, const QString& why,
+    const std::function<bool(const QString& service)>& anotherActive) {
+    RolloutRun& run = run_;
+    RolloutRun::Rollout& r = run.state_;
+    const QString& id = r.signal.id;
+    const DeploymentsConfig& config_ = run.config_;
+    Clock& clock_ = run.clock_;
+    InfraDriver& infra_ = run.infra_;
+    DeploymentListener& listener_ = run.listener_;
     const bool running = r.status == RolloutStatus::InProgress || r.status == RolloutStatus::Paused ||
                          r.status == RolloutStatus::Interrupted;
     const QString name = toString(control);
     switch (control) {
         case RolloutControl::Pause:
             if (r.status != RolloutStatus::InProgress) {
-                return QStringLiteral("pause: the rollout is %1, not in progress").arg(toString(r.status));
+                return conflict(QStringLiteral("the rollout is %1, not in progress").arg(toString(r.status)));
             }
             r.status = RolloutStatus::Paused;
             break;
         case RolloutControl::Resume:
             if (r.status != RolloutStatus::Paused && r.status != RolloutStatus::Interrupted) {
-                return QStringLiteral("resume: the rollout is %1, not paused").arg(toString(r.status));
+                return conflict(QStringLiteral("the rollout is %1, not paused").arg(toString(r.status)));
             }
             if (r.status == RolloutStatus::Interrupted) {
                 r.status = RolloutStatus::InProgress;
                 if (r.active >= 0) {
-                    enterStage(r, std::max(0, r.regions.at(static_cast<std::size_t>(r.active)).stageIndex));
+                    run.enterStage(std::max(0, r.regions.at(static_cast<std::size_t>(r.active)).stageIndex));
                 } else {
-                    startNextRegion(r);
+                    run.startNextRegion();
                 }
                 break;
             }
             r.status = RolloutStatus::InProgress;
             if (r.active >= 0 && r.stageTimer == 0 && !r.actionsRunning) {
-                stageTimeUp(r);  // the stage ran out while paused
+                run.stageTimeUp();  // the stage ran out while paused
             }
             break;
         case RolloutControl::Promote:
         case RolloutControl::PromoteFull: {
             if (!running || r.active < 0 || r.actionsRunning) {
-                return name + QStringLiteral(": no stage is running");
+                return conflict(QStringLiteral("no stage is running"));
             }
-            RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+            RolloutRun::RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
             const int last = static_cast<int>(config_.stages.size()) - 1;
             if (control == RolloutControl::PromoteFull && region.stageIndex < last) {
-                cancelTimers(r);
-                runActions(r, {DeploymentAction::ShiftTraffic}, [this, &r, last] { stageRunning(r, last); });
+                run.cancelTimers();
+                run.runActions(last, {DeploymentAction::ShiftTraffic},
+                               [&run, last] { run.stageRunning(last); });
             } else {
                 if (r.stageTimer != 0) {
                     clock_.cancel(r.stageTimer);
@@ -55,7 +63,7 @@ QString DeploymentOrchestrator::control(const QString& id, RolloutControl contro
                 }
                 const RolloutStatus was = r.status;
                 r.status = RolloutStatus::InProgress;
-                stageTimeUp(r);
+                run.stageTimeUp();
                 if (was == RolloutStatus::Paused && r.status == RolloutStatus::InProgress) {
                     r.status = RolloutStatus::Paused;
                 }
@@ -64,71 +72,74 @@ QString DeploymentOrchestrator::control(const QString& id, RolloutControl contro
         }
         case RolloutControl::Abort:
             if (!running || r.active < 0) {
-                return QStringLiteral("abort: the rollout is %1").arg(toString(r.status));
+                return conflict(QStringLiteral("the rollout is %1").arg(toString(r.status)));
             }
-            rollBack(r, r.active,
-                     QStringLiteral("aborted by operator") +
-                         (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
-                     RolloutStatus::Aborted, false);
+            run.rollBack(r.active,
+                         QStringLiteral("aborted by operator") +
+                             (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
+                         RolloutStatus::Aborted, false);
             break;
         case RolloutControl::Rollback: {
-            const auto it =
-                std::find_if(r.regions.begin(), r.regions.end(),
-                             [&regionName](const RegionState& s) { return s.region == regionName; });
+            const auto it = std::find_if(
+                r.regions.begin(), r.regions.end(),
+                [&regionName](const RolloutRun::RegionState& s) { return s.region == regionName; });
             if (it == r.regions.end()) {
-                return QStringLiteral("region: '%1' is not part of deployment %2").arg(regionName, id);
+                return notFound(QStringLiteral("region"),
+                                QStringLiteral("'%1' is not part of deployment %2").arg(regionName, id));
             }
             const int index = static_cast<int>(it - r.regions.begin());
             if (index != r.active && it->stage != u"done") {
-                return QStringLiteral(
-                           "region: %1 is %2; only the active or a completed region can be rolled back")
-                    .arg(regionName, it->stage);
+                return conflict(
+                    QStringLiteral("%1 is %2; only the active or a completed region can be rolled back")
+                        .arg(regionName, it->stage),
+                    QStringLiteral("region"));
             }
-            rollBack(r, index,
-                     QStringLiteral("rolled back by operator") +
-                         (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
-                     RolloutStatus::RolledBack, false);
+            run.rollBack(index,
+                         QStringLiteral("rolled back by operator") +
+                             (why.isEmpty() ? QString() : QStringLiteral(": ") + why),
+                         RolloutStatus::RolledBack, false);
             break;
         }
         case RolloutControl::Retry: {
             if (r.status != RolloutStatus::Aborted && r.status != RolloutStatus::Failed &&
                 r.status != RolloutStatus::RolledBack) {
-                return QStringLiteral(
-                           "retry: only an aborted, failed or rolled-back rollout can be retried (it is %1)")
-                    .arg(toString(r.status));
+                return conflict(
+                    QStringLiteral("only an aborted, failed or rolled-back rollout can be retried (it is %1)")
+                        .arg(toString(r.status)));
             }
             if (r.active >= 0) {
-                return QStringLiteral("retry: a rollback is still in progress");
+                return conflict(QStringLiteral("a rollback is still in progress"));
             }
-            r.status =
-                RolloutStatus::Aborted;  // not active while we check for another rollout of the service
-            if (activeFor(r.signal.service)) {
-                return QStringLiteral("retry: another rollout of %1 is in progress").arg(r.signal.service);
+            const RolloutStatus was = r.status;
+            r.status = RolloutStatus::Aborted;  // not active while we look for another rollout of the service
+            if (anotherActive(r.signal.service)) {
+                r.status = was;  // a refused retry changes nothing
+                return conflict(QStringLiteral("another rollout of %1 is in progress").arg(r.signal.service));
             }
             ++r.epoch;
             r.status = RolloutStatus::InProgress;
             // The queue is empty here: cancelled regions were drained, a rolled-back one is done().
             for (int i = 0; i < static_cast<int>(r.regions.size()); ++i) {
-                RegionState& region = r.regions.at(static_cast<std::size_t>(i));
+                RolloutRun::RegionState& region = r.regions.at(static_cast<std::size_t>(i));
                 if (region.stage != u"done") {
-                    region =
-                        RegionState{region.region,
-                                    QStringLiteral("pending"),
-                                    -1,
-                                    0,
-                                    false,
-                                    {},
-                                    Duration{0},
-                                    {},
-                                    0,
-                                    false,
-                                    infra_.stableVersion(r.signal.service, region.region).value_or(QString()),
-                                    QStringLiteral("retry")};
+                    region = RolloutRun::RegionState{
+                        region.region,
+                        QStringLiteral("pending"),
+                        -1,
+                        0,
+                        false,
+                        {},
+                        Duration{0},
+                        {},
+                        0,
+                        false,
+                        infra_.stableVersion(r.signal.service, region.region).value_or(QString()),
+                        QStringLiteral("retry")};
                     int index = i;
                     r.queue.tryPush(std::move(index));
                 }
             }
-            startNextRegion(r);
+            run.startNextRegion();
             break;
         }
     }
@@ -139,7 +150,7 @@ QString DeploymentOrchestrator::control(const QString& id, RolloutControl contro
     if (listener_.changed) {
         listener_.changed();
     }
-    return {};
+    return std::nullopt;
 }
 
 }  // namespace tai

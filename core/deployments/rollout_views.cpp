@@ -1,9 +1,13 @@
-#include "deployments/rollout_state.h"
+#include "deployments/deployment_orchestrator.h"
+
+#include "deployments/rollout_run.h"
 
 namespace tai {
 
-void DeploymentOrchestrator::restoreInterrupted(const RolloutView& v) {
-    auto rollout = std::make_unique<Rollout>();
+std::unique_ptr<RolloutRun> RolloutRun::restored(RolloutContext& context, const RolloutView& v) {
+    auto run = std::unique_ptr<RolloutRun>(new RolloutRun(context));
+    Rollout* rollout = &run->state_;
+    InfraDriver& infra_ = context.infra;
     rollout->signal.id = v.id;
     rollout->signal.service = v.service;
     rollout->signal.version = v.version;
@@ -42,15 +46,11 @@ void DeploymentOrchestrator::restoreInterrupted(const RolloutView& v) {
             rollout->queue.tryPush(std::move(index));
         }
     }
-    bool numbered = false;
-    const int number = v.id.startsWith(QStringLiteral("d-")) ? v.id.mid(2).toInt(&numbered) : 0;
-    if (numbered) {
-        nextId_ = std::max(nextId_, number + 1);
-    }
-    rollouts_.push_back(std::move(rollout));
+    return run;
 }
 
-RolloutView DeploymentOrchestrator::toView(const Rollout& r) const {
+RolloutView RolloutRun::view() const {
+    const Rollout& r = state_;
     RolloutView v;
     v.id = r.signal.id;
     v.service = r.signal.service;
@@ -84,23 +84,6 @@ RolloutView DeploymentOrchestrator::toView(const Rollout& r) const {
         v.regions.push_back(std::move(region));
     }
     return v;
-}
-
-std::vector<RolloutView> DeploymentOrchestrator::views() const {
-    std::vector<RolloutView> out;
-    for (const auto& r : rollouts_) {
-        out.push_back(toView(*r));
-    }
-    return out;
-}
-
-std::optional<RolloutView> DeploymentOrchestrator::view(const QString& deployment) const {
-    for (const auto& r : rollouts_) {
-        if (r->signal.id == deployment) {
-            return toView(*r);
-        }
-    }
-    return std::nullopt;
 }
 
 }  // namespace tai

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "deployments/deployment_signal.h"
+#include "deployments/deployments_config.h"
+#include "deployments/infra_driver.h"
 #include "policy/composite_policy.h"
-#include "policy/policy_document.h"
-#include "sim/infra_simulator.h"
 
 #include <QSet>
 
@@ -13,7 +13,7 @@ namespace tai {
 struct DeploymentSubject {
     const DeploymentSignal* signal = nullptr;
     QStringList regions;  // resolved target regions
-    const InfraSimulator* infra = nullptr;
+    const InfraDriver* infra = nullptr;
     const DeploymentsConfig* config = nullptr;
     bool rolloutInProgress = false;
     TimePoint now;

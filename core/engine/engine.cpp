@@ -1,10 +1,10 @@
 #include "engine/engine.h"
 
-#include "engine/engine_core.h"
-
 #include "audit/audit_store.h"
+#include "engine/engine_host.h"
 
 #include <QPromise>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <future>
 #include <memory>
@@ -26,18 +26,20 @@ Engine::Engine(EngineConfig config, Clock& clock, QObject* parent)
     : Engine(std::move(config), &clock, parent) {}
 
 Engine::Engine(EngineConfig config, Clock* clock, QObject* parent)
-    : QObject(parent), core_(new EngineCore(std::move(config), clock)) {
+    : QObject(parent), host_(new EngineHost(std::move(config), clock)) {
     qRegisterMetaType<SnapshotPtr>();
     thread_.setObjectName(QStringLiteral("tai-engine"));
-    core_->moveToThread(&thread_);
+    readers_.setMaxThreadCount(2);
+    readers_.setObjectName(QStringLiteral("tai-readers"));
+    host_->moveToThread(&thread_);
     connect(
-        core_, &EngineCore::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
+        host_, &EngineHost::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
         Qt::DirectConnection);
 }
 
 Engine::~Engine() {
     stop();
-    delete core_;  // the thread has finished: safe to delete from here
+    delete host_;  // the thread has finished: safe to delete from here
 }
 
 bool Engine::start() {
@@ -46,17 +48,26 @@ bool Engine::start() {
     }
     thread_.start();
     std::promise<bool> done;
-    core_->post([core = core_, &done] { done.set_value(core->start()); });
+    host_->post([host = host_, &done] { done.set_value(host->start()); });
     if (!done.get_future().get()) {
-        startError_ = core_->startError();
+        startError_ = host_->startError();
+        std::promise<void> stopped;
+        host_->post([host = host_, &stopped] {
+            host->stop();
+            stopped.set_value();
+        });
+        stopped.get_future().wait();
         thread_.quit();
         thread_.wait();
         return false;
     }
     started_ = true;
-    auditStore_ = core_->audit();
-    traceStore_ = core_->traces();
-    auditDatabase_ = auditStore_ ? auditStore_->databaseName() : QString();
+    {
+        std::lock_guard lock(storesMutex_);
+        audit_ = host_->audit();
+        traces_ = host_->traces();
+    }
+    auditDatabase_ = audit_ ? audit_->databaseName() : QString();
     return true;
 }
 
@@ -65,14 +76,17 @@ void Engine::stop() {
         return;
     }
     started_ = false;
+    readers_.waitForDone();  // no read in flight outlives the stores it reads
     std::promise<void> done;
-    core_->post([core = core_, &done] {
-        core->stop();
+    host_->post([host = host_, &done] {
+        host->stop();
         done.set_value();
     });
     done.get_future().wait();
     thread_.quit();
     thread_.wait();
+    std::lock_guard lock(storesMutex_);
+    audit_.reset();
 }
 
 void Engine::keepLatest(const SnapshotPtr& snapshot) {
@@ -95,48 +109,124 @@ QFuture<PaymentResponse> Engine::submitPayment(const QByteArray& json, const QSt
         promise->finish();  // no result: the caller sees a cancelled-like empty future
         return future;
     }
-    core_->post([core = core_, json, traceId, promise] {
-        core->submitPayment(json, traceId, [promise](const PaymentResponse& response) {
-            promise->addResult(response);
-            promise->finish();
-        });
+    submitPayment(json, traceId, [promise](const PaymentResponse& response) {
+        promise->addResult(response);
+        promise->finish();
     });
     return future;
+}
+
+void Engine::submitPayment(const QByteArray& json, const QString& traceId,
+                           std::function<void(const PaymentResponse&)> decided) {
+    host_->post([host = host_, json, traceId, decided = std::move(decided)] {
+        host->submitPayment(json, traceId, decided);
+    });
 }
 
 QFuture<CommandResult> Engine::execute(const EngineCommand& command) {
     auto promise = startedPromise<CommandResult>();
     QFuture<CommandResult> future = promise->future();
     if (!started_) {
-        promise->addResult(CommandResult::refused(QStringLiteral("engine is not running")));
+        promise->addResult(CommandResult::refused(conflict(QStringLiteral("the engine is not running"))));
         promise->finish();
         return future;
     }
-    core_->post([core = core_, command, promise] {
-        promise->addResult(core->execute(command));
+    execute(command, [promise](const CommandResult& result) {
+        promise->addResult(result);
         promise->finish();
     });
     return future;
 }
 
+void Engine::execute(const EngineCommand& command, std::function<void(const CommandResult&)> done) {
+    host_->post([host = host_, command, done = std::move(done)] { done(host->execute(command)); });
+}
+
 CommandResult Engine::executeHere(const EngineCommand& command) {
     Q_ASSERT(QThread::currentThread() == &thread_);
-    return core_->execute(command);
+    return host_->execute(command);
 }
 
 void Engine::submitHere(const QByteArray& json) {
     Q_ASSERT(QThread::currentThread() == &thread_);
-    core_->submitPayment(json, QString(), [](const PaymentResponse&) {});
+    host_->submitPayment(json, QString(), [](const PaymentResponse&) {});
+}
+
+void Engine::setApiUrl(const QString& url) {
+    host_->post([host = host_, url] { host->setApiUrl(url); });
 }
 
 QFuture<void> Engine::invoke(std::function<void()> work) {
     auto promise = startedPromise<void>();
     QFuture<void> future = promise->future();
-    core_->post([work = std::move(work), promise] {
+    host_->post([work = std::move(work), promise] {
         work();
         promise->finish();
     });
     return future;
+}
+
+std::shared_ptr<AuditStore> Engine::audit() const {
+    std::lock_guard lock(storesMutex_);
+    return audit_;
+}
+
+std::shared_ptr<TraceStore> Engine::traces() const {
+    std::lock_guard lock(storesMutex_);
+    return traces_;
+}
+
+void Engine::read(std::function<void()> work) const {
+    readers_.start(std::move(work));
+}
+
+AuditPage Engine::readAudit(const AuditQuery& query) const {
+    const auto store = audit();
+    if (!store) {
+        return {{}, QStringLiteral("no audit trail: the engine runs without one")};
+    }
+    AuditPage page;
+    page.records = store->query(query, &page.error);
+    return page;
+}
+
+std::vector<std::shared_ptr<const KeptTrace>> Engine::readTraces(const TraceQuery& query) const {
+    const auto store = traces();
+    return store ? store->search(query) : std::vector<std::shared_ptr<const KeptTrace>>{};
+}
+
+std::shared_ptr<const KeptTrace> Engine::readTrace(const QString& traceId) const {
+    const auto store = traces();
+    return store ? store->find(traceId) : nullptr;
+}
+
+QFuture<AuditPage> Engine::queryAudit(const AuditQuery& query) const {
+    return QtConcurrent::run(&readers_, [this, query] { return readAudit(query); });
+}
+
+QFuture<AuditExport> Engine::exportAudit(const AuditQuery& query, const QString& format,
+                                         const QString& file) const {
+    return QtConcurrent::run(&readers_, [store = audit(), query, format, file] {
+        AuditExport result;
+        if (!store) {
+            result.error = QStringLiteral("no audit trail: the engine runs without one");
+            return result;
+        }
+        result.rows = store->exportTo(query, format, file, &result.error);
+        return result;
+    });
+}
+
+QFuture<void> Engine::flushAudit() const {
+    return QtConcurrent::run(&readers_, [store = audit()] {
+        if (store) {
+            store->flush();
+        }
+    });
+}
+
+QFuture<std::vector<std::shared_ptr<const KeptTrace>>> Engine::findTraces(const TraceQuery& query) const {
+    return QtConcurrent::run(&readers_, [this, query] { return readTraces(query); });
 }
 
 }  // namespace tai

@@ -1,24 +1,43 @@
 #pragma once
 
+#include "audit/audit_types.h"
 #include "engine/engine_command.h"
 #include "engine/engine_config.h"
 #include "engine/engine_snapshot.h"
 #include "payments/payment_response.h"
+#include "trace/trace_store.h"
 
 #include <QFuture>
 #include <QObject>
 #include <QThread>
+#include <QThreadPool>
 
 #include <functional>
+#include <memory>
 #include <mutex>
 
 namespace tai {
 
+class AuditStore;
 class Clock;
-class EngineCore;
+class EngineHost;
+
+// A page of the audit trail, or why it could not be read.
+struct AuditPage {
+    std::vector<AuditRecord> records;
+    QString error;
+};
+
+// What an export wrote: rows, or an error.
+struct AuditExport {
+    std::int64_t rows = 0;
+    QString error;
+};
 
 // The engine's public face, used from any thread (GUI, HTTP, CLI). Work runs on the engine's
-// own thread; results come back as futures, state as immutable snapshots (DESIGN.md §3).
+// own thread; results come back as futures or callbacks, state as immutable snapshots
+// (DESIGN.md §3). Nothing here hands out a pointer into the engine: reads of the audit trail and
+// the trace store run on a reader thread of their own, never on the caller's.
 class Engine : public QObject {
     Q_OBJECT
 public:
@@ -34,15 +53,19 @@ public:
     QString startError() const { return startError_; }
     // The audit database (file path or in-memory URI), empty without one. Readable from any thread.
     QString auditDatabase() const { return auditDatabase_; }
-    class AuditStore* auditStore() const {
-        return auditStore_;
-    }
+    bool hasAudit() const { return !auditDatabase_.isEmpty(); }
 
     // `traceId` continues an incoming W3C trace (32 lowercase hex); empty starts a new one.
     QFuture<PaymentResponse> submitPayment(const QByteArray& json, const QString& traceId = {});
+    // The same, answered by a callback on the engine thread (the HTTP server's path: no future).
+    void submitPayment(const QByteArray& json, const QString& traceId,
+                       std::function<void(const PaymentResponse&)> decided);
     QFuture<CommandResult> execute(const EngineCommand& command);
+    void execute(const EngineCommand& command, std::function<void(const CommandResult&)> done);
     // Runs `work` on the engine thread, after everything posted before it.
     QFuture<void> invoke(std::function<void()> work);
+    // The HTTP API's address (http://HOST:PORT) once it listens: alerts sent out link back to it.
+    void setApiUrl(const QString& url);
 
     // Only inside invoke(), on the engine thread: a command or a payment, run at once. Scenario
     // timelines use these so that an event lands exactly between two clock advances.
@@ -50,10 +73,20 @@ public:
     void submitHere(const QByteArray& json);
 
     SnapshotPtr latestSnapshot() const;
-    // Kept payment traces (§12), readable from any thread.
-    class TraceStore* traceStore() const {
-        return traceStore_;
-    }
+
+    // The audit trail and the kept traces, read off the caller's thread.
+    QFuture<AuditPage> queryAudit(const AuditQuery& query) const;
+    QFuture<AuditExport> exportAudit(const AuditQuery& query, const QString& format,
+                                     const QString& file) const;
+    QFuture<std::vector<std::shared_ptr<const KeptTrace>>> findTraces(const TraceQuery& query) const;
+    // Finishes when everything written to the audit trail so far is committed.
+    QFuture<void> flushAudit() const;
+    // Runs `work` on the engine's reader thread, where the blocking reads below belong.
+    void read(std::function<void()> work) const;
+    // Blocking reads, for work already on a reader thread (the HTTP API's trace routes).
+    AuditPage readAudit(const AuditQuery& query) const;
+    std::vector<std::shared_ptr<const KeptTrace>> readTraces(const TraceQuery& query) const;
+    std::shared_ptr<const KeptTrace> readTrace(const QString& traceId) const;
 
 Q_SIGNALS:
     // Emitted on the engine thread; connect with a queued (or auto) connection.
@@ -62,16 +95,22 @@ Q_SIGNALS:
 private:
     Engine(EngineConfig config, Clock* clock, QObject* parent);
     void keepLatest(const SnapshotPtr& snapshot);
+    std::shared_ptr<AuditStore> audit() const;
+    std::shared_ptr<TraceStore> traces() const;
 
     QThread thread_;
-    EngineCore* core_;  // lives on thread_, deleted there
+    EngineHost* host_;  // lives on thread_, deleted there
+    mutable QThreadPool readers_;
     mutable std::mutex latestMutex_;
     SnapshotPtr latest_;
     bool started_ = false;
     QString startError_;
     QString auditDatabase_;
-    class AuditStore* auditStore_ = nullptr;
-    class TraceStore* traceStore_ = nullptr;
+    mutable std::mutex storesMutex_;
+    std::shared_ptr<AuditStore> audit_;
+    std::shared_ptr<TraceStore> traces_;
 };
 
 }  // namespace tai
+
+Q_DECLARE_METATYPE(tai::AuditPage)

@@ -16,4 +16,8 @@ QString toString(BreakerControl control) {
     return {};
 }
 
+const CommandOrigin& originOf(const EngineCommand& command) {
+    return std::visit([](const auto& c) -> const CommandOrigin& { return c.origin; }, command);
+}
+
 }  // namespace tai

@@ -1,29 +1,35 @@
 #pragma once
 
+#include "base/refusal.h"
+#include "deployments/infra_simulator.h"
 #include "deployments/rollout_types.h"
 #include "jidoka/breaker_types.h"
-#include "sim/gateway_simulator.h"
-#include "sim/infra_simulator.h"
+#include "payments/gateway_simulator.h"
 
 #include <QJsonObject>
-
 #include <QMetaType>
 #include <QString>
 
+#include <optional>
 #include <variant>
+#include <vector>
 
 namespace tai {
 
-// Operator commands are values posted to the engine thread, executed and audited there; their
-// effect shows in the next snapshot (DESIGN.md §3). `actor` and `reason` go to the audit trail.
+// The command language (DESIGN.md §3, §5.5, §6, §8, §11): every operator control is one of these
+// values, posted to the engine thread, executed and audited there; its effect shows in the next
+// snapshot. HTTP bodies, scenario events, saved sessions and the CLI's specs all become these
+// values through one parser (command_parser.h). `actor` and `reason` go to the audit trail.
 struct CommandOrigin {
     QString actor = QStringLiteral("operator");
     QString reason;
+    bool operator==(const CommandOrigin&) const = default;
 };
 
 struct SetGatewayFault {
     GatewayFault fault;
     CommandOrigin origin;
+    bool operator==(const SetGatewayFault&) const = default;
 };
 
 enum class BreakerControl { ForceOpen, ForceHalfOpen, ForceClosed, Release };
@@ -33,6 +39,7 @@ struct ControlBreaker {
     QString breaker;
     BreakerControl control = BreakerControl::Release;
     CommandOrigin origin;
+    bool operator==(const ControlBreaker&) const = default;
 };
 
 // Changes the generated demo/headless load.
@@ -41,6 +48,7 @@ struct SetLoad {
     double fraudsterShare = 0.01;
     int customers = 500;
     CommandOrigin origin;
+    bool operator==(const SetLoad&) const = default;
 };
 
 // A burst on top of the running load: N payments/s for S seconds (the injector's generator).
@@ -50,12 +58,14 @@ struct StartBurst {
     double fraudsterShare = 0.01;
     int customers = 500;
     CommandOrigin origin;
+    bool operator==(const StartBurst&) const = default;
 };
 
-// A deployment request (§5.1) as JSON, validated on the engine thread.
+// A deployment request (§5.1) as JSON, checked field by field by the deployment system.
 struct RequestDeployment {
     QJsonObject body;
     CommandOrigin origin;
+    bool operator==(const RequestDeployment&) const = default;
 };
 
 // An operator control of a rollout (§5.5). `region` is for rollback.
@@ -64,6 +74,7 @@ struct ControlRollout {
     RolloutControl control = RolloutControl::Pause;
     QString region;
     CommandOrigin origin;
+    bool operator==(const ControlRollout&) const = default;
 };
 
 // An infrastructure fault (§9.4 infra.fault); `forSeconds` makes it expire. `clear` removes every
@@ -73,28 +84,42 @@ struct SetInfraFault {
     std::optional<int> forSeconds;
     bool clear = false;
     CommandOrigin origin;
+    bool operator==(const SetInfraFault&) const = default;
 };
 
 // Acknowledge an Andon alert (with a note: origin.reason), or silence it for a duration (0 lifts
-// a silence). `key` is rule/subject as the board shows it, or rule/* to silence a whole rule.
+// a silence). `key` is rule/subject as the board shows it, a rule (its first alert), or rule/* to
+// silence a whole rule.
 struct ControlAlert {
     enum class Action { Acknowledge, Silence };
     QString key;
     Action action = Action::Acknowledge;
     int durationS = 0;
     CommandOrigin origin;
+    bool operator==(const ControlAlert&) const = default;
 };
 
 using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad, StartBurst, RequestDeployment,
                                    ControlRollout, SetInfraFault, ControlAlert>;
 
-struct CommandResult {
-    bool ok = true;
-    QString error;                 // names what was wrong, e.g. "breaker: unknown breaker 'x'"
-    QString id;                    // what the command created (a deployment id)
-    std::vector<QString> reasons;  // why a deployment was rejected
+const CommandOrigin& originOf(const EngineCommand& command);
 
-    static CommandResult refused(QString why) { return {false, std::move(why), {}, {}}; }
+// What became of a command: applied, or refused with a code, the field at fault and a message.
+struct CommandResult {
+    std::optional<Refusal> refusal;  // none: applied
+    QString id;                      // what the command created (a deployment id)
+    std::vector<QString> reasons;    // why a deployment was rejected (every failing safety check)
+    // Set by a system whose own events already record this command and its outcome (a deployment
+    // request's "accepted"/"rejected" entry), so the journal writes no second row for it.
+    bool auditedBySystem = false;
+
+    bool ok() const { return !refusal.has_value(); }
+    QString error() const { return refusal ? refusal->text() : QString(); }
+
+    static CommandResult applied(QString id = {}) {
+        return CommandResult{std::nullopt, std::move(id), {}, false};
+    }
+    static CommandResult refused(Refusal why) { return CommandResult{std::move(why), {}, {}, false}; }
 };
 
 }  // namespace tai

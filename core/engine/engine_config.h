@@ -1,7 +1,7 @@
 #pragma once
 
-#include "policy/policy_document.h"
-#include "sim/load_generator.h"
+#include "engine/policy_document.h"
+#include "payments/load_generator.h"
 
 #include <QUrl>
 
@@ -27,6 +27,9 @@ struct EngineConfig {
     int retentionDays = 30;
     // The console sets this: engine threads yield the CPU to the GUI thread when both want it.
     bool backgroundPriority = false;
+    // A real payment gateway instead of the simulator (§10.3); empty: the policy's gateway_url,
+    // else the simulator.
+    QString gatewayUrl;
     // Outbound Andon notifiers (§10.3); empty URLs mean none.
     QUrl alertWebhook;
     QUrl alertmanager;

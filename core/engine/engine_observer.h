@@ -6,7 +6,7 @@
 #include "engine/engine_command.h"
 #include "jidoka/breaker_types.h"
 #include "payments/payment_response.h"
-#include "signal/payment_signal.h"
+#include "payments/payment_signal.h"
 
 #include <QByteArray>
 

@@ -2,13 +2,14 @@
 
 #include "andon/alert_notifiers.h"
 #include "andon/andon_board.h"
+#include "base/clock.h"
+#include "deployments/infra_simulator.h"
 #include "deployments/rollout_types.h"
 #include "jidoka/breaker_types.h"
+#include "kaizen/rate.h"
 #include "kanban/kanban_queue.h"
+#include "payments/gateway_simulator.h"
 #include "payments/payment_outcome.h"
-#include "sim/clock.h"
-#include "sim/gateway_simulator.h"
-#include "sim/infra_simulator.h"
 
 #include <QMetaType>
 #include <QString>
@@ -19,11 +20,11 @@
 
 namespace tai {
 
-using OutcomeCounts = std::array<std::uint64_t, kPaymentOutcomeCount>;
-
 struct BreakerView {
     BreakerStatus status;
     std::vector<BreakerTransition> recent;  // newest last, at most 10
+    QString system;                         // the reference system that owns it: payments, deployments
+    QString region;                         // the region it guards; empty for a system-wide breaker
 };
 
 struct QueueView {
@@ -31,13 +32,6 @@ struct QueueView {
     KanbanCounters counters;
     int workers = 0;
     int busyWorkers = 0;
-};
-
-// A rate with the samples behind it: below the minimum it is "not enough data", never 0 % (§11).
-struct Rate {
-    double value = 0;
-    std::uint64_t samples = 0;
-    bool enoughData = false;
 };
 
 struct KpiView {
@@ -77,9 +71,10 @@ struct KpiSample {
 struct TimelineEvent {
     std::uint64_t sequence = 0;
     TimePoint at;
-    QString kind;  // breaker_transition, operator, shed, policy
+    QString kind;  // breaker_transition, operator, deployment, andon, shed, policy, system
     QString subject;
     QString text;
+    bool refused = false;  // an operator command the engine did not carry out
 };
 
 // Everything the UI and the read-only API may know, as one immutable value (DESIGN.md §3).
@@ -95,6 +90,7 @@ struct EngineSnapshot {
     int tokenRatePerS = 0;
     std::vector<int> laneLoad;
     GatewayFault gatewayFault;
+    QString gateway;  // "simulator" or the real gateway's URL
     int loadPerSecond = 0;
     int burstPerSecond = 0;  // an operator burst on top of the load, while it runs
     double burstSecondsLeft = 0;

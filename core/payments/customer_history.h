@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sim/clock.h"
+#include "base/clock.h"
 
 #include <QHash>
 #include <QString>

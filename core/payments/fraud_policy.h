@@ -1,9 +1,9 @@
 #pragma once
 
 #include "payments/customer_history.h"
+#include "payments/payment_signal.h"
 #include "payments/payments_config.h"
 #include "policy/composite_policy.h"
-#include "signal/payment_signal.h"
 
 namespace tai {
 

@@ -1,7 +1,7 @@
 #include "payments/payment_json.h"
 
-#include "signal/json_text.h"
-#include "signal/money.h"
+#include "base/json_text.h"
+#include "base/money.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "payments/payment_response.h"
-#include "signal/payment_signal.h"
+#include "payments/payment_signal.h"
 
 #include <QByteArray>
 

@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <array>
+#include <cstdint>
 #include <optional>
 
 namespace tai {
@@ -20,6 +21,9 @@ enum class PaymentOutcome {
     IdempotencyConflict,
 };
 inline constexpr int kPaymentOutcomeCount = 9;
+
+// Counts per outcome, indexed by the enum.
+using OutcomeCounts = std::array<std::uint64_t, kPaymentOutcomeCount>;
 
 QString toString(PaymentOutcome outcome);
 std::optional<PaymentOutcome> paymentOutcomeFromString(QStringView text);

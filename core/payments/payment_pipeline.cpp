@@ -1,6 +1,6 @@
 #include "payments/payment_pipeline.h"
 
-#include "sim/seeded_random.h"
+#include "base/seeded_random.h"
 
 namespace tai {
 
@@ -30,7 +30,7 @@ QStringList outcomeNames() {
 }
 }  // namespace
 
-PaymentPipeline::PaymentPipeline(const PaymentsConfig& config, Clock& clock, GatewaySimulator& gateway,
+PaymentPipeline::PaymentPipeline(const PaymentsConfig& config, Clock& clock, PaymentGateway& gateway,
                                  IdempotencyStore& idempotency)
     : config_(config),
       clock_(clock),
@@ -49,6 +49,14 @@ PaymentPipeline::~PaymentPipeline() {
     for (const TimerId timer : {dispatchTimer_, confirmationFlushTimer_}) {
         if (timer != 0) {
             clock_.cancel(timer);
+        }
+    }
+    for (const InFlight& flight : calls_) {
+        if (flight.call != 0) {
+            gateway_.cancel(flight.call);  // no answer may reach a pipeline that is gone
+            if (flight.timeout != 0) {
+                clock_.cancel(flight.timeout);
+            }
         }
     }
 }
@@ -94,12 +102,14 @@ PaymentResponse PaymentPipeline::baseResponse(const Pending& pending) const {
     return response;
 }
 
-void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& error, Reply reply) {
+void PaymentPipeline::submitInvalid(QString id, QString traceId, const QString& field, const QString& error,
+                                    Reply reply) {
     PaymentResponse response;
     response.outcome = PaymentOutcome::Invalid;
     response.id = std::move(id);
     response.traceId = std::move(traceId);
     response.error = error;
+    response.errorField = field;
     response.breakerAfter = breaker_.state();
     metrics_.record(static_cast<int>(PaymentOutcome::Invalid), clock_.now());
     if (traceSink_) {
@@ -146,6 +156,7 @@ void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply)
             response.outcome = PaymentOutcome::IdempotencyConflict;
             response.error =
                 QStringLiteral("idempotency_key: a request with this key is still being processed");
+            response.errorField = QStringLiteral("idempotency_key");
             finish(pending, std::move(response));
             return;
         }
@@ -159,6 +170,7 @@ void PaymentPipeline::submit(PaymentSignal signal, QString traceId, Reply reply)
                 response.outcome = PaymentOutcome::IdempotencyConflict;
                 response.error =
                     QStringLiteral("idempotency_key: already used with a different request body");
+                response.errorField = QStringLiteral("idempotency_key");
             }
             finish(pending, std::move(response));
             return;
@@ -239,28 +251,78 @@ void PaymentPipeline::dispatch(Pending pending) {
         return;
     }
 
-    const GatewayCallResult call = gateway_.call(pending.signal);
-    const Duration timeout = std::chrono::seconds(config_.actionTimeoutS);
-    const bool timedOut = call.kind == GatewayCallKind::Timeout || call.latency > timeout;
-    const Duration delay = timedOut ? timeout : call.latency;
-    if (delay <= Duration{0}) {
-        complete(pending, permit, lane, call, timedOut, std::nullopt);
-        return;
+    std::uint32_t slot = 0;
+    if (freeCalls_.empty()) {
+        slot = static_cast<std::uint32_t>(calls_.size());
+        calls_.emplace_back();
+    } else {
+        slot = freeCalls_.back();
+        freeCalls_.pop_back();
     }
-    // The call is in flight: the breaker's state now is the state "after this signal".
-    const BreakerState breakerNow = breaker_.state();
-    clock_.scheduleAfter(
-        delay, [this, pending = std::move(pending), permit, lane, call, timedOut, breakerNow]() mutable {
-            complete(pending, permit, lane, call, timedOut, breakerNow);
-            pump();  // a finished call frees WIP
-        });
+    const std::uint64_t call = (std::uint64_t{++callGeneration_ | 1u} << 32) | slot;
+    InFlight& flight = calls_[slot];
+    flight.pending = std::move(pending);
+    flight.permit = permit;
+    flight.lane = lane;
+    flight.stateAtDispatch = breaker_.state();  // while in flight, this is the state "after this signal"
+    flight.call = call;
+    flight.timeout = 0;
+    gateway_.charge(flight.pending.signal, flight.pending.traceId, call, *this);
+    if (InFlight* waiting = inFlight(call)) {
+        waiting->timeout = clock_.scheduleAfter(std::chrono::seconds(config_.actionTimeoutS),
+                                                [this, call] { timedOut(call); });
+    }
 }
 
-void PaymentPipeline::complete(Pending& pending, const BreakerPermit& permit, int lane,
-                               const GatewayCallResult& call, bool timedOut,
-                               std::optional<BreakerState> stateWhileInFlight) {
+PaymentPipeline::InFlight* PaymentPipeline::inFlight(std::uint64_t call) {
+    const auto slot = static_cast<std::uint32_t>(call & 0xffff'ffffu);
+    if (slot >= calls_.size() || calls_[slot].call != call) {
+        return nullptr;
+    }
+    return &calls_[slot];
+}
+
+void PaymentPipeline::gatewayAnswered(std::uint64_t call, const GatewayCallResult& result) {
+    InFlight* flight = inFlight(call);
+    if (flight == nullptr) {
+        return;  // the call already ended (its timeout came first)
+    }
+    const bool atOnce = flight->timeout == 0;  // answered inside charge(), before any timer was set
+    if (flight->timeout != 0) {
+        clock_.cancel(flight->timeout);
+    }
+    complete(*flight, result, false, atOnce);
+    if (!atOnce) {
+        pump();  // a finished call frees WIP
+    }
+}
+
+void PaymentPipeline::timedOut(std::uint64_t call) {
+    InFlight* flight = inFlight(call);
+    if (flight == nullptr) {
+        return;
+    }
+    flight->timeout = 0;
+    gateway_.cancel(call);
+    GatewayCallResult hung;
+    hung.kind = GatewayCallKind::Timeout;
+    complete(*flight, hung, true, false);
+    pump();
+}
+
+void PaymentPipeline::complete(InFlight& flight, const GatewayCallResult& call, bool timedOut,
+                               bool answeredAtOnce) {
+    Pending pending = std::move(flight.pending);
+    const BreakerPermit permit = flight.permit;
+    const int lane = flight.lane;
+    const BreakerState stateWhileInFlight = flight.stateAtDispatch;
+    const auto slot = static_cast<std::uint32_t>(flight.call & 0xffff'ffffu);
+    flight.call = 0;
+    flight.timeout = 0;
+    freeCalls_.push_back(slot);
+
     PaymentResponse response = baseResponse(pending);
-    if (timedOut) {
+    if (timedOut || call.kind == GatewayCallKind::Timeout) {
         breaker_.onFailure(permit);
         response.outcome = PaymentOutcome::GatewayTimeout;
         response.error = QStringLiteral("gateway did not answer within %1 s").arg(config_.actionTimeoutS);
@@ -279,7 +341,7 @@ void PaymentPipeline::complete(Pending& pending, const BreakerPermit& permit, in
     }
     lanes_.release(lane);
     admission_.done();
-    response.breakerAfter = stateWhileInFlight.value_or(breaker_.state());
+    response.breakerAfter = answeredAtOnce ? breaker_.state() : stateWhileInFlight;
     finish(pending, std::move(response));
 }
 

@@ -1,16 +1,16 @@
 #pragma once
 
-#include "audit/idempotency_store.h"
 #include "heijunka/least_loaded_dispatcher.h"
 #include "heijunka/token_bucket.h"
 #include "jidoka/circuit_breaker.h"
 #include "kaizen/kaizen_metrics.h"
 #include "kanban/kanban_queue.h"
 #include "payments/fraud_policy.h"
+#include "payments/idempotency_store.h"
+#include "payments/payment_gateway.h"
 #include "payments/payment_response.h"
-#include "sim/gateway_simulator.h"
+#include "payments/payment_trace.h"
 #include "trace/trace_sampler.h"
-#include "trace/trace_types.h"
 
 #include <QSet>
 
@@ -39,18 +39,20 @@ public:
 //   validate → idempotency → fraud policy → admission Kanban → token bucket + least-loaded lane
 //   → payment-gateway breaker → gateway call with timeout → confirmation Kanban → reply.
 // Gateway calls complete on clock timers, so nothing blocks and a VirtualClock replays it exactly.
-class PaymentPipeline {
+class PaymentPipeline final : private GatewayAnswers {
 public:
     using Reply = std::function<void(const PaymentResponse&)>;
     static constexpr int kGatewayLanes = 8;
 
-    PaymentPipeline(const PaymentsConfig& config, Clock& clock, GatewaySimulator& gateway,
+    PaymentPipeline(const PaymentsConfig& config, Clock& clock, PaymentGateway& gateway,
                     IdempotencyStore& idempotency);
-    ~PaymentPipeline();
+    ~PaymentPipeline() override;
+    PaymentPipeline(const PaymentPipeline&) = delete;
+    PaymentPipeline& operator=(const PaymentPipeline&) = delete;
 
     // `signal.id` must be set (given or generated). The reply may run before submit() returns.
     void submit(PaymentSignal signal, QString traceId, Reply reply);
-    void submitInvalid(QString id, QString traceId, const QString& error, Reply reply);
+    void submitInvalid(QString id, QString traceId, const QString& field, const QString& error, Reply reply);
 
     void reconfigure(const PaymentsConfig& config);  // a new policy version
     // With a journal every response waits for its commit; without one (replay, tests) it is immediate.
@@ -100,17 +102,30 @@ private:
                                                            const Pending& pending,
                                                            const PaymentResponse& response, TimePoint end);
 
+    // A gateway call in flight. Slots are reused, so a call costs no allocation; the call id
+    // carries the slot and a generation, so a late answer for a finished call is ignored.
+    struct InFlight {
+        Pending pending;
+        BreakerPermit permit;
+        int lane = 0;
+        BreakerState stateAtDispatch = BreakerState::Closed;
+        TimerId timeout = 0;
+        std::uint64_t call = 0;  // 0: the slot is free
+    };
+
     void pump();
     void dispatch(Pending pending);
-    void complete(Pending& pending, const BreakerPermit& permit, int lane, const GatewayCallResult& call,
-                  bool timedOut, std::optional<BreakerState> stateWhileInFlight);
+    void gatewayAnswered(std::uint64_t call, const GatewayCallResult& result) override;
+    void timedOut(std::uint64_t call);
+    InFlight* inFlight(std::uint64_t call);
+    void complete(InFlight& flight, const GatewayCallResult& result, bool timedOut, bool answeredAtOnce);
     void finish(Pending& pending, PaymentResponse response);
     void stageConfirmation(Confirmation confirmation);
     PaymentResponse baseResponse(const Pending& pending) const;
 
     PaymentsConfig config_;
     Clock& clock_;
-    GatewaySimulator& gateway_;
+    PaymentGateway& gateway_;
     IdempotencyStore& idempotency_;
     FraudPolicy policy_;
     CircuitBreaker breaker_;
@@ -120,6 +135,9 @@ private:
     LeastLoadedDispatcher lanes_;
     KaizenMetrics metrics_;
     QSet<QString> keysInFlight_;
+    std::vector<InFlight> calls_;
+    std::vector<std::uint32_t> freeCalls_;
+    std::uint32_t callGeneration_ = 0;
     TimerId dispatchTimer_ = 0;
     std::vector<Confirmation> confirmationBatch_;
     TimerId confirmationFlushTimer_ = 0;

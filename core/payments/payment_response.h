@@ -1,8 +1,8 @@
 #pragma once
 
+#include "base/clock.h"
 #include "jidoka/breaker_types.h"
 #include "payments/payment_outcome.h"
-#include "sim/clock.h"
 
 #include <QMetaType>
 #include <QString>
@@ -23,7 +23,8 @@ struct PaymentResponse {
     int score = 0;
     std::vector<QString> reasons;
     QString receiptId;
-    QString error;  // for invalid and conflict
+    QString error;       // for invalid and conflict: "field: message"
+    QString errorField;  // the field at fault, for invalid and conflict (not stored, not audited)
     Duration processing{0};
     Duration retryAfter{0};                            // for queue_full and circuit_open
     BreakerState breakerAfter = BreakerState::Closed;  // payment-gateway state after this signal

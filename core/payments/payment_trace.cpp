@@ -1,28 +1,28 @@
 // The span tree of §12 for one payment, built only for kept traces (after the decision), from
 // the times the pipeline noted on the way.
+#include "payments/payment_trace.h"
+
+#include "base/money.h"
+#include "base/seeded_random.h"
 #include "payments/payment_pipeline.h"
-#include "signal/money.h"
-#include "sim/seeded_random.h"
+
+#include <QJsonArray>
 
 namespace tai {
 
 namespace {
-QString ms(Duration d) {
-    return QString::number(toSeconds(d) * 1000.0, 'f', 3);
+double ms(Duration d) {
+    return toSeconds(d) * 1000.0;
 }
 }  // namespace
 
 std::shared_ptr<PaymentTrace> buildPaymentTrace(const PaymentPipeline& pipeline,
                                                 const PaymentPipeline::Pending& p,
                                                 const PaymentResponse& response, TimePoint end) {
-    auto trace = std::make_shared<PaymentTrace>();
-    PaymentTrace& t = *trace;
-    t.traceId = p.traceId;
+    PaymentTraceFacts t;
     t.paymentId = response.id;
     t.customerId = p.signal.customerId;
     t.outcome = response.outcome;
-    t.start = p.receivedAt;
-    t.end = end;
     t.headSampled = p.sampled;
     t.score = response.score;
     t.policyRan = response.policyRan;
@@ -53,106 +53,153 @@ std::shared_ptr<PaymentTrace> buildPaymentTrace(const PaymentPipeline& pipeline,
                 RuleVerdict{rules.rule(i).name(), rules.rule(i).reason(), rules.rule(i).weight, fired});
         }
     }
-    return trace;
+    return std::make_shared<PaymentTrace>(p.traceId, p.receivedAt, end, std::move(t));
 }
 
-std::vector<Span> spansOf(const PaymentTrace& t) {
+std::vector<Span> PaymentTrace::spans() const {
     std::vector<Span> out;
-    out.reserve(8 + t.rules.size());  // references to spans below stay valid
+    out.reserve(8 + rules.size());  // references to spans below stay valid
     // Span ids: distinct, non-zero and the same for the same trace id (replays match).
-    SeededRandom ids(SeededRandom::hash(t.traceId), QStringView(u"spans"), 19);
-    const auto span = [&](QString name, std::uint64_t parent, TimePoint start, TimePoint stop) -> Span& {
-        std::uint64_t id = ids.next();
-        out.push_back(
-            Span{std::move(name), id == 0 ? 1 : id, parent, start, std::max(start, stop), false, {}});
+    SeededRandom ids(SeededRandom::hash(traceId()), QStringView(u"spans"), 19);
+    const auto span = [&](QString name, std::uint64_t parent, TimePoint from, TimePoint to) -> Span& {
+        const std::uint64_t id = ids.next();
+        Span s;
+        s.name = std::move(name);
+        s.spanId = id == 0 ? 1 : id;
+        s.parentId = parent;
+        s.start = from;
+        s.end = std::max(from, to);
+        out.push_back(std::move(s));
         return out.back();
     };
-    const QString outcome = toString(t.outcome);
-    const bool failed = t.outcome != PaymentOutcome::Charged && t.outcome != PaymentOutcome::Duplicate;
+    const QString outcomeName = toString(outcome);
+    const bool failed = outcome != PaymentOutcome::Charged && outcome != PaymentOutcome::Duplicate;
+    using Attribute = SpanAttribute;
 
-    Span& root = span(QStringLiteral("process_signal"), 0, t.start, t.end);
+    Span& root = span(QStringLiteral("process_signal"), 0, start(), end());
+    root.kind = SpanKind::Server;
     root.error = failed;
-    root.attributes = {{QStringLiteral("payment.id"), t.paymentId},
-                       {QStringLiteral("payment.outcome"), outcome},
-                       {QStringLiteral("http.status_code"), QString::number(t.httpStatus)},
-                       {QStringLiteral("sampled"),
-                        t.headSampled ? QStringLiteral("head") : QStringLiteral("kept: ") + outcome}};
-    if (!t.customerId.isEmpty()) {
-        root.attributes.emplace_back(QStringLiteral("customer.id"), t.customerId);
-        root.attributes.emplace_back(QStringLiteral("merchant.id"), t.merchantId);
-        root.attributes.emplace_back(QStringLiteral("payment.amount"),
-                                     formatMinorUnits(t.amountMinor) + QLatin1Char(' ') + t.currency);
+    root.attributes = {
+        Attribute{QStringLiteral("payment.id"), paymentId},
+        Attribute{QStringLiteral("payment.outcome"), outcomeName},
+        Attribute{QStringLiteral("http.status_code"), std::int64_t{httpStatus}},
+        Attribute{QStringLiteral("sampled"),
+                  headSampled ? QStringLiteral("head") : QStringLiteral("kept: ") + outcomeName}};
+    if (!customerId.isEmpty()) {
+        root.attributes.push_back({QStringLiteral("customer.id"), customerId});
+        root.attributes.push_back({QStringLiteral("merchant.id"), merchantId});
+        root.attributes.push_back(
+            {QStringLiteral("payment.amount"), formatMinorUnits(amountMinor) + QLatin1Char(' ') + currency});
     }
     const std::uint64_t rootId = root.spanId;
 
-    if (!t.idempotencyKey.isEmpty()) {
-        Span& s = span(QStringLiteral("idempotency_check"), rootId, t.start, t.start);
-        s.attributes = {{QStringLiteral("idempotency.key"), t.idempotencyKey},
-                        {QStringLiteral("result"),
-                         t.outcome == PaymentOutcome::Duplicate             ? QStringLiteral("duplicate")
-                         : t.outcome == PaymentOutcome::IdempotencyConflict ? QStringLiteral("conflict")
-                                                                            : QStringLiteral("new")}};
-        s.error = t.outcome == PaymentOutcome::IdempotencyConflict;
+    if (!idempotencyKey.isEmpty()) {
+        Span& s = span(QStringLiteral("idempotency_check"), rootId, start(), start());
+        s.attributes = {Attribute{QStringLiteral("idempotency.key"), idempotencyKey},
+                        Attribute{QStringLiteral("result"), outcome == PaymentOutcome::Duplicate
+                                                                ? QStringLiteral("duplicate")
+                                                            : outcome == PaymentOutcome::IdempotencyConflict
+                                                                ? QStringLiteral("conflict")
+                                                                : QStringLiteral("new")}};
+        s.error = outcome == PaymentOutcome::IdempotencyConflict;
     }
-    if (t.policyRan) {
-        Span& policy = span(QStringLiteral("evaluate_policy"), rootId, t.start, t.policyDone);
-        policy.error = t.outcome == PaymentOutcome::Rejected;
-        policy.attributes = {{QStringLiteral("policy.score"), QString::number(t.score)},
-                             {QStringLiteral("policy.reject_score"), QString::number(t.rejectScore)},
-                             {QStringLiteral("policy.rejected"),
-                              t.rejected ? QStringLiteral("true") : QStringLiteral("false")}};
+    if (policyRan) {
+        Span& policy = span(QStringLiteral("evaluate_policy"), rootId, start(), policyDone);
+        policy.error = outcome == PaymentOutcome::Rejected;
+        policy.attributes = {Attribute{QStringLiteral("policy.score"), std::int64_t{score}},
+                             Attribute{QStringLiteral("policy.reject_score"), std::int64_t{rejectScore}},
+                             Attribute{QStringLiteral("policy.rejected"), rejected}};
         const std::uint64_t policyId = policy.spanId;
-        for (const RuleVerdict& r : t.rules) {
+        for (const RuleVerdict& r : rules) {
             // Rules are timed together: each child spans the policy evaluation.
-            Span& rule = span(QStringLiteral("rule:") + r.name, policyId, t.start, t.policyDone);
-            rule.attributes = {
-                {QStringLiteral("rule.weight"), QString::number(r.weight)},
-                {QStringLiteral("rule.fired"), r.fired ? QStringLiteral("true") : QStringLiteral("false")},
-                {QStringLiteral("rule.reason"), r.reason}};
+            Span& rule = span(QStringLiteral("rule:") + r.name, policyId, start(), policyDone);
+            rule.attributes = {Attribute{QStringLiteral("rule.weight"), std::int64_t{r.weight}},
+                               Attribute{QStringLiteral("rule.fired"), r.fired},
+                               Attribute{QStringLiteral("rule.reason"), r.reason}};
         }
     }
-    if (t.dispatched) {
-        Span& action = span(QStringLiteral("execute_action"), rootId, t.dispatchedAt, t.end);
+    if (dispatched) {
+        Span& action = span(QStringLiteral("execute_action"), rootId, dispatchedAt, end());
         action.error = failed;
-        action.attributes = {{QStringLiteral("queue.position_on_arrival"), QString::number(t.queuePosition)},
-                             {QStringLiteral("queue.wait_ms"), ms(t.dispatchedAt - t.policyDone)}};
+        action.attributes = {
+            Attribute{QStringLiteral("queue.position_on_arrival"), static_cast<std::int64_t>(queuePosition)},
+            Attribute{QStringLiteral("queue.wait_ms"), ms(dispatchedAt - policyDone)}};
         const std::uint64_t actionId = action.spanId;
-        Span& check = span(QStringLiteral("circuit_breaker_check"), actionId, t.dispatchedAt, t.dispatchedAt);
-        check.error = !t.breakerAllowed;
-        check.attributes = {{QStringLiteral("breaker.name"), QStringLiteral("payment-gateway")},
-                            {QStringLiteral("breaker.state"), toString(t.breaker)},
-                            {QStringLiteral("breaker.allowed"),
-                             t.breakerAllowed ? QStringLiteral("true") : QStringLiteral("false")}};
-        if (t.breakerAllowed) {
-            Span& call = span(QStringLiteral("gateway_call"), actionId, t.dispatchedAt, t.end);
+        Span& check = span(QStringLiteral("circuit_breaker_check"), actionId, dispatchedAt, dispatchedAt);
+        check.error = !breakerAllowed;
+        check.attributes = {Attribute{QStringLiteral("breaker.name"), QStringLiteral("payment-gateway")},
+                            Attribute{QStringLiteral("breaker.state"), toString(breaker)},
+                            Attribute{QStringLiteral("breaker.allowed"), breakerAllowed}};
+        if (breakerAllowed) {
+            Span& call = span(QStringLiteral("gateway_call"), actionId, dispatchedAt, end());
+            call.kind = SpanKind::Client;
             call.error = failed;
-            call.attributes = {{QStringLiteral("gateway.result"), outcome},
-                               {QStringLiteral("gateway.latency_ms"), ms(t.end - t.dispatchedAt)}};
-            if (!t.receiptId.isEmpty()) {
-                call.attributes.emplace_back(QStringLiteral("gateway.receipt_id"), t.receiptId);
+            call.attributes = {Attribute{QStringLiteral("gateway.result"), outcomeName},
+                               Attribute{QStringLiteral("gateway.latency_ms"), ms(end() - dispatchedAt)}};
+            if (!receiptId.isEmpty()) {
+                call.attributes.push_back({QStringLiteral("gateway.receipt_id"), receiptId});
             }
         }
-    } else if (t.outcome == PaymentOutcome::QueueFull) {
-        Span& shed = span(QStringLiteral("execute_action"), rootId, t.policyDone, t.policyDone);
+    } else if (outcome == PaymentOutcome::QueueFull) {
+        Span& shed = span(QStringLiteral("execute_action"), rootId, policyDone, policyDone);
         shed.error = true;
-        shed.attributes = {{QStringLiteral("queue.position_on_arrival"), QString::number(t.queuePosition)},
-                           {QStringLiteral("queue.capacity"), QString::number(t.queueCapacity)},
-                           {QStringLiteral("result"), QStringLiteral("shed: admission queue full")}};
+        shed.attributes = {
+            Attribute{QStringLiteral("queue.position_on_arrival"), static_cast<std::int64_t>(queuePosition)},
+            Attribute{QStringLiteral("queue.capacity"), static_cast<std::int64_t>(queueCapacity)},
+            Attribute{QStringLiteral("result"), QStringLiteral("shed: admission queue full")}};
     }
-    if (t.outcome == PaymentOutcome::Charged) {
-        Span& async = span(QStringLiteral("queue_async_work"), rootId, t.end, t.end);
-        async.attributes = {{QStringLiteral("queue"), QStringLiteral("confirmation")}};
+    if (outcome == PaymentOutcome::Charged) {
+        Span& async = span(QStringLiteral("queue_async_work"), rootId, end(), end());
+        async.attributes = {Attribute{QStringLiteral("queue"), QStringLiteral("confirmation")}};
     }
-    Span& reply = span(QStringLiteral("generate_response"), rootId, t.end, t.end);
+    Span& reply = span(QStringLiteral("generate_response"), rootId, end(), end());
     reply.error = failed;
-    reply.attributes = {{QStringLiteral("payment.outcome"), outcome}};
-    if (!t.error.isEmpty()) {
-        reply.attributes.emplace_back(QStringLiteral("error"), t.error);
+    reply.attributes = {Attribute{QStringLiteral("payment.outcome"), outcomeName}};
+    if (!error.isEmpty()) {
+        reply.attributes.push_back({QStringLiteral("error"), error});
     }
-    if (t.retryAfterS > 0) {
-        reply.attributes.emplace_back(QStringLiteral("retry_after_s"), QString::number(t.retryAfterS));
+    if (retryAfterS > 0) {
+        reply.attributes.push_back({QStringLiteral("retry_after_s"), retryAfterS});
     }
     return out;
+}
+
+QString PaymentTrace::tag(QStringView key) const {
+    if (key == u"customer") {
+        return customerId;
+    }
+    if (key == u"outcome") {
+        return toString(outcome);
+    }
+    return {};
+}
+
+QJsonObject PaymentTrace::summary() const {
+    return QJsonObject{
+        {QStringLiteral("payment_id"), paymentId},
+        {QStringLiteral("customer_id"), customerId},
+        {QStringLiteral("outcome"), toString(outcome)},
+        {QStringLiteral("sampled"), headSampled ? QStringLiteral("head") : QStringLiteral("kept")}};
+}
+
+QJsonObject PaymentTrace::why() const {
+    QJsonArray verdicts;
+    for (const RuleVerdict& r : rules) {
+        verdicts.append(QJsonObject{{QStringLiteral("rule"), r.name},
+                                    {QStringLiteral("reason"), r.reason},
+                                    {QStringLiteral("weight"), r.weight},
+                                    {QStringLiteral("fired"), r.fired}});
+    }
+    return QJsonObject{{QStringLiteral("policy_ran"), policyRan},
+                       {QStringLiteral("score"), score},
+                       {QStringLiteral("reject_score"), rejectScore},
+                       {QStringLiteral("rules"), verdicts},
+                       {QStringLiteral("breaker"), toString(breaker)},
+                       {QStringLiteral("breaker_allowed"), breakerAllowed},
+                       {QStringLiteral("queue_position"), static_cast<qint64>(queuePosition)},
+                       {QStringLiteral("queue_capacity"), static_cast<qint64>(queueCapacity)},
+                       {QStringLiteral("retry_after_s"), retryAfterS},
+                       {QStringLiteral("error"), error}};
 }
 
 }  // namespace tai

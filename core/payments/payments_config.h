@@ -30,6 +30,8 @@ struct PaymentsConfig {
     int gatewayRatePerS = 2000;
     int gatewayBurst = 200;
     int actionTimeoutS = 30;
+    // A real HTTP payment gateway (§10.3) instead of the simulator; empty: the simulator.
+    QString gatewayUrl;
 
     BreakerConfig breaker;
 };

@@ -1,6 +1,6 @@
 #include "policy/policy_reader.h"
 
-#include "signal/money.h"
+#include "base/money.h"
 
 #include <QJsonArray>
 

@@ -1,8 +1,10 @@
 #include "scenario/scenario_file.h"
 
+#include "engine/command_parser.h"
+
+#include "base/json_text.h"
+#include "payments/payment_signal.h"
 #include "scenario/json_positions.h"
-#include "signal/json_text.h"
-#include "signal/payment_signal.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,85 +32,18 @@ struct Param {
     bool required = false;
 };
 
-// The `do` table of §9.4 (operator commands are checked separately).
-const std::vector<std::pair<QString, std::vector<Param>>>& actions() {
-    static const std::vector<std::pair<QString, std::vector<Param>>> table{
-        {QStringLiteral("gateway.fault"),
-         {{"error_rate", Type::Number, 0, 1},
-          {"timeout_rate", Type::Number, 0, 1},
-          {"latency_ms", Type::Integer, 0, 600'000},
-          {"jitter_ms", Type::Integer, 0, 600'000},
-          {"down", Type::Bool},
-          {"for_s", Type::Number, 0.001, 86'400}}},
-        {QStringLiteral("infra.fault"),
-         {{"region", Type::String, 0, 0, true},
-          {"version", Type::String},
-          {"error_rate", Type::Number, 0, 1},
-          {"p99_ms", Type::Integer, 0, 3'600'000},
-          {"action_failure_rate", Type::Number, 0, 1},
-          {"capacity", Type::Integer, 0, 1e9},
-          {"for_s", Type::Number, 0.001, 86'400}}},
-        {QStringLiteral("traffic"),
-         {{"payments_per_s", Type::Integer, 0, 1e6},
-          {"fraudster_share", Type::Number, 0, 1},
-          {"customers", Type::Integer, 1, 1e9},
-          {"for_s", Type::Number, 0.001, 86'400}}},
-        {QStringLiteral("deploy"),
-         {{"service", Type::String, 0, 0, true},
-          {"version", Type::String, 0, 0, true},
-          {"regions", Type::Strings},
-          {"requested_by", Type::String},
-          {"change_ticket", Type::String},
-          {"id", Type::String},
-          {"initial", Type::Bool}}},
-        // The §4.1 fields; their values are checked by the payment parser itself.
-        {QStringLiteral("payment"),
-         {{"customer_id", Type::Any, 0, 0, true},
-          {"merchant_id", Type::Any, 0, 0, true},
-          {"amount", Type::Any, 0, 0, true},
-          {"currency", Type::Any, 0, 0, true},
-          {"id", Type::Any},
-          {"idempotency_key", Type::Any},
-          {"timestamp", Type::Any},
-          {"sim", Type::Any}}},
-    };
-    return table;
-}
-
-// Operator commands (§5.5, §6, §11) and what each needs besides `command`.
-const std::vector<std::pair<QString, std::vector<Param>>>& operatorCommands() {
-    static const std::vector<std::pair<QString, std::vector<Param>>> table{
-        {QStringLiteral("force_open"), {{"breaker", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("force_half_open"),
-         {{"breaker", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("force_closed"), {{"breaker", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("release"), {{"breaker", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("ack_alert"), {{"alert", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("silence_alert"),
-         {{"alert", Type::String, 0, 0, true},
-          {"duration_s", Type::Integer, 0, 604'800, true},
-          {"reason", Type::String}}},
-        {QStringLiteral("pause"), {{"deployment", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("resume"), {{"deployment", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("promote"), {{"deployment", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("promote_full"),
-         {{"deployment", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("abort"), {{"deployment", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        {QStringLiteral("rollback"),
-         {{"deployment", Type::String, 0, 0, true},
-          {"region", Type::String, 0, 0, true},
-          {"reason", Type::String}}},
-        {QStringLiteral("retry"), {{"deployment", Type::String, 0, 0, true}, {"reason", Type::String}}},
-        // The injectors' own controls, so that a recorded session can say everything it did.
-        {QStringLiteral("start_burst"),
-         {{"payments_per_s", Type::Integer, 1, 1e7, true},
-          {"seconds", Type::Integer, 1, 3600, true},
-          {"fraudster_share", Type::Number, 0, 1},
-          {"customers", Type::Integer, 1, 1e9},
-          {"reason", Type::String}}},
-        {QStringLiteral("clear_infra_fault"), {{"region", Type::String}, {"reason", Type::String}}},
-    };
-    return table;
+// A `payment` event: the §4.1 fields, whose values the payment parser itself checks. Every other
+// event is a command, checked by the command language's own parser.
+const std::vector<Param>& paymentParams() {
+    static const std::vector<Param> params{{"customer_id", Type::Any, 0, 0, true},
+                                           {"merchant_id", Type::Any, 0, 0, true},
+                                           {"amount", Type::Any, 0, 0, true},
+                                           {"currency", Type::Any, 0, 0, true},
+                                           {"id", Type::Any},
+                                           {"idempotency_key", Type::Any},
+                                           {"timestamp", Type::Any},
+                                           {"sim", Type::Any}};
+    return params;
 }
 
 const std::vector<std::pair<QString, std::vector<Param>>>& objectiveKinds() {
@@ -323,32 +258,9 @@ std::variant<Scenario, std::vector<ScenarioError>> parseScenario(const QByteArra
         event.atS = at.toDouble();
         const QJsonValue action = e.value(QStringLiteral("do"));
         event.action = action.toString();
-        const std::vector<Param>* params = find(actions(), event.action);
-        if (action.isUndefined()) {
-            c.fail(path, QStringLiteral("missing 'do'"));
-            continue;
-        }
-        if (event.action == u"operator") {
-            const QString command = e.value(QStringLiteral("command")).toString();
-            const std::vector<Param>* commandParams = find(operatorCommands(), command);
-            if (commandParams == nullptr) {
-                c.fail(e.contains(QStringLiteral("command")) ? path + QStringLiteral(".command") : path,
-                       QStringLiteral("operator needs a command: one of %1")
-                           .arg(names(operatorCommands()).join(QStringLiteral(", "))));
-                continue;
-            }
-            c.params(e, path, *commandParams,
-                     {QStringLiteral("at_s"), QStringLiteral("do"), QStringLiteral("command"),
-                      QStringLiteral("actor")});
-        } else if (params == nullptr) {
-            QStringList known = names(actions());
-            known << QStringLiteral("operator");
-            c.fail(path + QStringLiteral(".do"), QStringLiteral("unknown action '%1' (expected one of %2)")
-                                                     .arg(event.action, known.join(QStringLiteral(", "))));
-            continue;
-        } else if (event.action == u"payment") {
+        if (event.action == u"payment") {
             const std::size_t before = c.errors().size();
-            c.params(e, path, *params, {QStringLiteral("at_s"), QStringLiteral("do")});
+            c.params(e, path, paymentParams(), {QStringLiteral("at_s"), QStringLiteral("do")});
             QJsonObject signal = e;
             signal.remove(QStringLiteral("at_s"));
             signal.remove(QStringLiteral("do"));
@@ -357,9 +269,19 @@ std::variant<Scenario, std::vector<ScenarioError>> parseScenario(const QByteArra
                 c.fail(path + QLatin1Char('.') + error->field, error->message);
             }
         } else {
-            c.params(e, path, *params,
-                     {QStringLiteral("at_s"), QStringLiteral("do"), QStringLiteral("actor"),
-                      QStringLiteral("reason")});
+            QJsonObject command = e;
+            command.remove(QStringLiteral("at_s"));
+            CommandParseOptions options;
+            options.allowForS = true;
+            options.extraKeys = {QStringLiteral("at_s")};
+            const CommandParse parsed = parseCommand(command, options);
+            if (const auto* errors = std::get_if<std::vector<CommandError>>(&parsed)) {
+                for (const CommandError& error : *errors) {
+                    c.fail(error.path.isEmpty() ? path : path + QLatin1Char('.') + error.path, error.message,
+                           error.atKey);
+                }
+                continue;
+            }
         }
         event.params = e;
         event.params.remove(QStringLiteral("at_s"));

@@ -178,8 +178,8 @@ void ScenarioRecorder::command(const EngineCommand& command, const CommandResult
         e.remove(QStringLiteral("actor"));
         e.insert(QStringLiteral("kind"), QStringLiteral("scenario"));
         e.insert(QStringLiteral("do"), action);
-        if (!result.ok) {
-            e.insert(QStringLiteral("error"), result.error);
+        if (!result.ok()) {
+            e.insert(QStringLiteral("error"), result.error());
         }
         if (!result.reasons.empty()) {
             QJsonArray reasons;
@@ -195,8 +195,8 @@ void ScenarioRecorder::command(const EngineCommand& command, const CommandResult
                        action == u"operator" ? event.value(QStringLiteral("command")).toString() : action},
                       {QStringLiteral("subject"), subjectOf(event)},
                       {QStringLiteral("actor"), event.value(QStringLiteral("actor")).toString()}};
-        if (!result.ok) {
-            e.insert(QStringLiteral("error"), result.error);
+        if (!result.ok()) {
+            e.insert(QStringLiteral("error"), result.error());
         }
         addEvent(at, e);
     }
@@ -207,7 +207,7 @@ void ScenarioRecorder::command(const EngineCommand& command, const CommandResult
         }
         recorded_.push_back(recorded);
     }
-    if (!result.ok) {
+    if (!result.ok()) {
         return;
     }
     if (!applyingTimeline_ || action == u"operator") {

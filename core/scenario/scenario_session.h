@@ -1,8 +1,8 @@
 #pragma once
 
+#include "base/virtual_clock.h"
 #include "engine/engine_config.h"
 #include "scenario/scenario_file.h"
-#include "sim/virtual_clock.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

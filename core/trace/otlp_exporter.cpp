@@ -31,7 +31,7 @@ public:
             if (posting_ && !final) {
                 return;
             }
-            std::vector<std::shared_ptr<const PaymentTrace>> batch;
+            std::vector<std::shared_ptr<const KeptTrace>> batch;
             {
                 std::lock_guard lock(owner_.mutex_);
                 while (!owner_.queue_.empty() && batch.size() < owner_.options_.batch) {
@@ -64,7 +64,7 @@ public:
     }
 
 private:
-    void post(const QByteArray& body, std::vector<std::shared_ptr<const PaymentTrace>> batch, bool wait) {
+    void post(const QByteArray& body, std::vector<std::shared_ptr<const KeptTrace>> batch, bool wait) {
         QNetworkRequest request(owner_.options_.endpoint);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         request.setTransferTimeout(5000);
@@ -135,7 +135,7 @@ OtlpExporter::~OtlpExporter() {
     thread_->wait();
 }
 
-void OtlpExporter::add(std::shared_ptr<const PaymentTrace> trace) {
+void OtlpExporter::add(std::shared_ptr<const KeptTrace> trace) {
     std::lock_guard lock(mutex_);
     queue_.push_back(std::move(trace));
     while (queue_.size() > options_.capacity) {

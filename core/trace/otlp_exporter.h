@@ -1,6 +1,6 @@
 #pragma once
 
-#include "trace/trace_types.h"
+#include "trace/kept_trace.h"
 
 #include <QString>
 #include <QUrl>
@@ -38,7 +38,7 @@ public:
     OtlpExporter(const OtlpExporter&) = delete;
     OtlpExporter& operator=(const OtlpExporter&) = delete;
 
-    void add(std::shared_ptr<const PaymentTrace> trace);  // thread-safe, never blocks on I/O
+    void add(std::shared_ptr<const KeptTrace> trace);  // thread-safe, never blocks on I/O
     OtlpExportStatus status() const;
 
 private:
@@ -46,7 +46,7 @@ private:
 
     Options options_;
     mutable std::mutex mutex_;
-    std::deque<std::shared_ptr<const PaymentTrace>> queue_;
+    std::deque<std::shared_ptr<const KeptTrace>> queue_;
     OtlpExportStatus status_;
     std::unique_ptr<QThread> thread_;
     Worker* worker_ = nullptr;

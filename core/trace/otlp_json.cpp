@@ -7,9 +7,25 @@
 namespace tai {
 
 namespace {
-QJsonObject stringAttribute(const QString& key, const QString& value) {
-    return QJsonObject{{QStringLiteral("key"), key},
-                       {QStringLiteral("value"), QJsonObject{{QStringLiteral("stringValue"), value}}}};
+QJsonObject anyValue(const AttributeValue& value) {
+    return std::visit(
+        [](const auto& v) -> QJsonObject {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, QString>) {
+                return {{QStringLiteral("stringValue"), v}};
+            } else if constexpr (std::is_same_v<T, bool>) {
+                return {{QStringLiteral("boolValue"), v}};
+            } else if constexpr (std::is_same_v<T, double>) {
+                return {{QStringLiteral("doubleValue"), v}};
+            } else {
+                return {{QStringLiteral("intValue"), QString::number(v)}};  // int64 is a string in JSON
+            }
+        },
+        value);
+}
+
+QJsonObject attribute(const QString& key, const AttributeValue& value) {
+    return QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("value"), anyValue(value)}};
 }
 
 QString nanos(TimePoint t) {
@@ -18,25 +34,24 @@ QString nanos(TimePoint t) {
 }
 }  // namespace
 
-QByteArray otlpTraceRequest(const std::vector<std::shared_ptr<const PaymentTrace>>& traces) {
+QByteArray otlpTraceRequest(const std::vector<std::shared_ptr<const KeptTrace>>& traces) {
     QJsonArray spans;
     for (const auto& trace : traces) {
-        for (const Span& s : spansOf(*trace)) {
+        for (const Span& s : trace->spans()) {
             QJsonArray attributes;
-            for (const auto& [key, value] : s.attributes) {
-                attributes.append(stringAttribute(key, value));
+            for (const SpanAttribute& a : s.attributes) {
+                attributes.append(attribute(a.key, a.value));
             }
-            QJsonObject span{
-                {QStringLiteral("traceId"), trace->traceId},
-                {QStringLiteral("spanId"), spanIdHex(s.spanId)},
-                {QStringLiteral("name"), s.name},
-                // SERVER for the root (a request arrived), INTERNAL below it.
-                {QStringLiteral("kind"), s.parentId == 0 ? 2 : 1},
-                {QStringLiteral("startTimeUnixNano"), nanos(s.start)},
-                {QStringLiteral("endTimeUnixNano"), nanos(s.end)},
-                {QStringLiteral("attributes"), attributes},
-                // STATUS_CODE_ERROR = 2, STATUS_CODE_OK = 1
-                {QStringLiteral("status"), QJsonObject{{QStringLiteral("code"), s.error ? 2 : 1}}}};
+            QJsonObject span{{QStringLiteral("traceId"), trace->traceId()},
+                             {QStringLiteral("spanId"), spanIdHex(s.spanId)},
+                             {QStringLiteral("name"), s.name},
+                             {QStringLiteral("kind"), static_cast<int>(s.kind)},
+                             {QStringLiteral("startTimeUnixNano"), nanos(s.start)},
+                             {QStringLiteral("endTimeUnixNano"), nanos(s.end)},
+                             {QStringLiteral("attributes"), attributes}};
+            // STATUS_CODE_ERROR = 2; a span that did not fail leaves its status unset.
+            span.insert(QStringLiteral("status"),
+                        s.error ? QJsonObject{{QStringLiteral("code"), 2}} : QJsonObject{});
             if (s.parentId != 0) {
                 span.insert(QStringLiteral("parentSpanId"), spanIdHex(s.parentId));
             }
@@ -45,7 +60,8 @@ QByteArray otlpTraceRequest(const std::vector<std::shared_ptr<const PaymentTrace
     }
     const QJsonObject resource{
         {QStringLiteral("attributes"),
-         QJsonArray{stringAttribute(QStringLiteral("service.name"), QStringLiteral("tai-console"))}}};
+         QJsonArray{attribute(QStringLiteral("service.name"), QStringLiteral("tai-console")),
+                    attribute(QStringLiteral("service.version"), QStringLiteral(TAI_VERSION))}}};
     const QJsonObject scope{{QStringLiteral("name"), QStringLiteral("tai-console")},
                             {QStringLiteral("version"), QStringLiteral(TAI_VERSION)}};
     const QJsonObject request{

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "trace/trace_types.h"
+#include "trace/kept_trace.h"
 
 #include <QByteArray>
 
@@ -10,7 +10,7 @@
 namespace tai {
 
 // An OTLP/JSON ExportTraceServiceRequest (opentelemetry-proto, JSON mapping: hex trace and span
-// ids, nanosecond times as strings) for the given traces, as one compact line.
-QByteArray otlpTraceRequest(const std::vector<std::shared_ptr<const PaymentTrace>>& traces);
+// ids, nanosecond times and 64-bit integers as strings) for the given traces, as one compact line.
+QByteArray otlpTraceRequest(const std::vector<std::shared_ptr<const KeptTrace>>& traces);
 
 }  // namespace tai

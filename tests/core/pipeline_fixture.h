@@ -1,8 +1,9 @@
 #pragma once
 
-#include "audit/idempotency_store.h"
+#include "base/virtual_clock.h"
+#include "payments/gateway_simulator.h"
+#include "payments/idempotency_store.h"
 #include "payments/payment_pipeline.h"
-#include "sim/virtual_clock.h"
 
 #include <optional>
 
@@ -10,7 +11,7 @@
 struct PipelineFixture {
     explicit PipelineFixture(tai::PaymentsConfig config = {})
         : clock(tai::TimePoint{std::chrono::seconds(1'767'225'600)}),
-          gateway(7),
+          gateway(7, clock),
           pipeline(config, clock, gateway, store) {}
 
     tai::PaymentSignal payment(const QString& id, const QString& customer = QStringLiteral("cust_1"),

@@ -3,8 +3,8 @@
 // times handed to it; the engine-level cases drive a VirtualClock.
 #include "andon/andon_board.h"
 #include "andon/andon_evaluator.h"
+#include "base/virtual_clock.h"
 #include "engine/engine.h"
-#include "sim/virtual_clock.h"
 
 #include <QtTest>
 
@@ -125,7 +125,7 @@ private Q_SLOTS:
         QCOMPARE(toString(board.light(t0 + 5s)), toString(AndonLight::Red));  // acknowledged is not fixed
         const auto refused = board.acknowledge("breaker_open/nope", "alice", "", t0);
         QVERIFY(refused);
-        QVERIFY(refused->contains("breaker_open/nope"));
+        QVERIFY(refused->text().contains("breaker_open/nope"));
     }
 
     void silenceTakesAnAlertOffTheLightForItsDuration() {
@@ -181,16 +181,18 @@ private Q_SLOTS:
     void noAlertBelowTheMinimumSampleCount() {
         AndonConfig c = config();
         AndonInputs in;
-        in.rejectRate = {0.50, false};  // 50 % rejected, but too few samples to mean anything
-        in.errorRate = {0.90, false};
-        in.successRate = {0.10, false};
+        // 50 % rejected, but too few samples to mean anything.
+        in.measurements = {{"payments", "fraud_rate", "payments", "fraud (reject) rate", 0.50, false},
+                           {"payments", "error_rate", "payment-gateway", "gateway error rate", 0.90, false},
+                           {"payments", "success_rate", "payments", "success rate", 0.10, false,
+                            AndonMeasurement::Unit::Ratio, AndonMeasurement::Bad::Below}};
         AndonBoard board(c);
         for (int s = 0; s <= 120; s += 10) {
             QVERIFY(board.update(evaluateAndon(in, c).alerts, t0 + std::chrono::seconds(s)).empty());
         }
         QVERIFY(board.active(t0 + 120s).empty());
         QCOMPARE(toString(board.light(t0 + 120s)), toString(AndonLight::Green));
-        in.rejectRate.enoughData = true;  // the same rate with enough samples does hold
+        in.measurements.front().known = true;  // the same rate with enough samples does hold
         board.update(evaluateAndon(in, c).alerts, t0 + 130s);
         QCOMPARE(board.active(t0 + 130s).size(), std::size_t{1});
     }
@@ -213,7 +215,7 @@ private Q_SLOTS:
         advance(2s);
         GatewayFault errors;
         errors.errorRate = 1.0;
-        QVERIFY(resultOf(engine.execute(SetGatewayFault{errors, {}})).ok);
+        QVERIFY(resultOf(engine.execute(SetGatewayFault{errors, {}})).ok());
         advance(5s);
         const auto findAlert = [&](const QString& key) -> std::optional<ActiveAlert> {
             for (const ActiveAlert& a : engine.latestSnapshot()->alerts) {
@@ -235,20 +237,20 @@ private Q_SLOTS:
 
         ControlAlert ack{
             "error_rate/payment-gateway", ControlAlert::Action::Acknowledge, 0, {"carol", "on it"}};
-        QVERIFY(resultOf(engine.execute(ack)).ok);
+        QVERIFY(resultOf(engine.execute(ack)).ok());
         ControlAlert silence{
             "error_rate/payment-gateway", ControlAlert::Action::Silence, 600, {"carol", "known"}};
-        QVERIFY(resultOf(engine.execute(silence)).ok);
+        QVERIFY(resultOf(engine.execute(silence)).ok());
         advance(1s);
         alert = findAlert("error_rate/payment-gateway");
         QVERIFY(alert && alert->acknowledged && alert->ackNote == "on it");
         QVERIFY(alert->silencedAt(toEpochMs(clock.now())));
         ControlAlert unknown{"error_rate/elsewhere", ControlAlert::Action::Acknowledge, 0, {}};
         const CommandResult refused = resultOf(engine.execute(unknown));
-        QVERIFY(!refused.ok);
-        QVERIFY(refused.error.contains("error_rate/elsewhere"));
+        QVERIFY(!refused.ok());
+        QVERIFY(refused.error().contains("error_rate/elsewhere"));
 
-        QVERIFY(resultOf(engine.execute(SetGatewayFault{GatewayFault{}, {}})).ok);
+        QVERIFY(resultOf(engine.execute(SetGatewayFault{GatewayFault{}, {}})).ok());
         advance(65s);  // the 60 s window forgets the errors
         QVERIFY(!findAlert("error_rate/payment-gateway"));
         const auto& history = engine.latestSnapshot()->alertHistory;

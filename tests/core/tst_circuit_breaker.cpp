@@ -1,6 +1,6 @@
 // DESIGN.md §6 as a table: each row is a script of calls and clock moves, and the state it ends in.
+#include "base/virtual_clock.h"
 #include "jidoka/circuit_breaker.h"
-#include "sim/virtual_clock.h"
 
 #include <QtTest>
 

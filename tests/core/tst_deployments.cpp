@@ -1,6 +1,7 @@
 // DESIGN.md §5 on the VirtualClock: staged rollout, automatic rollback, alerts, §5.5 controls.
+#include "base/virtual_clock.h"
 #include "deployments/deployment_orchestrator.h"
-#include "sim/virtual_clock.h"
+#include "deployments/infra_simulator.h"
 
 #include <QJsonDocument>
 #include <QtTest>
@@ -11,8 +12,13 @@ using namespace std::chrono_literals;
 namespace {
 const TimePoint kStart{std::chrono::seconds(1'767'225'600)};
 
+// What a control answered: empty when carried out, else the refusal in words.
+QString said(const std::optional<Refusal>& refused) {
+    return refused ? refused->text() : QString();
+}
+
 struct Fixture {
-    explicit Fixture(DeploymentsConfig c = {}) : config(std::move(c)), infra(7, config.regions) {
+    explicit Fixture(DeploymentsConfig c = {}) : config(std::move(c)), infra(7, config.regions, clock) {
         DeploymentListener listener;
         listener.report = [this](const RolloutReportEvent& e) {
             events << QStringLiteral("%1 %2 %3 %4%5")
@@ -20,7 +26,8 @@ struct Fixture {
                           .arg(e.kind, e.region, e.kind == u"rollback" ? e.reason : e.stage)
                           .arg(e.kind == u"rollout_stage" ? QStringLiteral(" %1%").arg(e.weight) : QString());
         };
-        listener.alert = [this](Severity s, const QString& rule, const QString&, const QString& message) {
+        listener.alert = [this](Severity s, const QString& rule, const QString&, const QString& message,
+                                const QString&) {
             alerts << QStringLiteral("%1 %2 %3 %4").arg(seconds(clock.now())).arg(toString(s), rule, message);
         };
         orchestrator = std::make_unique<DeploymentOrchestrator>(config, clock, infra, listener);
@@ -124,7 +131,7 @@ private Q_SLOTS:
         Fixture f;
         const auto d = f.deploy();
         f.run(100s);
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Pause, {}, "investigating"), QString());
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Pause, {}, "investigating")), QString());
         f.run(349s);
         QVERIFY(f.alerts.filter("stage_slow").isEmpty());
         f.run(1s);
@@ -132,7 +139,7 @@ private Q_SLOTS:
         QVERIFY(f.alerts.filter("stage_slow")[0].startsWith(
             "450 HIGH stage_slow canary slow to progress in us-west-2"));
         QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("canary"));  // paused: still there
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Resume, {}, {}), QString());
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Resume, {}, {})), QString());
         f.clock.advanceBy(0s);
         QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("staging"));  // overdue: moves on at once
     }
@@ -184,7 +191,7 @@ private Q_SLOTS:
         Fixture f;
         const auto d = f.deploy();
         f.run(20s);
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Promote, {}, {}), QString());
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Promote, {}, {})), QString());
         f.clock.advanceBy(0s);
         QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("staging"));
         QVERIFY(f.events.contains("20 rollout_stage us-west-2 staging 25%"));
@@ -194,7 +201,7 @@ private Q_SLOTS:
         Fixture f;
         const auto d = f.deploy();
         f.run(20s);
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::PromoteFull, {}, {}), QString());
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::PromoteFull, {}, {})), QString());
         f.clock.advanceBy(0s);
         QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("prod"));
         QCOMPARE(f.view(d.id).regions[0].weight, 100);
@@ -207,7 +214,7 @@ private Q_SLOTS:
         Fixture f;
         const auto d = f.deploy();
         f.run(1000s);  // us-west-2 done, us-east-1 in canary
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Abort, {}, "bad metrics"), QString());
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Abort, {}, "bad metrics")), QString());
         const RolloutView v = f.view(d.id);
         QCOMPARE(toString(v.status), QStringLiteral("aborted"));
         QCOMPARE(v.regions[0].stage, QStringLiteral("done"));
@@ -222,15 +229,16 @@ private Q_SLOTS:
         const auto d = f.deploy();
         f.run(1000s);
         QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v2.0.0"));
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Rollback, "us-west-2", "customer report"),
-                 QString());
+        QCOMPARE(
+            said(f.orchestrator->control(d.id, RolloutControl::Rollback, "us-west-2", "customer report")),
+            QString());
         QCOMPARE(f.view(d.id).regions[0].stage, QStringLiteral("rolled_back"));
         QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v1.0.0"));
         QCOMPARE(toString(f.view(d.id).status),
                  QStringLiteral("in_progress"));  // the active region carries on
-        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Rollback, "eu-west-1", {})
+        QVERIFY(said(f.orchestrator->control(d.id, RolloutControl::Rollback, "eu-west-1", {}))
                     .startsWith("region: eu-west-1 is pending"));
-        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Rollback, "mars-1", {})
+        QVERIFY(said(f.orchestrator->control(d.id, RolloutControl::Rollback, "mars-1", {}))
                     .startsWith("region: 'mars-1'"));
     }
 
@@ -238,9 +246,10 @@ private Q_SLOTS:
         Fixture f;
         const auto d = f.deploy();
         f.run(1000s);
-        QVERIFY(f.orchestrator->control(d.id, RolloutControl::Retry, {}, {}).startsWith("retry: only"));
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Abort, {}, {}), QString());
-        QCOMPARE(f.orchestrator->control(d.id, RolloutControl::Retry, {}, {}), QString());
+        QVERIFY(
+            said(f.orchestrator->control(d.id, RolloutControl::Retry, {}, {})).startsWith("only an aborted"));
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Abort, {}, {})), QString());
+        QCOMPARE(said(f.orchestrator->control(d.id, RolloutControl::Retry, {}, {})), QString());
         f.clock.advanceBy(0s);
         RolloutView v = f.view(d.id);
         QCOMPARE(toString(v.status), QStringLiteral("in_progress"));

@@ -1,6 +1,8 @@
 // The engine on its worker thread: commands in, snapshots out (DESIGN.md §3).
+#include "base/virtual_clock.h"
+#include "engine/command_parser.h"
 #include "engine/engine.h"
-#include "sim/virtual_clock.h"
+#include "trace/kept_trace.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -84,7 +86,7 @@ private Q_SLOTS:
             resultOf(engine->execute(ControlBreaker{QStringLiteral("payment-gateway"),
                                                     BreakerControl::ForceHalfOpen,
                                                     {QStringLiteral("ana"), QStringLiteral("drill")}}));
-        QVERIFY(result.ok);
+        QVERIFY(result.ok());
         advance(0us);  // the extra snapshot after a transition is due now
         QTRY_VERIFY(spy.count() >= 1);
         const auto s = spy.last().at(0).value<SnapshotPtr>();
@@ -107,7 +109,7 @@ private Q_SLOTS:
     void anOutageOpensTheBreakerAndItsTimerMovesItWithNoTraffic() {
         GatewayFault outage;
         outage.down = true;
-        QVERIFY(resultOf(engine->execute(SetGatewayFault{outage, {}})).ok);
+        QVERIFY(resultOf(engine->execute(SetGatewayFault{outage, {}})).ok());
         for (int i = 0; i < 5; ++i) {
             QCOMPARE(toString(resultOf(engine->submitPayment(paymentFrom(i))).outcome),
                      QStringLiteral("gateway_error"));
@@ -126,19 +128,22 @@ private Q_SLOTS:
         QCOMPARE(kinds.count(QStringLiteral("operator")), 1);
     }
 
-    void badCommandsAreRejectedWithTheField() {
-        QCOMPARE(
-            resultOf(engine->execute(ControlBreaker{QStringLiteral("nope"), BreakerControl::ForceOpen, {}}))
-                .error,
-            QStringLiteral("breaker: unknown breaker 'nope'"));
-        GatewayFault fault;
-        fault.errorRate = 2;
-        QCOMPARE(resultOf(engine->execute(SetGatewayFault{fault, {}})).error,
-                 QStringLiteral("error_rate: must be from 0 to 1"));
+    void badCommandsAreRefusedWithTheirCodeAndField() {
+        const CommandResult unknown =
+            resultOf(engine->execute(ControlBreaker{QStringLiteral("nope"), BreakerControl::ForceOpen, {}}));
+        QVERIFY(unknown.refusal);
+        QCOMPARE(static_cast<int>(unknown.refusal->code), static_cast<int>(RefusalCode::NotFound));
+        QCOMPARE(unknown.refusal->field, QStringLiteral("breaker"));
+        QCOMPARE(unknown.error(), QStringLiteral("breaker: unknown breaker 'nope'"));
+        // Out-of-range values never reach the engine: the command language's parser refuses them.
+        const CommandParse parsed = parseCommand(QJsonObject{{"do", "gateway.fault"}, {"error_rate", 2}});
+        QVERIFY(std::holds_alternative<std::vector<CommandError>>(parsed));
+        QCOMPARE(std::get<std::vector<CommandError>>(parsed).front().text(),
+                 QStringLiteral("error_rate: must be a number from 0 to 1"));
     }
 
     void generatedLoadFlowsAndCountersReconcile() {
-        QVERIFY(resultOf(engine->execute(SetLoad{1000, 0.01, 500, {}})).ok);
+        QVERIFY(resultOf(engine->execute(SetLoad{1000, 0.01, 500, {}})).ok());
         for (int i = 0; i < 70; ++i) {
             advance(100ms);
         }
@@ -158,7 +163,7 @@ private Q_SLOTS:
                  qPrintable(QString::number(s->kpis.throughputPerS)));
         QVERIFY(s->history.size() >= 6);
         // Confirmation workers drain asynchronously; snapshots only move with the virtual clock.
-        QVERIFY(resultOf(engine->execute(SetLoad{0, 0, 1, {}})).ok);
+        QVERIFY(resultOf(engine->execute(SetLoad{0, 0, 1, {}})).ok());
         const auto unconfirmed = [this] {
             advance(100ms);
             const auto latest = engine->latestSnapshot();
@@ -174,16 +179,16 @@ private Q_SLOTS:
                                                           {"version", "v2.0.0"},
                                                           {"regions", QJsonArray{"us-west-2", "us-east-1"}}},
                                               {"ana", {}}}));
-        QVERIFY2(accepted.ok, qPrintable(accepted.error));
+        QVERIFY2(accepted.ok(), qPrintable(accepted.error()));
         QCOMPARE(accepted.id, QStringLiteral("d-1"));
         const CommandResult rejected = resultOf(engine->execute(
             RequestDeployment{QJsonObject{{"service", "api-service"}, {"version", "latest"}}, {}}));
-        QVERIFY(!rejected.ok);
+        QVERIFY(!rejected.ok());
         QCOMPARE(QStringList(rejected.reasons.begin(), rejected.reasons.end()),
                  (QStringList{"image_missing", "rollout_in_progress"}));
         const CommandResult invalid =
             resultOf(engine->execute(RequestDeployment{QJsonObject{{"version", "v1"}}, {}}));
-        QCOMPARE(invalid.error, QStringLiteral("service: required"));
+        QCOMPARE(invalid.error(), QStringLiteral("service: required"));
         advance(100ms);
         auto s = engine->latestSnapshot();
         QCOMPARE(s->rollouts.size(), std::size_t{1});
@@ -194,19 +199,69 @@ private Q_SLOTS:
         // A bad canary: the rollback raises a CRITICAL event alert and the light goes RED.
         QVERIFY(resultOf(engine->execute(SetInfraFault{
                              InfraFault{"us-west-2", "v2.0.0", 0.2, {}, {}, {}, {}}, 30, false, {}}))
-                    .ok);
+                    .ok());
         advance(10s);
         s = engine->latestSnapshot();
         QCOMPARE(toString(s->rollouts[0].status), QStringLiteral("rolled_back"));
         QCOMPARE(toString(s->light), QStringLiteral("RED"));
         QVERIFY(s->lightReason.contains("rollback of d-1 in us-west-2"));
-        QCOMPARE(s->alerts[0].control, QStringLiteral("rollback"));
+        // The rollback is done, so the alert offers no control; it names the region it is about.
+        QCOMPARE(s->alerts[0].rule, QStringLiteral("rollback_triggered"));
+        QCOMPARE(s->alerts[0].control, QString());
+        QCOMPARE(s->alerts[0].region, QStringLiteral("us-west-2"));
+        QCOMPARE(s->alerts[0].system, QStringLiteral("deployments"));
         QCOMPARE(s->infraFaults.size(), std::size_t{1});
         advance(21s);  // for_s = 30 has passed
         QCOMPARE(engine->latestSnapshot()->infraFaults.size(), std::size_t{0});
-        QVERIFY(!resultOf(engine->execute(ControlRollout{"d-9", RolloutControl::Pause, {}, {}})).ok);
-        QVERIFY(
-            resultOf(engine->execute(ControlRollout{"d-1", RolloutControl::Retry, {}, {"ana", "fixed"}})).ok);
+        QVERIFY(!resultOf(engine->execute(ControlRollout{"d-9", RolloutControl::Pause, {}, {}})).ok());
+        QVERIFY(resultOf(engine->execute(ControlRollout{"d-1", RolloutControl::Retry, {}, {"ana", "fixed"}}))
+                    .ok());
+    }
+
+    // §5.3: each deployment action is traced, in a trace per deployment, beside payment traces.
+    void everyDeploymentActionIsASpanOfTheDeploymentsTrace() {
+        QVERIFY(resultOf(engine->execute(SetInfraFault{
+                             InfraFault{"us-west-2", "v2.0.0", 0.2, {}, {}, {}, {}}, {}, false, {}}))
+                    .ok());
+        QVERIFY(resultOf(engine->execute(RequestDeployment{
+                             QJsonObject{{"service", "api-service"}, {"version", "v2.0.0"}}, {"ana", {}}}))
+                    .ok());
+        advance(11s);  // the canary's first health sample rolls it back
+        TraceQuery q;
+        q.tags = {{"deployment", "d-1"}};
+        const auto found = resultOf(engine->findTraces(q));
+        QCOMPARE(found.size(), std::size_t{1});
+        const auto& trace = *found.front();
+        QCOMPARE(trace.system(), QStringLiteral("deployments"));
+        QCOMPARE(trace.tag(u"outcome"), QStringLiteral("rolled_back"));
+        const std::vector<Span> spans = trace.spans();
+        QStringList names;
+        for (const Span& span : spans) {
+            names << span.name;
+        }
+        QCOMPARE(names, (QStringList{"deploy api-service v2.0.0", "apply_config", "roll_pods",
+                                     "shift_traffic", "rollback"}));
+        const auto attribute = [](const Span& span, const QString& key) {
+            for (const SpanAttribute& a : span.attributes) {
+                if (a.key == key) {
+                    return attributeText(a.value);
+                }
+            }
+            return QString();
+        };
+        for (std::size_t i = 1; i < spans.size(); ++i) {
+            QCOMPARE(spans[i].parentId, spans[0].spanId);
+            QCOMPARE(attribute(spans[i], "deployment.region"), QStringLiteral("us-west-2"));
+        }
+        QCOMPARE(attribute(spans[1], "deployment.stage"), QStringLiteral("canary"));
+        QCOMPARE(attribute(spans[1], "deployment.outcome"), QStringLiteral("ok"));
+        QCOMPARE(attribute(spans[4], "deployment.stage"), QStringLiteral("rolled_back"));
+        QVERIFY(attribute(spans[4], "deployment.reason").contains("error rate"));
+        QVERIFY(spans[0].error);  // the rollout did not complete
+        // The same trace id for the same deployment as its actions come in.
+        TraceQuery byId;
+        byId.traceId = trace.traceId();
+        QCOMPARE(resultOf(engine->findTraces(byId)).size(), std::size_t{1});
     }
 
     void aRestartBringsRolloutsBackInterruptedAndKeepsKeys() {
@@ -220,7 +275,7 @@ private Q_SLOTS:
             QVERIFY2(first.start(), qPrintable(first.startError()));
             QVERIFY(resultOf(first.execute(RequestDeployment{
                                  QJsonObject{{"service", "web-frontend"}, {"version", "v3.1.0"}}, {}}))
-                        .ok);
+                        .ok());
             first.invoke([&c] { c.advanceBy(400s); }).waitForFinished();  // us-west-2 in staging
             const PaymentResponse paid = resultOf(first.submitPayment(
                 R"({"customer_id":"c","merchant_id":"m","amount":"1.00","currency":"USD","idempotency_key":"restart-1"})"));
@@ -245,13 +300,13 @@ private Q_SLOTS:
         // Resume restarts the interrupted stage with fresh timers.
         QVERIFY(resultOf(second.execute(
                              ControlRollout{"d-1", RolloutControl::Resume, {}, {"ana", "after restart"}}))
-                    .ok);
+                    .ok());
         second.invoke([&c] { c.advanceBy(100ms); }).waitForFinished();
         s = second.latestSnapshot();
         QCOMPARE(toString(s->rollouts[0].status), QStringLiteral("in_progress"));
         QCOMPARE(s->rollouts[0].regions[0].stage, QStringLiteral("staging"));
         QVERIFY(
-            resultOf(second.execute(ControlRollout{"d-1", RolloutControl::Rollback, "us-west-2", {}})).ok);
+            resultOf(second.execute(ControlRollout{"d-1", RolloutControl::Rollback, "us-west-2", {}})).ok());
         second.invoke([&c] { c.advanceBy(100ms); }).waitForFinished();
         QCOMPARE(second.latestSnapshot()->rollouts[0].regions[0].stage, QStringLiteral("rolled_back"));
     }

@@ -1,8 +1,8 @@
 // The hand-written response and decision JSON (payment_json.cpp) must be byte for byte what
 // QJsonDocument writes, since stored decisions and HTTP bodies were written that way before.
 // The oracle below is the straightforward QJsonObject version.
+#include "base/money.h"
 #include "payments/payment_json.h"
-#include "signal/money.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

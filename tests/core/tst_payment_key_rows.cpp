@@ -1,14 +1,13 @@
 // The payments layer's side of the stored key rows: the check every row gets at open, and the
 // rebuild of a key from its decision row during recovery.
-#include "payment_key_rows.h"
+#include "engine/payment_key_rows.h"
 #include "payments/payment_json.h"
 #include "payments/payment_outcome.h"
-#include "signal/payment_signal.h"
+#include "payments/payment_signal.h"
 
 #include <QtTest>
 
 using namespace tai;
-using namespace tai::app;
 
 namespace {
 PaymentResponse charged() {

@@ -141,8 +141,8 @@ private Q_SLOTS:
         PipelineFixture f;
         f.send(f.payment(QStringLiteral("a"), QStringLiteral("cust_666")));
         f.send(f.payment(QStringLiteral("b")));
-        f.pipeline.submitInvalid(QStringLiteral("c"), QString(), QStringLiteral("amount: required"),
-                                 [](const auto&) {});
+        f.pipeline.submitInvalid(QStringLiteral("c"), QString(), QStringLiteral("amount"),
+                                 QStringLiteral("amount: required"), [](const auto&) {});
         const auto& m = f.pipeline.metrics();
         QCOMPARE(m.totalAll(), 3u);
         QCOMPARE(m.total(static_cast<int>(PaymentOutcome::Rejected)), 1u);

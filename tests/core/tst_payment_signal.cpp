@@ -1,7 +1,7 @@
 // DESIGN.md §4.1, one row per rule: a payment that differs from a valid one in one field.
-#include "signal/money.h"
-#include "signal/payment_signal.h"
-#include "signal/rfc3339.h"
+#include "base/money.h"
+#include "base/rfc3339.h"
+#include "payments/payment_signal.h"
 
 #include <QJsonDocument>
 #include <QtTest>

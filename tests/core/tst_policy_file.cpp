@@ -1,5 +1,5 @@
 // DESIGN.md §9.1: partial files take defaults; every error names its key path; nothing half-applies.
-#include "policy/policy_document.h"
+#include "engine/policy_document.h"
 
 #include <QtTest>
 

@@ -1,7 +1,7 @@
 // Replays the hand-written streams in tests/data and checks every decision against the
 // hand-derived expectations (tests/data/make_golden.py explains each line).
-#include "policy/policy_document.h"
-#include "sim/replay_runner.h"
+#include "engine/policy_document.h"
+#include "scenario/replay_runner.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -163,10 +163,12 @@ private Q_SLOTS:
         const QJsonObject withSqlite = session.runToEnd();
         QCOMPARE(withSqlite.value(QStringLiteral("audit_digest")),
                  report(QStringLiteral("bad-canary")).value("audit_digest"));
-        session.engine().auditStore()->flush();
+        session.engine().flushAudit().waitForFinished();
         AuditQuery query;
         query.kinds = {QStringLiteral("rollback")};
-        const auto rows = session.engine().auditStore()->query(query);
+        auto page = session.engine().queryAudit(query);
+        page.waitForFinished();
+        const auto rows = page.result().records;
         QCOMPARE(rows.size(), std::size_t{1});
         QCOMPARE(rows.front().row.subject, QStringLiteral("d-1"));
     }
@@ -341,13 +343,13 @@ private Q_SLOTS:
                     .execute(ControlAlert{QStringLiteral("breaker_open/payment-gateway"),
                                           ControlAlert::Action::Acknowledge, 0, trainee})
                     .result()
-                    .ok);
+                    .ok());
         live.runUntil(241.25);
         QVERIFY(live.engine()
                     .execute(ControlBreaker{QStringLiteral("payment-gateway"), BreakerControl::ForceHalfOpen,
                                             trainee})
                     .result()
-                    .ok);
+                    .ok());
         live.runUntil(250);
         // The answer comes once virtual time has passed the gateway's latency.
         QFuture<PaymentResponse> paid = live.engine().submitPayment(
@@ -406,13 +408,13 @@ private Q_SLOTS:
                                              QStringLiteral("us-east-1"),
                                              {QStringLiteral("trainee"), {}}})
                      .result()
-                     .ok);
+                     .ok());
         QVERIFY(live.engine()
                     .execute(ControlBreaker{QStringLiteral("payment-gateway"),
                                             BreakerControl::ForceHalfOpen,
                                             {QStringLiteral("trainee"), {}}})
                     .result()
-                    .ok);
+                    .ok());
         live.runToEnd();
         const QByteArray saved = live.sessionFile();
         const auto parsed = parseScenario(saved);

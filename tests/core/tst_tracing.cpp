@@ -1,7 +1,7 @@
 // Tracing (DESIGN.md §12): the span tree of a payment, the samplers, "rejections and errors are
 // always kept", the bounded store and its search, and the OTLP/JSON shape. On a VirtualClock.
+#include "base/seeded_random.h"
 #include "pipeline_fixture.h"
-#include "sim/seeded_random.h"
 #include "trace/otlp_json.h"
 #include "trace/trace_json.h"
 #include "trace/trace_sampler.h"
@@ -34,16 +34,21 @@ QString traceId(int n) {
     return QStringLiteral("%1").arg(n, 32, 16, QLatin1Char('0'));
 }
 
-QStringList spanNames(const PaymentTrace& t) {
+// What the store keeps for a payment: its PaymentTrace (the facts "why" shows).
+std::shared_ptr<const PaymentTrace> payment(std::shared_ptr<const KeptTrace> kept) {
+    return std::dynamic_pointer_cast<const PaymentTrace>(std::move(kept));
+}
+
+QStringList spanNames(const KeptTrace& t) {
     QStringList names;
-    for (const Span& s : spansOf(t)) {
+    for (const Span& s : t.spans()) {
         names << s.name;
     }
     return names;
 }
 
-Span spanNamed(const PaymentTrace& t, const QString& name) {
-    for (const Span& s : spansOf(t)) {
+Span spanNamed(const KeptTrace& t, const QString& name) {
+    for (const Span& s : t.spans()) {
         if (s.name == name) {
             return s;
         }
@@ -52,12 +57,21 @@ Span spanNamed(const PaymentTrace& t, const QString& name) {
 }
 
 QString attribute(const Span& s, const QString& key) {
-    for (const auto& [k, v] : s.attributes) {
-        if (k == key) {
-            return v;
+    for (const SpanAttribute& a : s.attributes) {
+        if (a.key == key) {
+            return attributeText(a.value);
         }
     }
     return {};
+}
+
+const SpanAttribute* attributeNamed(const Span& s, const QString& key) {
+    for (const SpanAttribute& a : s.attributes) {
+        if (a.key == key) {
+            return &a;
+        }
+    }
+    return nullptr;
 }
 }  // namespace
 
@@ -70,13 +84,13 @@ private Q_SLOTS:
         s.sim = SimOverride{GatewayForcedOutcome::Ok, 120};
         f.sendAs(s, traceId(1));
         f.clock.advanceBy(1s);
-        const auto t = f.store.find(traceId(1));
+        const auto t = payment(f.store.find(traceId(1)));
         QVERIFY(t);
         QCOMPARE(spanNames(*t),
                  (QStringList{"process_signal", "evaluate_policy", "rule:blacklist", "rule:velocity",
                               "rule:amount", "rule:currency", "execute_action", "circuit_breaker_check",
                               "gateway_call", "queue_async_work", "generate_response"}));
-        const std::vector<Span> spans = spansOf(*t);
+        const std::vector<Span> spans = t->spans();
         const Span& root = spans.front();
         QCOMPARE(root.parentId, std::uint64_t{0});
         // Every other span hangs off the tree; ids are unique and non-zero.
@@ -95,6 +109,12 @@ private Q_SLOTS:
         QCOMPARE(attribute(root, "payment.outcome"), QStringLiteral("charged"));
         QVERIFY(!root.error);
         QVERIFY(t->headSampled);
+        // Attributes keep their types.
+        const SpanAttribute* status = attributeNamed(root, "http.status_code");
+        QVERIFY(status && std::holds_alternative<std::int64_t>(status->value));
+        QCOMPARE(std::get<std::int64_t>(status->value), std::int64_t{200});
+        const SpanAttribute* fired = attributeNamed(spanNamed(*t, "rule:velocity"), "rule.fired");
+        QVERIFY(fired && std::holds_alternative<bool>(fired->value));
     }
 
     void rejectionsAndErrorsAreKeptEvenWhenTheSamplerSaysNever() {
@@ -104,13 +124,13 @@ private Q_SLOTS:
         PaymentSignal failing = f.payment("err", "cust_2");
         failing.sim = SimOverride{GatewayForcedOutcome::Error, std::nullopt};
         f.sendAs(failing, traceId(3));
-        QVERIFY(!f.store.find(traceId(1)));  // charged and not sampled: not kept
-        const auto rejected = f.store.find(traceId(2));
+        QVERIFY(!payment(f.store.find(traceId(1))));  // charged and not sampled: not kept
+        const auto rejected = payment(f.store.find(traceId(2)));
         QVERIFY(rejected);
         QCOMPARE(toString(rejected->outcome), QStringLiteral("rejected"));
         QVERIFY(!rejected->headSampled);
-        QVERIFY(spansOf(*rejected).front().error);
-        const auto error = f.store.find(traceId(3));
+        QVERIFY(rejected->spans().front().error);
+        const auto error = payment(f.store.find(traceId(3)));
         QVERIFY(error);
         QCOMPARE(toString(error->outcome), QStringLiteral("gateway_error"));
         QVERIFY(spanNamed(*error, "gateway_call").error);
@@ -119,7 +139,7 @@ private Q_SLOTS:
     void theWhyOfARejectionNamesEachRuleItsWeightAndTheScore() {
         TracedPipeline f("never");
         f.sendAs(f.payment("big", "cust_666", 900'000), traceId(7));  // blacklist 100 + amount 50
-        const auto t = f.store.find(traceId(7));
+        const auto t = payment(f.store.find(traceId(7)));
         QVERIFY(t);
         QCOMPARE(t->score, 150);
         QCOMPARE(t->rejectScore, 50);
@@ -146,7 +166,7 @@ private Q_SLOTS:
             f.sendAs(s, traceId(10 + i));
         }
         f.sendAs(f.payment("blocked", "c9"), traceId(20));
-        const auto t = f.store.find(traceId(20));
+        const auto t = payment(f.store.find(traceId(20)));
         QVERIFY(t);
         QCOMPARE(toString(t->outcome), QStringLiteral("circuit_open"));
         QCOMPARE(toString(t->breaker), QStringLiteral("open"));
@@ -197,49 +217,76 @@ private Q_SLOTS:
 
     void theStoreIsBoundedAndSearchable() {
         TraceStore store(3);
+        const TimePoint t0{std::chrono::seconds(1'767'225'600)};
         for (int i = 0; i < 5; ++i) {
-            auto t = std::make_shared<PaymentTrace>();
-            t->traceId = traceId(i);
-            t->customerId = i % 2 ? "odd" : "even";
-            t->outcome = i % 2 ? PaymentOutcome::Rejected : PaymentOutcome::Charged;
-            store.add(t);
+            PaymentTraceFacts facts;
+            facts.customerId = i % 2 ? "odd" : "even";
+            facts.outcome = i % 2 ? PaymentOutcome::Rejected : PaymentOutcome::Charged;
+            store.add(std::make_shared<PaymentTrace>(traceId(i), t0, t0, facts));
         }
         QCOMPARE(store.size(), std::size_t{3});
         QCOMPARE(store.kept(), std::uint64_t{5});
         QVERIFY(!store.find(traceId(0)));  // the oldest went first
         QVERIFY(store.find(traceId(4)));
         TraceQuery byCustomer;
-        byCustomer.customerId = "odd";
+        byCustomer.tags = {{"customer", "odd"}};
         QCOMPARE(store.search(byCustomer).size(), std::size_t{1});
         TraceQuery byOutcome;
-        byOutcome.outcome = PaymentOutcome::Charged;
+        byOutcome.tags = {{"outcome", "charged"}};
         const auto charged = store.search(byOutcome);
         QCOMPARE(charged.size(), std::size_t{2});
-        QCOMPARE(charged.front()->traceId, traceId(4));  // newest first
+        QCOMPARE(charged.front()->traceId(), traceId(4));  // newest first
+        // A newer version of a kept trace replaces it rather than filling the store.
+        PaymentTraceFacts again;
+        again.outcome = PaymentOutcome::Rejected;
+        store.add(std::make_shared<PaymentTrace>(traceId(4), t0, t0 + 1s, again));
+        QCOMPARE(store.size(), std::size_t{3});
+        QCOMPARE(store.find(traceId(4))->tag(u"outcome"), QStringLiteral("rejected"));
     }
 
     void otlpJsonCarriesHexIdsParentsAndNanoseconds() {
         TracedPipeline f("always");
         f.sendAs(f.payment("p1"), traceId(42));
-        const auto t = f.store.find(traceId(42));
+        const auto t = payment(f.store.find(traceId(42)));
         const QJsonObject request = QJsonDocument::fromJson(otlpTraceRequest({t})).object();
         const QJsonObject resource = request["resourceSpans"].toArray()[0].toObject();
         QCOMPARE(resource["resource"].toObject()["attributes"].toArray()[0].toObject()["key"].toString(),
                  QStringLiteral("service.name"));
         const QJsonArray spans = resource["scopeSpans"].toArray()[0].toObject()["spans"].toArray();
-        QCOMPARE(spans.size(), static_cast<qsizetype>(spansOf(*t).size()));
+        QCOMPARE(spans.size(), static_cast<qsizetype>(t->spans().size()));
         const QJsonObject root = spans[0].toObject();
         QCOMPARE(root["traceId"].toString(), traceId(42));
         QCOMPARE(root["spanId"].toString().size(), 16);
         QVERIFY(!root.contains("parentSpanId"));
         QCOMPARE(spans[1].toObject()["parentSpanId"].toString(), root["spanId"].toString());
         QCOMPARE(root["startTimeUnixNano"].toString(), QStringLiteral("1767225600000000000"));
-        QCOMPARE(root["status"].toObject()["code"].toInt(), 1);
+        // OpenTelemetry: a span that did not fail leaves its status unset, and attributes keep
+        // their types (an integer is a JSON string in OTLP, a boolean a boolean).
+        QVERIFY(!root["status"].toObject().contains("code"));
+        QCOMPARE(root["kind"].toInt(), 2);  // SERVER: the payment arrived
+        const auto attributeValue = [](const QJsonObject& span, const QString& key) {
+            for (const QJsonValue& a : span["attributes"].toArray()) {
+                if (a.toObject()["key"].toString() == key) {
+                    return a.toObject()["value"].toObject();
+                }
+            }
+            return QJsonObject();
+        };
+        QCOMPARE(attributeValue(root, "http.status_code")["intValue"].toString(), QStringLiteral("200"));
+        for (const QJsonValue& span : spans) {
+            if (span.toObject()["name"].toString() == "rule:velocity") {
+                QCOMPARE(attributeValue(span.toObject(), "rule.fired")["boolValue"].toBool(), false);
+                QVERIFY(attributeValue(span.toObject(), "rule.fired").contains("boolValue"));
+            }
+            if (span.toObject()["name"].toString() == "gateway_call") {
+                QCOMPARE(span.toObject()["kind"].toInt(), 3);  // CLIENT: a call out
+            }
+        }
         // And the console/API JSON of the same trace.
         const QJsonObject json = traceJson(*t);
         QCOMPARE(json["why"].toObject()["rules"].toArray().size(), 4);
-        QCOMPARE(json["spans"].toArray().size(), static_cast<qsizetype>(spansOf(*t).size()));
-        QCOMPARE(spansOf(*t).front().spanId, spansOf(*t).front().spanId);  // stable ids
+        QCOMPARE(json["spans"].toArray().size(), static_cast<qsizetype>(t->spans().size()));
+        QCOMPARE(t->spans().front().spanId, t->spans().front().spanId);  // stable ids
     }
 };
 

@@ -7,19 +7,30 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include "isolated_home.h"
+
 #include <QCoroNetworkReply>
 #include <QCoroTask>
 
 #include <memory>
 
-// A real `tai-console --headless` on loopback, started and stopped by the test. It learns the
-// port (the test asks for port 0) and the token file from the process log.
+// A real `tai-console --headless` on loopback, started and stopped by the test, with a home of
+// its own. It learns the port (the test asks for port 0) and the token file from the process log.
 class HeadlessProcess {
 public:
-    explicit HeadlessProcess(QStringList args) {
+    enum class Mode { Headless, Console };
+
+    // The console (Mode::Console) runs offscreen and serves the same API.
+    explicit HeadlessProcess(QStringList args, Mode mode = Mode::Headless) {
         process_.setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment environment = home_.environment();
+        if (mode == Mode::Console) {
+            environment.insert("QT_QPA_PLATFORM", "offscreen");
+        }
+        process_.setProcessEnvironment(environment);
         process_.start(QStringLiteral(TAI_CONSOLE_BIN),
-                       QStringList{"--headless", "--listen", "127.0.0.1:0", "--load", "0"} + args);
+                       (mode == Mode::Headless ? QStringList{"--headless"} : QStringList{}) +
+                           QStringList{"--listen", "127.0.0.1:0", "--load", "0"} + args);
         static const QRegularExpression listening(
             "listening on http://127\\.0\\.0\\.1:(\\d+) \\(control token in ([^)]+)\\)");
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -59,7 +70,10 @@ public:
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(port_).arg(path));
     }
 
+    const IsolatedHome& home() const { return home_; }
+
 private:
+    IsolatedHome home_;  // outlives the process: declared first
     QProcess process_;
     QByteArray log_;
     quint16 port_ = 0;

@@ -5,6 +5,7 @@
 #include "headless_process.h"
 #include "http_receiver.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -59,7 +60,7 @@ private Q_SLOTS:
         // Until the load has produced errors and the gateway breaker has opened (so the
         // notifier has had something to send): then every family has something to say.
         static const QRegularExpression tripped(
-            "tai_breaker_trips_total\\{breaker=\"payment-gateway\"\\} [1-9]");
+            "tai_breaker_trips_total\\{system=\"payments\",breaker=\"payment-gateway\"\\} [1-9]");
         HttpResult metrics;
         QTRY_VERIFY_WITH_TIMEOUT((metrics = QCoro::waitFor(request(nam, "GET", engine.url("/metrics"))),
                                   tripped.match(QString::fromUtf8(metrics.body)).hasMatch()),
@@ -174,6 +175,68 @@ private Q_SLOTS:
         const QJsonObject resolved = QJsonDocument::fromJson(am.requests()[1].body).array()[0].toObject();
         QCOMPARE(resolved["labels"].toObject()["subject"].toString(), QStringLiteral("announced"));
         QVERIFY(resolved.contains("endsAt"));
+        // It says that it is over, not the firing text as if it still held.
+        QCOMPARE(resolved["annotations"].toObject()["summary"].toString(),
+                 QStringLiteral("Resolved after 60 s: breaker_open on announced"));
+        QCOMPARE(resolved["annotations"].toObject()["description"].toString(),
+                 QStringLiteral("While firing: announced breaker open"));
+    }
+
+    void alertmanagerStoresWarningSeverityAndTheGeneratorUrl() {
+        const QString binary = QStandardPaths::findExecutable("prometheus-alertmanager");
+        QVERIFY2(!binary.isEmpty(),
+                 "prometheus-alertmanager is missing: packaging/debian-packages.txt installs it");
+        QTemporaryDir dir;
+        QFile config(dir.filePath("alertmanager.yml"));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n");
+        config.close();
+        const quint16 port = HttpReceiver::freePort();
+        QProcess alertmanager;
+        alertmanager.setProcessChannelMode(QProcess::MergedChannels);
+        alertmanager.start(
+            binary,
+            {"--config.file=" + config.fileName(), "--storage.path=" + dir.filePath("data"),
+             QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(port), "--cluster.listen-address="});
+        const QUrl base(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        QNetworkAccessManager nam;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QCoro::waitFor(request(nam, "GET", base.resolved(QUrl("/-/ready")))).status == 200, 20000);
+
+        AlertNotifiers::Options options;
+        options.alertmanager = base;
+        AlertNotifiers notifiers(options);
+        const QUrl console("http://127.0.0.1:8080/v1/alerts");
+        notifiers.setGeneratorUrl(console);  // as once the API knows its port
+        AlertTransition high = firing("payments");
+        high.alert.rule = "error_rate";
+        high.alert.key = "error_rate/payments";
+        high.alert.severity = Severity::High;
+        high.alert.firingAtMs = QDateTime::currentMSecsSinceEpoch();
+        notifiers.notify(high);
+        const auto stored = [&]() -> QJsonObject {
+            const HttpResult r = QCoro::waitFor(request(nam, "GET", base.resolved(QUrl("/api/v2/alerts"))));
+            for (const QJsonValue& v : QJsonDocument::fromJson(r.body).array()) {
+                if (v.toObject().value("labels").toObject().value("alertname") == "error_rate") {
+                    return v.toObject();
+                }
+            }
+            return {};
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!stored().isEmpty(), 20000);
+        const QJsonObject alert = stored();
+        QCOMPARE(alert.value("labels").toObject().value("severity").toString(), QStringLiteral("warning"));
+        QCOMPARE(alert.value("generatorURL").toString(), console.toString());
+        QVERIFY(!alert.value("annotations").toObject().contains("control"));  // the rule has none
+        // Resolved through the same path: Alertmanager lists it no more.
+        AlertTransition end = high;
+        end.kind = AlertTransition::Kind::Resolved;
+        end.alert.state = AlertState::Resolved;
+        end.alert.resolvedAtMs = QDateTime::currentMSecsSinceEpoch();
+        notifiers.notify(end);
+        QTRY_VERIFY_WITH_TIMEOUT(stored().isEmpty(), 20000);
+        alertmanager.terminate();
+        alertmanager.waitForFinished(10000);
     }
 
     void alertmanagerSeesTheAlertFireAndResolve() {
@@ -215,6 +278,11 @@ private Q_SLOTS:
         QCOMPARE(fired.value("labels").toObject().value("severity").toString(), QStringLiteral("critical"));
         QCOMPARE(fired.value("status").toObject().value("state").toString(), QStringLiteral("active"));
         QVERIFY(fired.value("annotations").toObject().value("summary").toString().contains("breaker open"));
+        const QJsonObject annotations = fired.value("annotations").toObject();
+        for (const QString& key : annotations.keys()) {
+            QVERIFY2(!annotations.value(key).toString().isEmpty(), qPrintable(key));  // none sent empty
+        }
+        QCOMPARE(annotations.value("control").toString(), QStringLiteral("force_half_open"));
 
         // Recovery, the operator's way: the gateway is back, force a probe, the breaker closes.
         const QList<QPair<QByteArray, QByteArray>> auth{{"Authorization", "Bearer " + engine.token()}};

@@ -1,6 +1,7 @@
 // A damaged audit database stops the start with a message that says what to do, exit 1; `audit
 // recover` does it; the engine then starts, and every earlier key comes back as itself (issue 14).
 #include "headless_process.h"
+#include "isolated_home.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -58,7 +59,9 @@ private Q_SLOTS:
         }  // SIGTERM: a clean stop
         QVERIFY(damage(dataDir.filePath("audit.sqlite")));
 
+        const IsolatedHome home;
         QProcess refused;
+        home.applyTo(refused);
         refused.setProcessChannelMode(QProcess::MergedChannels);
         refused.start(TAI_CONSOLE_BIN,
                       {"--headless", "--listen", "127.0.0.1:0", "--data-dir", dataDir.path()});
@@ -72,6 +75,7 @@ private Q_SLOTS:
                  why.constData());
 
         QProcess recover;
+        home.applyTo(recover);
         recover.start(TAI_CONSOLE_BIN, {"audit", "recover", "--data-dir", dataDir.path()});
         QVERIFY(recover.waitForFinished(30'000));
         const QByteArray report = recover.readAllStandardOutput();
@@ -92,13 +96,29 @@ private Q_SLOTS:
     }
 
     void recoverWithoutADatabaseSaysSoAndExitsOne() {
+        const IsolatedHome home;
         QTemporaryDir dataDir;
         QProcess recover;
+        home.applyTo(recover);
         recover.start(TAI_CONSOLE_BIN, {"--recover-audit", "--data-dir", dataDir.path()});
         QVERIFY(recover.waitForFinished(30'000));
         QCOMPARE(recover.exitCode(), 1);
-        QVERIFY(recover.readAllStandardError().contains(
-            QByteArray("no audit database at " + dataDir.path().toUtf8())));
+        const QByteArray error = recover.readAllStandardError();
+        QVERIFY2(error.contains(QByteArray("no audit database at " + dataDir.path().toUtf8())),
+                 error.constData());
+    }
+
+    void recoverWithoutADataDirWorksOnTheDefaultOne() {
+        const IsolatedHome home;
+        QProcess recover;
+        home.applyTo(recover);
+        recover.start(TAI_CONSOLE_BIN, {"audit", "recover"});
+        QVERIFY(recover.waitForFinished(30'000));
+        QCOMPARE(recover.exitCode(), 1);
+        const QByteArray error = recover.readAllStandardError();
+        QVERIFY2(error.contains(QByteArray("no audit database at " + home.dataHome().toUtf8() +
+                                           "/tai-console/audit.sqlite")),
+                 error.constData());
     }
 };
 

@@ -1,6 +1,13 @@
-// The command line of DESIGN.md §10.1, run as a user would run it.
+// The command line of DESIGN.md §10.1, run as a user would run it, each run in a home of its own.
+// What each option sets is tst_cli_parser's; this suite is about the process: exit codes, which
+// stream says what, and the data dir.
+#include "isolated_home.h"
+
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -14,11 +21,39 @@ struct Run {
 };
 
 Run run(const QStringList& args, int timeoutMs = 30000) {
+    const IsolatedHome home;
     QProcess p;
+    home.applyTo(p);
     p.start(QStringLiteral(TAI_CONSOLE_BIN), args);
     p.waitForFinished(timeoutMs);
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
+}
+
+// Starts `--headless` on a free port in `home` until it listens, then stops it with SIGTERM.
+// Returns what it wrote to stderr; stdout must stay empty (logs are not results).
+QString startAndStopHeadless(const IsolatedHome& home, QStringList extra = {}) {
+    QProcess p;
+    home.applyTo(p);
+    p.start(QStringLiteral(TAI_CONSOLE_BIN),
+            QStringList{"--headless", "--listen", "127.0.0.1:0", "--load", "0"} + extra);
+    if (!p.waitForStarted()) {
+        return {};
+    }
+    p.setReadChannel(QProcess::StandardError);
+    QByteArray err;
+    const QDeadlineTimer deadline(20000);
+    while (!err.contains("listening on") && p.state() == QProcess::Running && !deadline.hasExpired()) {
+        p.waitForReadyRead(200);  // woken by output, not a fixed sleep
+        err += p.readAllStandardError();
+    }
+    ::kill(static_cast<pid_t>(p.processId()), SIGTERM);
+    p.waitForFinished(15000);
+    err += p.readAllStandardError();
+    if (!p.readAllStandardOutput().isEmpty()) {
+        return QStringLiteral("(stdout was not empty)");
+    }
+    return QString::fromUtf8(err);
 }
 }  // namespace
 
@@ -32,7 +67,7 @@ private Q_SLOTS:
         const Run help = run({"--help"});
         QCOMPARE(help.exitCode, 0);
         for (const char* word :
-             {"--headless", "replay --input F --output F", "--policy", "--ephemeral", "--data-dir"}) {
+             {"--headless", "replay --input FILE --output FILE", "--policy", "--ephemeral", "--data-dir"}) {
             QVERIFY2(help.out.contains(QLatin1String(word)), word);
         }
     }
@@ -58,13 +93,39 @@ private Q_SLOTS:
         QTest::newRow("scenario with a data dir")
             << QStringList{"scenario", "run", "steady-state", "--data-dir", "/tmp/x"}
             << "scenarios always run on a fresh in-memory trail";
+        QTest::newRow("a listen address that is not one")
+            << QStringList{"--headless", "--listen", "nonsense"} << "--listen: expected HOST:PORT";
+        QTest::newRow("--opt=value, bad value")
+            << QStringList{"--headless", "--load=lots"} << "--load: 'lots' is not a valid number";
     }
     void badCommandLinesExitTwoWithAReason() {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
         const Run r = run(args);
         QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith("tai-console: "), qPrintable(r.err));
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));  // the error is not a result
+    }
+
+    void anAddressInUseIsARuntimeFailureSaidOnStderr() {
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+        const Run r = run({"--headless", "--ephemeral", "--load", "0", "--listen",
+                           QStringLiteral("127.0.0.1:%1").arg(taken.serverPort())});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("cannot start the HTTP API"), qPrintable(r.err));
+        QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
+    }
+
+    void optionsTakeTheirValueAfterAnEqualsSign() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("decisions.jsonl");
+        const Run r =
+            run({"replay", "--input=" TAI_TEST_DATA "/replay_default.jsonl", "--output=" + out, "--seed=1"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("replayed 74 lines"));
+        QVERIFY(QFile::exists(out));
     }
 
     void aBadPolicyFileNamesTheKeyAndStartsNothing() {
@@ -99,20 +160,67 @@ private Q_SLOTS:
         QVERIFY(missing.err.contains("cannot read"));
     }
 
-    void headlessLogsKpisAndStopsCleanlyOnSigterm() {
+    void headlessLogsKpisOnStderrAndStopsCleanlyOnSigterm() {
+        const IsolatedHome home;
         QProcess p;
-        p.setProcessChannelMode(QProcess::MergedChannels);
-        p.start(QStringLiteral(TAI_CONSOLE_BIN), {"--headless", "--summary-every", "1", "--load", "300"});
+        home.applyTo(p);
+        p.start(QStringLiteral(TAI_CONSOLE_BIN),
+                {"--headless", "--summary-every", "1", "--load", "300", "--listen", "127.0.0.1:0"});
         QVERIFY(p.waitForStarted());
-        QByteArray output;
-        QTRY_VERIFY_WITH_TIMEOUT((output += p.readAll()).contains("kpi:"), 15000);
+        QByteArray err;
+        QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("kpi:"), 15000);
         ::kill(static_cast<pid_t>(p.processId()), SIGTERM);
         QVERIFY(p.waitForFinished(15000));
-        output += p.readAll();
+        err += p.readAllStandardError();
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 0);
-        QVERIFY2(output.contains("stopped cleanly"), output.constData());
-        QVERIFY(output.contains("success"));
+        QVERIFY2(err.contains("stopped cleanly"), err.constData());
+        QVERIFY(err.contains("success"));
+        QCOMPARE(p.readAllStandardOutput(), QByteArray());  // headless has no results, only logs
+        // The durable default lives in the new data dir, under the home it was given.
+        QVERIFY(QFile::exists(home.dataHome() + "/tai-console/audit.sqlite"));
+        QVERIFY(QFile::exists(home.dataHome() + "/tai-console/api-token"));
+    }
+
+    void anOldDataDirIsMovedOverOnceAndTheLogSaysSo() {
+        const IsolatedHome home;
+        const QString legacy = home.dataHome() + "/TAI Console/tai-console";
+        QVERIFY(QDir().mkpath(legacy));
+        const QByteArray token = "an-old-token-that-must-survive-the-move-0123456789";
+        QFile file(legacy + "/api-token");
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(token);
+        file.close();
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+
+        const QString first = startAndStopHeadless(home);
+        QVERIFY2(
+            first.contains("data dir: moved the old " + legacy + " to " + home.dataHome() + "/tai-console"),
+            qPrintable(first));
+        QVERIFY2(first.contains("control token in " + home.dataHome() + "/tai-console/api-token"),
+                 qPrintable(first));
+        QFile moved(home.dataHome() + "/tai-console/api-token");
+        QVERIFY(moved.open(QIODevice::ReadOnly));
+        QCOMPARE(moved.readAll().trimmed(), token);
+        QVERIFY(!QFileInfo::exists(legacy));
+        QVERIFY(!QFileInfo::exists(home.dataHome() + "/TAI Console"));  // emptied, so removed
+
+        const QString second = startAndStopHeadless(home);
+        QVERIFY2(second.contains("listening on") && !second.contains("data dir: moved"), qPrintable(second));
+    }
+
+    void scenarioRunPrintsOnlyItsSummaryOnStdout() {
+        const Run r = run({"scenario", "run", "fraud-burst", "--seed", "3"}, 60000);
+        QCOMPARE(r.exitCode, 0);
+        const QStringList lines = r.out.split('\n', Qt::SkipEmptyParts);
+        QVERIFY2(lines.size() >= 4, qPrintable(r.out));
+        // The summary's own shape, line by line: a title, indented figures, the digest. A log
+        // line (spdlog's "[...] [level]") here would mix into what scripts parse.
+        static const QRegularExpression summary(
+            R"(^(\S.* \(seed 3, \d+ s virtual\)|  .*|audit_digest sha256:[0-9a-f]{64})$)");
+        for (const QString& line : lines) {
+            QVERIFY2(summary.match(line).hasMatch(), qPrintable(line));
+        }
     }
 
     void scenarioListNamesTheBuiltIns() {

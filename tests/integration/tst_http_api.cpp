@@ -131,7 +131,7 @@ private Q_SLOTS:
         QCOMPARE(json(rejected).value("reasons").toArray().size(), 2);  // image_missing, rollout_in_progress
         const HttpResult invalid =
             QCoro::waitFor(request(nam, "POST", engine.url("/v1/deployments"), R"({"version":"v1"})"));
-        QCOMPARE(invalid.status, 422);
+        QCOMPARE(invalid.status, 400);  // malformed: the request, not the policy, is at fault
         QCOMPARE(json(invalid).value("field").toString(), QStringLiteral("service"));
         QTRY_COMPARE(QCoro::waitFor(request(nam, "GET", engine.url("/v1/deployments/d-1"))).status, 200);
         QCOMPARE(QCoro::waitFor(request(nam, "GET", engine.url("/v1/deployments/d-9"))).status, 404);

@@ -11,8 +11,11 @@
 #include "why_blocked_dialog.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
 #include <QtTest>
@@ -143,15 +146,103 @@ private Q_SLOTS:
             return future.result();
         }();
         ui::TraceView* view = f.window->traces();
+        QSignalSpy searched(view, &ui::TraceView::searched);
         view->traceField()->setText(r.traceId);
-        view->search();
+        view->search();  // answered off the GUI thread
+        QVERIFY(searched.wait(5000));
         QCOMPARE(view->results()->rowCount(), 1);
         QVERIFY(view->current());
-        QCOMPARE(view->current()->traceId, r.traceId);
+        QCOMPARE(view->current()->traceId(), r.traceId);
         QCOMPARE(view->gantt()->selectedSpan(), 0);
         view->gantt()->selectSpan(1);
         QCOMPARE(view->gantt()->selectedSpan(), 1);
-        QVERIFY(!view->showTrace(QString(32, QLatin1Char('f'))));  // never kept
+        QSignalSpy notKept(view, &ui::TraceView::notKept);
+        view->showTrace(QString(32, QLatin1Char('f')));  // never kept
+        QVERIFY(notKept.wait(5000));
+    }
+
+    // Issue 13: the board's rollback path on a region that is already rolled back. The control
+    // is refused, the console says so with the reason and stays up, the timeline row says refused,
+    // and the audit row carries the refusal. New snapshots arrive while the confirmation dialog is
+    // open, so the model under the board resets meanwhile (that used to kill the console).
+    void rollingBackAnAlreadyRolledBackRegionIsRefusedNotACrash() {
+        EngineConfig config;
+        config.auditDatabase = QString();
+        config.policy.deployments.stages = {{"canary", 5, 15}, {"staging", 25, 20}, {"prod", 100, 0}};
+        config.policy.deployments.healthIntervalS = 3;
+        ConsoleFixture f(config);
+        // 3 % errors in us-west-2: marginal, a human's call (health_marginal offers Roll back…).
+        QVERIFY(f.engine
+                    ->execute(
+                        SetInfraFault{InfraFault{"us-west-2", "v2.0.0", 0.03, {}, {}, {}, {}}, {}, false, {}})
+                    .result()
+                    .ok());
+        const CommandResult deployed =
+            f.engine
+                ->execute(
+                    RequestDeployment{QJsonObject{{"service", "api-service"}, {"version", "v2.0.0"}}, {}})
+                .result();
+        QVERIFY2(deployed.ok(), qPrintable(deployed.error()));
+        ui::AndonBoard* board = f.window->andonBoard();
+        const QString key = "health_marginal/" + deployed.id;
+        const auto step = [&f] {
+            f.advance(100ms);
+            QCoreApplication::processEvents();  // the snapshot reaches the window
+            f.window->renderNow();
+        };
+        for (int i = 0; i < 100 && !alertNamed(board->activeModel(), key); ++i) {
+            step();
+        }
+        QVERIFY(alertNamed(board->activeModel(), key));
+        QCOMPARE(alertNamed(board->activeModel(), key)->region, QStringLiteral("us-west-2"));
+        // Someone else rolls the region back first, from its rollout card.
+        QVERIFY(
+            f.engine->execute(ControlRollout{deployed.id, RolloutControl::Rollback, "us-west-2", {"bob", {}}})
+                .result()
+                .ok());
+        f.advance(100ms);
+        board->selectAlert(key);
+        QCOMPARE(board->controlButton()->text(), QStringLiteral("Roll back…"));
+        // The confirmation dialog is modal: snapshots keep coming and the board redraws under it.
+        const quint64 before = board->activeModel()->generation();
+        f.window->setConfirm([&](const QString&, const QString&) {
+            for (int i = 0; i < 5; ++i) {
+                step();
+            }
+            return std::optional<QString>("customer report");
+        });
+        QSignalSpy answered(f.window.get(), &ui::MainWindow::commandAnswered);
+        QTest::mouseClick(board->controlButton(), Qt::LeftButton);
+        QVERIFY(answered.wait(5000));
+        QVERIFY(board->activeModel()->generation() > before);  // the board was redrawn under the dialog
+        const auto result = f.window->lastResult();
+        QVERIFY(result && !result->ok());
+        QCOMPARE(static_cast<int>(result->refusal->code), static_cast<int>(RefusalCode::Conflict));
+        QVERIFY2(f.window->statusText().startsWith("Refused: rollback " + deployed.id + " us-west-2"),
+                 qPrintable(f.window->statusText()));
+        QVERIFY2(f.window->statusText().contains("us-west-2 is rolled_back"),
+                 qPrintable(f.window->statusText()));
+        // The timeline says refused.
+        f.advance(100ms);
+        const SnapshotPtr s = f.engine->latestSnapshot();
+        const auto refused = std::find_if(s->timeline.rbegin(), s->timeline.rend(),
+                                          [](const TimelineEvent& e) { return e.refused; });
+        QVERIFY(refused != s->timeline.rend());
+        QVERIFY2(refused->text.contains("REFUSED (conflict)"), qPrintable(refused->text));
+        // And the audit row carries the refusal.
+        f.engine->flushAudit().waitForFinished();
+        AuditQuery q;
+        q.kinds = {"operator"};
+        q.subject = deployed.id;
+        auto page = f.engine->queryAudit(q);
+        page.waitForFinished();
+        const auto rows = page.result().records;
+        QCOMPARE(rows.size(), std::size_t{2});  // bob's rollback, then the refused one
+        const QJsonObject last = QJsonDocument::fromJson(rows.back().row.payload).object();
+        QCOMPARE(last["outcome"].toString(), QStringLiteral("refused"));
+        QCOMPARE(last["code"].toString(), QStringLiteral("conflict"));
+        QCOMPARE(last["field"].toString(), QStringLiteral("region"));
+        QCOMPARE(last["reason"].toString(), QStringLiteral("customer report"));
     }
 
     void kaizenChartsReachBackAnHourAndShowTheMetricSet() {
@@ -182,12 +273,13 @@ private Q_SLOTS:
     void whyVerdictsSayWhatHappened() {
         QFETCH(int, outcome);
         QFETCH(QString, words);
-        PaymentTrace t;
-        t.outcome = static_cast<PaymentOutcome>(outcome);
-        t.breaker = BreakerState::Open;
-        t.queuePosition = 4096;
-        t.queueCapacity = 4096;
-        t.error = "gateway returned an error";
+        PaymentTraceFacts facts;
+        facts.outcome = static_cast<PaymentOutcome>(outcome);
+        facts.breaker = BreakerState::Open;
+        facts.queuePosition = 4096;
+        facts.queueCapacity = 4096;
+        facts.error = "gateway returned an error";
+        const PaymentTrace t(QString(32, QLatin1Char('a')), {}, {}, facts);
         QVERIFY2(ui::whyVerdict(t).contains(words), qPrintable(ui::whyVerdict(t)));
     }
 };

@@ -80,7 +80,7 @@ private Q_SLOTS:
                                           0,
                                           {QStringLiteral("trainee"), {}}})
                     .result()
-                    .ok);
+                    .ok());
         QSignalSpy advanced(t.session.get(), &ScenarioSession::advanced);
         t.window->trainingBar()->stepSecondAction()->trigger();
         QVERIFY(advanced.wait());
@@ -135,7 +135,7 @@ private Q_SLOTS:
                                             BreakerControl::ForceOpen,
                                             {QStringLiteral("trainee"), QStringLiteral("hold it open")}})
                     .result()
-                    .ok);
+                    .ok());
         QSignalSpy finished(t.session.get(), &ScenarioSession::finished);
         t.window->trainingBar()->speedAction(QStringLiteral("Max"))->trigger();
         QVERIFY(finished.wait(30'000));

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "base/virtual_clock.h"
 #include "engine/engine.h"
 #include "main_window.h"
-#include "sim/virtual_clock.h"
 
 #include <QStandardPaths>
 
@@ -10,7 +10,8 @@
 
 // A console window on a real engine driven by a VirtualClock.
 struct ConsoleFixture {
-    ConsoleFixture() {
+    explicit ConsoleFixture(tai::EngineConfig config = {})
+        : engine(std::make_unique<tai::Engine>(std::move(config), *clock)) {
         QStandardPaths::setTestModeEnabled(true);  // QSettings stay out of the user's config
         engine->start();
         window = std::make_unique<tai::ui::MainWindow>(*engine);
@@ -25,6 +26,6 @@ struct ConsoleFixture {
 
     std::unique_ptr<tai::VirtualClock> clock =
         std::make_unique<tai::VirtualClock>(tai::TimePoint{std::chrono::seconds(1'767'225'600)});
-    std::unique_ptr<tai::Engine> engine = std::make_unique<tai::Engine>(tai::EngineConfig{}, *clock);
+    std::unique_ptr<tai::Engine> engine;
     std::unique_ptr<tai::ui::MainWindow> window;
 };

@@ -1,0 +1,33 @@
+# tai_add_layer(<folder> [DEPENDS <layers...>] [PUBLIC_LIBS <libs...>] [PRIVATE_LIBS <libs...>])
+#
+# One folder of core/ is one layer and one CMake target, tai_<folder> (alias tai::<folder>). The build
+# enforces DESIGN.md §2: a layer sees only its own headers and those of the layers it DEPENDS on. Each
+# layer's include root is a directory of its own in the build tree that holds nothing but a link to
+# its folder, so `#include "payments/…"` from a layer that does not depend on payments does not compile.
+function(tai_add_layer folder)
+  cmake_parse_arguments(ARG "" "" "DEPENDS;PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})
+  set(target tai_${folder})
+  set(source_dir ${CMAKE_CURRENT_SOURCE_DIR}/${folder})
+  file(GLOB sources CONFIGURE_DEPENDS ${source_dir}/*.cpp)
+  file(GLOB headers CONFIGURE_DEPENDS ${source_dir}/*.h)
+  set(include_root ${CMAKE_BINARY_DIR}/layers/${folder})
+  file(MAKE_DIRECTORY ${include_root})
+  if(NOT EXISTS ${include_root}/${folder})
+    file(CREATE_LINK ${source_dir} ${include_root}/${folder} SYMBOLIC)
+  endif()
+  set(dependencies)
+  foreach(dependency ${ARG_DEPENDS})
+    list(APPEND dependencies tai::${dependency})
+  endforeach()
+  if(sources)
+    add_library(${target} STATIC ${sources} ${headers})
+    tai_apply_defaults(${target})
+    target_include_directories(${target} PUBLIC ${include_root})
+    target_link_libraries(${target} PUBLIC ${dependencies} ${ARG_PUBLIC_LIBS} PRIVATE ${ARG_PRIVATE_LIBS})
+  else()
+    add_library(${target} INTERFACE ${headers})
+    target_include_directories(${target} INTERFACE ${include_root})
+    target_link_libraries(${target} INTERFACE ${dependencies} ${ARG_PUBLIC_LIBS})
+  endif()
+  add_library(tai::${folder} ALIAS ${target})
+endfunction()

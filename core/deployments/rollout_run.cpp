@@ -1,0 +1,391 @@
+#include "deployments/rollout_run.h"
+
+namespace tai {
+
+using namespace std::chrono_literals;
+
+namespace {
+QString percent(double v) {
+    return QString::number(v * 100, 'f', 1) + QLatin1Char('%');
+}
+}  // namespace
+
+RolloutRun::RolloutRun(RolloutContext& context)
+    : config_(context.config),
+      clock_(context.clock),
+      infra_(context.infra),
+      listener_(context.listener),
+      breakers_(context.breakers) {}
+
+RolloutRun::RolloutRun(RolloutContext& context, DeploymentSignal signal) : RolloutRun(context) {
+    Rollout& r = state_;
+    r.signal = std::move(signal);
+    r.createdAt = clock_.now();
+    for (int i = 0; i < r.signal.regions.size(); ++i) {
+        RegionState region;
+        region.region = r.signal.regions.at(i);
+        region.previousVersion = infra_.stableVersion(r.signal.service, region.region).value_or(QString());
+        r.regions.push_back(region);
+        int index = i;
+        r.queue.tryPush(std::move(index));
+    }
+}
+
+RolloutRun::~RolloutRun() {
+    cancelTimers();
+}
+
+void RolloutRun::start() {
+    startNextRegion();
+}
+
+bool RolloutRun::active() const {
+    return state_.status == RolloutStatus::InProgress || state_.status == RolloutStatus::Paused ||
+           state_.status == RolloutStatus::Interrupted;
+}
+
+void RolloutRun::startNextRegion() {
+    Rollout& r = state_;
+    auto next = r.queue.tryPull();  // WIP 1: only after the previous region called done()
+    if (!next) {
+        if (r.queue.depth() == 0 && r.status == RolloutStatus::InProgress) {
+            r.status = RolloutStatus::Completed;
+            r.active = -1;
+            if (listener_.alert) {
+                listener_.alert(Severity::Low, QStringLiteral("deployment_succeeded"), r.signal.id,
+                                QStringLiteral("GREEN: %1 %2 deployed to every region")
+                                    .arg(r.signal.service, r.signal.version),
+                                QString());
+            }
+            if (listener_.timeline) {
+                listener_.timeline(r.signal.id, QStringLiteral("GREEN: deployment completed"));
+            }
+        }
+        return;
+    }
+    r.active = *next;
+    enterStage(0);
+}
+
+void RolloutRun::emitStage(int region) {
+    Rollout& r = state_;
+    const RegionState& s = r.regions.at(static_cast<std::size_t>(region));
+    if (listener_.report) {
+        listener_.report(RolloutReportEvent{
+            clock_.now(), QStringLiteral("rollout_stage"), r.signal.id, s.region, s.stage, s.weight, {}});
+    }
+    if (listener_.timeline) {
+        listener_.timeline(r.signal.id,
+                           QStringLiteral("%1 → %2 (%3 %)").arg(s.region, s.stage).arg(s.weight));
+    }
+    if (listener_.changed) {
+        listener_.changed();
+    }
+}
+
+void RolloutRun::runActions(int stage, std::vector<DeploymentAction> actions, std::function<void()> then) {
+    Rollout& r = state_;
+    if (actions.empty()) {
+        r.actionsRunning = false;
+        then();
+        return;
+    }
+    r.actionsRunning = true;
+    RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+    const DeploymentAction action = actions.front();
+    CircuitBreaker& regional = *breakers_.at(QStringLiteral("deploy:") + region.region);
+    CircuitBreaker& global = *breakers_.at(QStringLiteral("deploy:global"));
+    const BreakerPermit regionalPermit = regional.tryAcquire();
+    if (!regionalPermit.allowed) {
+        r.actionsRunning = false;
+        fail(QStringLiteral("%1 blocked: breaker deploy:%2 is open").arg(toString(action), region.region));
+        return;
+    }
+    const BreakerPermit globalPermit = global.tryAcquire();
+    if (!globalPermit.allowed) {
+        regional.onSuccess(regionalPermit);
+        r.actionsRunning = false;
+        fail(QStringLiteral("%1 blocked: breaker deploy:global is open").arg(toString(action)));
+        return;
+    }
+    region.note = toString(action) + QStringLiteral("…");
+    const std::uint64_t epoch = r.epoch;
+    const TimePoint started = clock_.now();
+    r.action = infra_.runAction(
+        action, r.signal.id, region.region, static_cast<int>(++r.samples),
+        [this, &r, actions = std::move(actions), then = std::move(then), regionalPermit, globalPermit, epoch,
+         action, stage, started](const ActionResult& result) mutable {
+            r.action = 0;
+            if (listener_.action) {
+                listener_.action(
+                    DeploymentActionRecord{r.signal.id, r.signal.service, r.signal.version,
+                                           r.regions.at(static_cast<std::size_t>(r.active)).region,
+                                           config_.stages.at(static_cast<std::size_t>(stage)).name,
+                                           toString(action), started, clock_.now(), result.ok, result.error});
+            }
+            CircuitBreaker& regionalBreaker = *breakers_.at(
+                QStringLiteral("deploy:") + r.regions.at(static_cast<std::size_t>(r.active)).region);
+            CircuitBreaker& globalBreaker = *breakers_.at(QStringLiteral("deploy:global"));
+            if (result.ok) {
+                regionalBreaker.onSuccess(regionalPermit);
+                globalBreaker.onSuccess(globalPermit);
+            } else {
+                regionalBreaker.onFailure(regionalPermit);
+                globalBreaker.onFailure(globalPermit);
+            }
+            if (epoch != r.epoch) {
+                return;  // the rollout was halted while the action ran
+            }
+            if (!result.ok) {
+                r.actionsRunning = false;
+                fail(result.error);
+                return;
+            }
+            r.regions.at(static_cast<std::size_t>(r.active)).note =
+                toString(action) + QStringLiteral(" done");
+            actions.erase(actions.begin());
+            runActions(stage, std::move(actions), std::move(then));
+        });
+}
+
+void RolloutRun::enterStage(int stage) {
+    Rollout& r = state_;
+    cancelTimers();
+    std::vector<DeploymentAction> actions;
+    if (stage == 0) {
+        actions = {DeploymentAction::ApplyConfig, DeploymentAction::RollPods};
+    }
+    actions.push_back(DeploymentAction::ShiftTraffic);
+    runActions(stage, std::move(actions), [this, &r, stage] { stageRunning(stage); });
+}
+
+void RolloutRun::stageRunning(int stage) {
+    Rollout& r = state_;
+    RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+    const RolloutStageConfig& config = config_.stages.at(static_cast<std::size_t>(stage));
+    region.stageIndex = stage;
+    region.stage = config.name;
+    region.weight = config.weightPercent;
+    region.baking = false;
+    region.stageStartedAt = clock_.now();
+    region.planned = std::chrono::seconds(config.durationS);
+    region.marginalAlerted = false;
+    emitStage(r.active);
+    const std::uint64_t epoch = r.epoch;
+    r.stageTimer = clock_.scheduleAfter(region.planned, [this, &r, epoch] {
+        r.stageTimer = 0;
+        if (epoch == r.epoch) {
+            stageTimeUp();
+        }
+    });
+    if (config.durationS > 0) {
+        const auto slowAfter = Duration(
+            static_cast<std::int64_t>(static_cast<double>(region.planned.count()) * config_.slowStageFactor));
+        r.slowTimer = clock_.scheduleAfter(slowAfter, [this, &r, epoch, name = config.name] {
+            r.slowTimer = 0;
+            if (epoch == r.epoch && listener_.alert) {
+                listener_.alert(
+                    Severity::High, QStringLiteral("stage_slow"), r.signal.id,
+                    QStringLiteral("%1 slow to progress in %2 (%3)")
+                        .arg(name, r.regions.at(static_cast<std::size_t>(r.active)).region, r.signal.id),
+                    r.regions.at(static_cast<std::size_t>(r.active)).region);
+            }
+        });
+    }
+    r.healthTimer = clock_.scheduleAfter(std::chrono::seconds(config_.healthIntervalS), [this, &r, epoch] {
+        r.healthTimer = 0;
+        if (epoch == r.epoch) {
+            sampleHealth();
+        }
+    });
+}
+
+void RolloutRun::stageTimeUp() {
+    Rollout& r = state_;
+    if (r.status == RolloutStatus::Paused || r.active < 0 || r.actionsRunning) {
+        return;  // resume picks it up
+    }
+    RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+    const int last = static_cast<int>(config_.stages.size()) - 1;
+    if (region.stageIndex < last) {
+        if (r.slowTimer != 0) {
+            clock_.cancel(r.slowTimer);
+            r.slowTimer = 0;
+        }
+        const int next = region.stageIndex + 1;
+        if (r.healthTimer != 0) {
+            clock_.cancel(r.healthTimer);
+            r.healthTimer = 0;
+        }
+        runActions(next, {DeploymentAction::ShiftTraffic}, [this, &r, next] { stageRunning(next); });
+        return;
+    }
+    if (!region.baking) {
+        // At 100 %: the next region starts only after a healthy bake time.
+        region.baking = true;
+        if (r.slowTimer != 0) {
+            clock_.cancel(r.slowTimer);
+            r.slowTimer = 0;
+        }
+        region.note = QStringLiteral("baking %1 s").arg(config_.bakeTimeS);
+        const std::uint64_t epoch = r.epoch;
+        r.stageTimer = clock_.scheduleAfter(std::chrono::seconds(config_.bakeTimeS), [this, &r, epoch] {
+            r.stageTimer = 0;
+            if (epoch == r.epoch) {
+                stageTimeUp();
+            }
+        });
+        return;
+    }
+    finishRegion();
+}
+
+void RolloutRun::finishRegion() {
+    Rollout& r = state_;
+    cancelTimers();
+    RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+    region.stage = QStringLiteral("done");
+    region.baking = false;
+    region.stageIndex = -1;
+    region.note = QStringLiteral("healthy at 100 %");
+    infra_.setStable(r.signal.service, region.region, r.signal.version);
+    emitStage(r.active);
+    r.queue.done();
+    r.active = -1;
+    startNextRegion();
+}
+
+void RolloutRun::sampleHealth() {
+    Rollout& r = state_;
+    if (r.active < 0 || r.status == RolloutStatus::Completed) {
+        return;
+    }
+    RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+    const HealthSample h = infra_.health(r.signal.service, r.signal.version, region.region,
+                                         std::max(1, region.weight), ++r.samples, clock_.now());
+    region.health.push_back(HealthPoint{clock_.now(), h.errorRate, h.p99Ms});
+    while (region.health.size() > kHealthPoints) {
+        region.health.pop_front();
+    }
+    const std::uint64_t epoch = r.epoch;
+    const auto scheduleNext = [this, &r, epoch] {
+        r.healthTimer =
+            clock_.scheduleAfter(std::chrono::seconds(config_.healthIntervalS), [this, &r, epoch] {
+                r.healthTimer = 0;
+                if (epoch == r.epoch) {
+                    sampleHealth();
+                }
+            });
+    };
+    const bool failing = h.errorRate > config_.maxErrorRate || h.p99Ms > config_.maxP99Ms;
+    if (failing) {
+        const QString reason =
+            h.errorRate > config_.maxErrorRate
+                ? QStringLiteral("error rate %1 > %2")
+                      .arg(percent(h.errorRate), percent(config_.maxErrorRate))
+                : QStringLiteral("p99 %1 ms > %2 ms").arg(h.p99Ms, 0, 'f', 0).arg(config_.maxP99Ms);
+        if (++region.failedSamples >= config_.failureLimit) {
+            rollBack(r.active, reason, RolloutStatus::RolledBack, true);
+            return;
+        }
+        region.note = QStringLiteral("failed sample %1/%2: %3")
+                          .arg(region.failedSamples)
+                          .arg(config_.failureLimit)
+                          .arg(reason);
+    } else if ((h.errorRate > config_.marginalErrorRate || h.p99Ms > config_.marginalP99Ms) &&
+               !region.marginalAlerted) {
+        region.marginalAlerted = true;
+        if (listener_.alert) {
+            listener_.alert(Severity::High, QStringLiteral("health_marginal"), r.signal.id,
+                            QStringLiteral("health marginal in %1: error rate %2, p99 %3 ms")
+                                .arg(region.region, percent(h.errorRate))
+                                .arg(h.p99Ms, 0, 'f', 0),
+                            region.region);
+        }
+    }
+    if (listener_.changed) {
+        listener_.changed();
+    }
+    scheduleNext();
+}
+
+void RolloutRun::rollBack(int index, const QString& reason, RolloutStatus halt, bool automatic) {
+    Rollout& r = state_;
+    RegionState& region = r.regions.at(static_cast<std::size_t>(index));
+    const bool isActive = index == r.active;
+    if (isActive) {
+        cancelTimers();
+        ++r.epoch;  // any action still running finishes into nothing
+        r.actionsRunning = false;
+        r.detectedAt = clock_.now();
+        r.status = halt;
+        cancelPending();
+    }
+    if (automatic && listener_.alert) {
+        listener_.alert(Severity::Critical, QStringLiteral("rollback_triggered"), r.signal.id,
+                        QStringLiteral("rollback of %1 in %2: %3").arg(r.signal.id, region.region, reason),
+                        region.region);
+    }
+    if (listener_.report) {
+        listener_.report(RolloutReportEvent{
+            clock_.now(), QStringLiteral("rollback"), r.signal.id, region.region, {}, 0, reason});
+    }
+    // Traffic back to the old version: a safety action, never blocked by a breaker, effective now.
+    const TimePoint detected = clock_.now();
+    region.weight = 0;
+    region.stage = QStringLiteral("rolled_back");
+    region.stageIndex = -1;
+    region.baking = false;
+    region.note =
+        QStringLiteral("rolled back (") + reason + QStringLiteral("); traffic on ") + region.previousVersion;
+    if (!region.previousVersion.isEmpty()) {
+        infra_.setStable(r.signal.service, region.region, region.previousVersion);
+    }
+    r.mttrS = toSeconds(clock_.now() - detected);
+    if (listener_.action) {
+        listener_.action(DeploymentActionRecord{
+            r.signal.id, r.signal.service, r.signal.version, region.region, QStringLiteral("rolled_back"),
+            QStringLiteral("rollback"), detected, clock_.now(), true, reason});
+    }
+    emitStage(index);
+    if (isActive) {
+        r.queue.done();
+        r.active = -1;
+    }
+}
+
+void RolloutRun::cancelPending() {
+    Rollout& r = state_;
+    while (auto pending = r.queue.tryPullIgnoringWip()) {
+        RegionState& region = r.regions.at(static_cast<std::size_t>(*pending));
+        region.stage = QStringLiteral("cancelled");
+        region.note = QStringLiteral("cancelled: rollout halted");
+        emitStage(*pending);
+    }
+}
+
+void RolloutRun::fail(const QString& reason) {
+    Rollout& r = state_;
+    if (listener_.alert) {
+        listener_.alert(Severity::Critical, QStringLiteral("deployment_failed"), r.signal.id,
+                        QStringLiteral("deployment %1 failed: %2").arg(r.signal.id, reason),
+                        r.active >= 0 ? r.regions.at(static_cast<std::size_t>(r.active)).region : QString());
+    }
+    rollBack(r.active, reason, RolloutStatus::Failed, false);
+}
+
+void RolloutRun::cancelTimers() {
+    Rollout& r = state_;
+    for (TimerId* timer : {&r.stageTimer, &r.healthTimer, &r.slowTimer}) {
+        if (*timer != 0) {
+            clock_.cancel(*timer);
+            *timer = 0;
+        }
+    }
+    if (r.action != 0) {
+        infra_.cancelAction(r.action);  // an action still running finishes into nothing
+        r.action = 0;
+    }
+}
+
+}  // namespace tai

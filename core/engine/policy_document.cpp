@@ -1,0 +1,152 @@
+#include "engine/policy_document.h"
+
+#include <QUrl>
+
+#include "base/json_text.h"
+#include "policy/policy_reader.h"
+
+#include <QFile>
+#include <QJsonDocument>
+
+namespace tai {
+
+namespace {
+
+constexpr int kMaxSeconds = 30 * 24 * 3600;
+
+void readBreaker(PolicyReader& r, BreakerConfig& b) {
+    r.integer(QStringLiteral("failure_threshold"), b.failureThreshold, 1, 1'000'000);
+    r.seconds(QStringLiteral("recovery_timeout_s"), b.recoveryTimeout, 1, kMaxSeconds);
+    r.seconds(QStringLiteral("max_recovery_timeout_s"), b.maxRecoveryTimeout, 1, kMaxSeconds);
+    r.integer(QStringLiteral("half_open_max_probes"), b.halfOpenMaxProbes, 1, 1'000'000);
+    r.integer(QStringLiteral("success_threshold"), b.successThreshold, 1, 1'000'000);
+    r.seconds(QStringLiteral("half_open_max_wait_s"), b.halfOpenMaxWait, 1, kMaxSeconds);
+    if (b.maxRecoveryTimeout < b.recoveryTimeout) {
+        r.error(QStringLiteral("max_recovery_timeout_s"),
+                QStringLiteral("must be at least recovery_timeout_s"));
+    }
+}
+
+void readPayments(PolicyReader& r, PaymentsConfig& p) {
+    r.integer(QStringLiteral("reject_score"), p.rejectScore, 0, 1'000'000);
+    r.stringSet(QStringLiteral("blacklist"), p.blacklist);
+    r.stringSet(QStringLiteral("trusted_customers"), p.trustedCustomers);
+    r.object(QStringLiteral("rules"), [&p](PolicyReader& rules) {
+        rules.object(QStringLiteral("blacklist"), [&p](PolicyReader& b) {
+            b.integer(QStringLiteral("weight"), p.blacklistWeight, 0, 1'000'000);
+        });
+        rules.object(QStringLiteral("velocity"), [&p](PolicyReader& v) {
+            v.integer(QStringLiteral("weight"), p.velocityWeight, 0, 1'000'000);
+            v.integer(QStringLiteral("max_per_window"), p.velocityMaxPerWindow, 0, 1'000'000);
+            v.integer(QStringLiteral("window_s"), p.velocityWindowS, 1, kMaxSeconds);
+        });
+        rules.object(QStringLiteral("amount"), [&p](PolicyReader& a) {
+            a.integer(QStringLiteral("weight"), p.amountWeight, 0, 1'000'000);
+            a.money(QStringLiteral("max_amount"), p.amountMaxMinor);
+        });
+        rules.object(QStringLiteral("currency"), [&p](PolicyReader& c) {
+            c.integer(QStringLiteral("weight"), p.currencyWeight, 0, 1'000'000);
+            c.integer(QStringLiteral("max_distinct"), p.currencyMaxDistinct, 0, 1000);
+            c.integer(QStringLiteral("window_s"), p.currencyWindowS, 1, kMaxSeconds);
+        });
+    });
+    r.integer(QStringLiteral("admission_queue_capacity"), p.admissionQueueCapacity, 1, 10'000'000);
+    r.integer(QStringLiteral("confirmation_queue_capacity"), p.confirmationQueueCapacity, 1, 10'000'000);
+    r.integer(QStringLiteral("gateway_rate_per_s"), p.gatewayRatePerS, 1, 100'000'000);
+    r.integer(QStringLiteral("gateway_burst"), p.gatewayBurst, 1, 100'000'000);
+    r.integer(QStringLiteral("action_timeout_s"), p.actionTimeoutS, 1, 3600);
+    r.text(QStringLiteral("gateway_url"), p.gatewayUrl);
+    if (!p.gatewayUrl.isEmpty()) {
+        const QUrl url(p.gatewayUrl, QUrl::StrictMode);
+        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") || url.host().isEmpty()) {
+            r.error(QStringLiteral("gateway_url"), QStringLiteral("must be an http:// or https:// URL"));
+        }
+    }
+    r.object(QStringLiteral("breaker"), [&p](PolicyReader& b) { readBreaker(b, p.breaker); });
+}
+
+void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
+    r.stringList(QStringLiteral("regions"), d.regions, true);
+    std::vector<RolloutStageConfig> stages;
+    r.objectArray(QStringLiteral("stages"), [&stages](PolicyReader& s, int) {
+        RolloutStageConfig stage;
+        s.text(QStringLiteral("name"), stage.name);
+        s.integer(QStringLiteral("weight"), stage.weightPercent, 1, 100);
+        s.integer(QStringLiteral("duration_s"), stage.durationS, 0, kMaxSeconds);
+        stages.push_back(stage);
+    });
+    if (!stages.empty()) {
+        d.stages = stages;
+    }
+    r.integer(QStringLiteral("health_interval_s"), d.healthIntervalS, 1, kMaxSeconds);
+    r.integer(QStringLiteral("bake_time_s"), d.bakeTimeS, 0, kMaxSeconds);
+    r.integer(QStringLiteral("failure_limit"), d.failureLimit, 1, 1000);
+    r.number(QStringLiteral("max_error_rate"), d.maxErrorRate, 0, 1);
+    r.integer(QStringLiteral("max_p99_ms"), d.maxP99Ms, 1, 3'600'000);
+    r.number(QStringLiteral("marginal_error_rate"), d.marginalErrorRate, 0, 1);
+    r.integer(QStringLiteral("marginal_p99_ms"), d.marginalP99Ms, 1, 3'600'000);
+    r.number(QStringLiteral("slow_stage_factor"), d.slowStageFactor, 1, 100);
+    r.object(QStringLiteral("breaker"), [&d](PolicyReader& b) { readBreaker(b, d.breaker); });
+}
+
+void readAndon(PolicyReader& r, AndonConfig& a) {
+    r.integer(QStringLiteral("min_samples"), a.minSamples, 1, 1'000'000);
+    r.integer(QStringLiteral("rate_window_s"), a.rateWindowS, 1, 3600);
+    r.integer(QStringLiteral("event_alert_hold_s"), a.eventAlertHoldS, 1, 86400);
+    r.object(QStringLiteral("rules"), [&a](PolicyReader& rules) {
+        for (AndonRuleConfig& rule : a.rules) {
+            rules.object(rule.name, [&rule](PolicyReader& one) {
+                one.number(QStringLiteral("threshold"), rule.threshold, 0, 1e12);
+                one.oneOf(QStringLiteral("severity"), rule.severity,
+                          {QStringLiteral("CRITICAL"), QStringLiteral("HIGH"), QStringLiteral("LOW")});
+                one.integer(QStringLiteral("for_s"), rule.forS, 0, kMaxSeconds);
+            });
+        }
+    });
+}
+
+}  // namespace
+
+PolicyLoadResult parsePolicy(const QByteArray& json) {
+    PolicyLoadResult result;
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        result.errors << describeJsonError(json, parseError);
+        return result;
+    }
+    if (!document.isObject()) {
+        result.errors << QStringLiteral("policy file must be a JSON object");
+        return result;
+    }
+    PolicyDocument policy;
+    {
+        PolicyReader root(document.object(), QString(), result.errors);
+        root.text(QStringLiteral("version"), policy.version);
+        root.object(QStringLiteral("payments"),
+                    [&policy](PolicyReader& r) { readPayments(r, policy.payments); });
+        root.object(QStringLiteral("deployments"),
+                    [&policy](PolicyReader& r) { readDeployments(r, policy.deployments); });
+        root.object(QStringLiteral("andon"), [&policy](PolicyReader& r) { readAndon(r, policy.andon); });
+    }  // the reader reports unknown keys as it goes out of scope
+    if (result.errors.isEmpty()) {
+        result.policy = policy;  // never half-applied
+    }
+    return result;
+}
+
+PolicyLoadResult loadPolicyFile(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        PolicyLoadResult result;
+        result.errors << path + QStringLiteral(": cannot read: ") + file.errorString();
+        return result;
+    }
+    PolicyLoadResult result = parsePolicy(file.readAll());
+    for (QString& error : result.errors) {
+        error = path + QStringLiteral(": ") + error;
+    }
+    return result;
+}
+
+}  // namespace tai
