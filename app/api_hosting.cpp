@@ -133,13 +133,17 @@ std::unique_ptr<ApiHost> startApi(Engine& engine, const CliOptions& options, QSt
     const bool loopback = address.isLoopback();
     host_->token = loadApiToken(tokenDir, loopback, error);
     if (host_->token.value.isEmpty()) {
-        if (!loopback) {
+        if (!loopback && !QFileInfo::exists(host_->token.path)) {
             *error = QStringLiteral(
                          "refusing to listen on %1: no token file at %2 (start once on loopback to create "
                          "one, or write a token of at least 32 characters there with mode 0600)")
                          .arg(options.listen, host_->token.path);
         }
         return nullptr;
+    }
+    if (host_->token.readableByOthers) {
+        spdlog::warn("api: {} is readable by other users; chmod 600 it (it is refused beyond loopback)",
+                     host_->token.path.toStdString());
     }
     host_->router = std::make_unique<ApiRouter>(engine, host_->token.value);
     if (!host_->listen(address, static_cast<quint16>(port),

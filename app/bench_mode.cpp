@@ -1,5 +1,6 @@
 #include "bench_mode.h"
 
+#include "bench_http.h"
 #include "bench_rigs.h"
 #include "bench_ui.h"
 #include "policy_loading.h"
@@ -57,6 +58,7 @@ struct Results {
     double sqliteBareRowsPerS = 0;
     SoakRun soak;
     UiRun ui;
+    HttpRun http;
     double startupMs = -1;
     std::map<std::string, double> stages;
 };
@@ -91,7 +93,8 @@ ThroughputRun medianRun(std::vector<ThroughputRun> runs) {
 }
 
 bool reconciled(const Results& r) {
-    return r.pipeline.counters.holds() && r.durable.counters.holds() && r.soak.counters.holds();
+    return r.pipeline.counters.holds() && r.durable.counters.holds() && r.soak.counters.holds() &&
+           r.http.error.isEmpty() && r.http.connectionErrors == 0;
 }
 
 double ratio(double a, double b) {
@@ -119,6 +122,12 @@ QJsonObject toJson(const Results& r) {
         {QStringLiteral("ui_frame_max_ms"), r.ui.frameMaxMs},
         {QStringLiteral("rss_growth_mb"), r.soak.rssAfterMb - r.soak.rssBeforeMb},
         {QStringLiteral("startup_ms"), r.startupMs},
+        {QStringLiteral("http_healthz_per_s"), r.http.healthzPerS},
+        {QStringLiteral("http_payments_per_s"), r.http.paymentsPerS},
+        {QStringLiteral("http_vs_healthz"), ratio(r.http.paymentsPerS, r.http.healthzPerS)},
+        {QStringLiteral("http_single_client_p50_ms"), r.http.singleClientP50Ms},
+        {QStringLiteral("http_single_client_p99_ms"), r.http.singleClientP99Ms},
+        {QStringLiteral("http_durable_payments_per_s"), r.http.durablePaymentsPerS},
         {QStringLiteral("stage_ns"), stages},
         {QStringLiteral("machine"), QJsonObject{{QStringLiteral("cores"), r.machine.cores},
                                                 {QStringLiteral("cpu_model"), r.machine.cpuModel},
@@ -177,6 +186,20 @@ void printTable(const Results& r, double seconds) {
          r.soak.rssAfterMb - r.soak.rssBeforeMb <= 5);
     line(QStringLiteral("startup to first frame (ms)"), num(r.startupMs, 0), QStringLiteral("≤ 1000"),
          r.startupMs >= 0 && r.startupMs <= 1000);
+    line(QStringLiteral("HTTP GET /healthz, 64 conns (req/s)"), grouped(r.http.healthzPerS), {}, true);
+    line(QStringLiteral("HTTP payments, 64 conns (req/s)"), grouped(r.http.paymentsPerS),
+         QStringLiteral("≥ 30,000"), r.http.paymentsPerS >= 30'000);
+    line(QStringLiteral("HTTP payments ÷ /healthz"), num(ratio(r.http.paymentsPerS, r.http.healthzPerS), 2),
+         QStringLiteral("≥ 0.5"), ratio(r.http.paymentsPerS, r.http.healthzPerS) >= 0.5);
+    line(QStringLiteral("HTTP payment, 1 client, p50 (ms)"), num(r.http.singleClientP50Ms, 3),
+         QStringLiteral("≤ 0.5"), r.http.singleClientP50Ms <= 0.5);
+    line(QStringLiteral("HTTP payment, 1 client, p99 (ms)"), num(r.http.singleClientP99Ms, 3), {}, true);
+    line(QStringLiteral("HTTP durable payments, 64 conns"), grouped(r.http.durablePaymentsPerS),
+         QStringLiteral("≥ 20,000"), r.http.durablePaymentsPerS >= 20'000);
+    if (!r.http.error.isEmpty() || r.http.connectionErrors > 0) {
+        std::printf("  HTTP runs: %s, %llu connection errors\n", qPrintable(r.http.error),
+                    static_cast<unsigned long long>(r.http.connectionErrors));
+    }
     std::printf("\n  ns per signal by stage:");
     for (const auto& [name, ns] : r.stages) {
         std::printf("  %s %.1f", name.c_str(), ns);
@@ -240,6 +263,9 @@ int runBenchMode(int& argc, char** argv, const CliOptions& options) {
     r.durable = medianRun(durable);
     std::sort(sqliteBare.begin(), sqliteBare.end());
     r.sqliteBareRowsPerS = sqliteBare[1];
+    progress(quiet, "HTTP path over loopback");
+    QTemporaryDir httpDirectory;
+    r.http = measureHttp(*config, httpDirectory.path(), seconds);
     progress(quiet, "soak");
     r.soak = measureSoak(payments, std::max(2.0, seconds), soakSeconds);
     progress(quiet, "UI frames under load");

@@ -122,7 +122,13 @@ MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), e
     }
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    // Children are deleted after this body, by ~QWidget: the "why" dialog's destroyed() must not
+    // reach a window that is already half gone (UBSan: member access on a destroyed MainWindow).
+    if (lastWhy_ != nullptr) {
+        QObject::disconnect(lastWhy_, nullptr, this, nullptr);
+    }
+}
 
 void MainWindow::buildDocks() {
     auto* injector = new QWidget(this);

@@ -15,7 +15,22 @@ ApiToken loadApiToken(const QString& directory, bool create, QString* error) {
             *error = token.path + QStringLiteral(": cannot read: ") + file.errorString();
             return token;
         }
-        token.value = QString::fromLatin1(file.readAll().trimmed());
+        // The token guards the control endpoints: beyond loopback, a copy other local users can
+        // read (or write) is no secret. On loopback the read-only endpoints are open anyway,
+        // and the start-up log says to tighten it.
+        constexpr auto kOthers = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther |
+                                 QFileDevice::WriteOther;
+        if ((file.permissions() & kOthers) != 0) {
+            token.readableByOthers = true;
+            if (!create) {
+                *error = token.path + QStringLiteral(
+                                          ": readable or writable by other users; make it private "
+                                          "(chmod 600 %1) before listening beyond loopback")
+                                          .arg(token.path);
+                return token;
+            }
+        }
+        token.value = QString::fromLatin1(file.read(4096).trimmed());
         if (token.value.size() < 32) {
             *error = token.path + QStringLiteral(": the token must be at least 32 characters");
             token.value.clear();
@@ -34,9 +49,9 @@ ApiToken loadApiToken(const QString& directory, bool create, QString* error) {
     QRandomGenerator::system()->generate(reinterpret_cast<quint32*>(bytes.data()),
                                          reinterpret_cast<quint32*>(bytes.data() + bytes.size()));
     const QByteArray value = bytes.toHex();
-    // Create with owner-only permissions before writing, so the secret is never readable by others.
-    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly) ||
-        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+    // Created with owner-only permissions (not chmod'ed after), so it is never readable by others.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly,
+                   QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
         file.write(value + '\n') != value.size() + 1) {
         *error = token.path + QStringLiteral(": cannot write: ") + file.errorString();
         return token;

@@ -2,6 +2,7 @@
 
 #include <QUrl>
 
+#include "base/bounded_file.h"
 #include "base/json_text.h"
 #include "policy/policy_reader.h"
 
@@ -96,7 +97,13 @@ void readAndon(PolicyReader& r, AndonConfig& a) {
     r.object(QStringLiteral("rules"), [&a](PolicyReader& rules) {
         for (AndonRuleConfig& rule : a.rules) {
             rules.object(rule.name, [&rule](PolicyReader& one) {
-                one.number(QStringLiteral("threshold"), rule.threshold, 0, 1e12);
+                // A rate is a fraction; a threshold out of the metric's range could never fire.
+                const bool rate = rule.name.endsWith(QStringLiteral("_rate"));
+                const bool ms = rule.name.endsWith(QStringLiteral("_ms"));
+                one.number(QStringLiteral("threshold"), rule.threshold, 0,
+                           rate ? 1.0
+                           : ms ? 3'600'000.0
+                                : 1e6);
                 one.oneOf(QStringLiteral("severity"), rule.severity,
                           {QStringLiteral("CRITICAL"), QStringLiteral("HIGH"), QStringLiteral("LOW")});
                 one.integer(QStringLiteral("for_s"), rule.forS, 0, kMaxSeconds);
@@ -123,6 +130,12 @@ PolicyLoadResult parsePolicy(const QByteArray& json) {
     {
         PolicyReader root(document.object(), QString(), result.errors);
         root.text(QStringLiteral("version"), policy.version);
+        // The version goes into every audit row and every snapshot: a name, not a payload.
+        if (policy.version.size() > kMaxPolicyVersionChars) {
+            result.errors << QStringLiteral("version: at most %1 characters (got %2)")
+                                 .arg(kMaxPolicyVersionChars)
+                                 .arg(policy.version.size());
+        }
         root.object(QStringLiteral("payments"),
                     [&policy](PolicyReader& r) { readPayments(r, policy.payments); });
         root.object(QStringLiteral("deployments"),
@@ -136,15 +149,16 @@ PolicyLoadResult parsePolicy(const QByteArray& json) {
 }
 
 PolicyLoadResult loadPolicyFile(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    QString error;
+    const auto text = readFileAtMost(path, kMaxPolicyBytes, &error);
+    if (!text) {
         PolicyLoadResult result;
-        result.errors << path + QStringLiteral(": cannot read: ") + file.errorString();
+        result.errors << error;
         return result;
     }
-    PolicyLoadResult result = parsePolicy(file.readAll());
-    for (QString& error : result.errors) {
-        error = path + QStringLiteral(": ") + error;
+    PolicyLoadResult result = parsePolicy(*text);
+    for (QString& e : result.errors) {
+        e = path + QStringLiteral(": ") + e;
     }
     return result;
 }

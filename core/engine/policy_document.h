@@ -25,7 +25,12 @@ struct PolicyLoadResult {
     bool ok() const { return errors.isEmpty(); }
 };
 
+// A policy file is a few KiB; anything past this is not one (and is never read whole).
+inline constexpr qint64 kMaxPolicyBytes = 1024 * 1024;
+inline constexpr qsizetype kMaxPolicyVersionChars = 128;
+
 PolicyLoadResult parsePolicy(const QByteArray& json);
+// The file at `path`, at most kMaxPolicyBytes; errors are prefixed with the path.
 PolicyLoadResult loadPolicyFile(const QString& path);
 
 }  // namespace tai

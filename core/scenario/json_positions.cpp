@@ -1,5 +1,7 @@
 #include "scenario/json_positions.h"
 
+#include <algorithm>
+
 namespace tai {
 
 namespace {
@@ -109,6 +111,28 @@ std::pair<int, int> lineAndColumn(const QByteArray& text, qsizetype offset) {
         }
     }
     return {line, column};
+}
+
+TextLines::TextLines(const QByteArray& text) : text_(text) {
+    starts_.push_back(0);
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            starts_.push_back(i + 1);
+        }
+    }
+}
+
+std::pair<int, int> TextLines::lineAndColumn(qsizetype offset) const {
+    const qsizetype end = std::clamp<qsizetype>(offset, 0, text_.size());
+    const auto after = std::upper_bound(starts_.begin(), starts_.end(), end);
+    const qsizetype start = *(after - 1);
+    int column = 1;
+    for (qsizetype i = start; i < end; ++i) {
+        if ((static_cast<unsigned char>(text_[i]) & 0xc0) != 0x80) {
+            ++column;
+        }
+    }
+    return {static_cast<int>(after - starts_.begin()), column};
 }
 
 }  // namespace tai

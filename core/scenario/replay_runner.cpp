@@ -154,7 +154,14 @@ ReplayReport runReplay(const ReplayOptions& options) {
 
     int lineNumber = 0;
     while (!input.atEnd()) {
-        QByteArray raw = input.readLine();
+        // A line is read at most one byte past the signal limit; the rest of a longer one is
+        // skipped in bounded chunks, so a file of one endless line cannot grow memory.
+        QByteArray raw = input.readLine(kMaxSignalBytes + 2);
+        if (raw.size() > kMaxSignalBytes && !raw.endsWith('\n')) {
+            for (QByteArray rest = raw; !rest.isEmpty() && !rest.endsWith('\n');) {
+                rest = input.readLine(64 * 1024);
+            }
+        }
         if (raw.endsWith('\n')) {
             raw.chop(1);
         }

@@ -75,7 +75,7 @@ QStringList names(const std::vector<std::pair<QString, std::vector<Param>>>& tab
 
 class Checker {
 public:
-    explicit Checker(const QByteArray& text) : text_(text), positions_(indexJsonPositions(text)) {}
+    explicit Checker(const QByteArray& text) : lines_(text), positions_(indexJsonPositions(text)) {}
 
     void fail(const QString& path, const QString& message, bool atKey = false) {
         qsizetype offset = positions_.value(atKey ? path + QStringLiteral("#key") : path, -1);
@@ -87,10 +87,10 @@ public:
             at = offset < 0 && cut > 0 ? at.left(cut) : QString();
         }
         offset = std::max<qsizetype>(offset, 0);
-        const auto [line, column] = lineAndColumn(text_, offset);
+        const auto [line, column] = lines_.lineAndColumn(offset);
         errors_.push_back(ScenarioError{line, column, path, message});
     }
-    int lineOf(const QString& path) const { return lineAndColumn(text_, positions_.value(path, 0)).first; }
+    int lineOf(const QString& path) const { return lines_.lineAndColumn(positions_.value(path, 0)).first; }
 
     // Checks `object`'s keys against `params` (plus `extra` keys handled by the caller).
     void params(const QJsonObject& object, const QString& path, const std::vector<Param>& params,
@@ -166,7 +166,7 @@ public:
     std::vector<ScenarioError>& errors() { return errors_; }
 
 private:
-    const QByteArray& text_;
+    TextLines lines_;
     QHash<QString, qsizetype> positions_;
     std::vector<ScenarioError> errors_;
 };

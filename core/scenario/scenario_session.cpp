@@ -1,5 +1,6 @@
 #include "scenario/scenario_session.h"
 
+#include "base/bounded_file.h"
 #include "engine/engine.h"
 #include "scenario/scenario_commands.h"
 #include "scenario/scenario_recorder.h"
@@ -310,16 +311,19 @@ LoadedScenario loadScenario(const QString& nameOrPath) {
     LoadedScenario loaded;
     const bool builtin = builtinScenarioNames().contains(nameOrPath);
     loaded.origin = builtin ? QStringLiteral(":/scenarios/%1.json").arg(nameOrPath) : nameOrPath;
-    QFile file(loaded.origin);
-    if (!file.open(QIODevice::ReadOnly)) {
-        loaded.errors << (QFileInfo::exists(nameOrPath) || nameOrPath.contains(QLatin1Char('/')) ||
-                                  nameOrPath.endsWith(QStringLiteral(".json"))
-                              ? nameOrPath + QStringLiteral(": cannot read: ") + file.errorString()
-                              : QStringLiteral("%1: no built-in scenario or file by that name (built-in: %2)")
-                                    .arg(nameOrPath, builtinScenarioNames().join(QStringLiteral(", "))));
+    if (!builtin && !QFileInfo::exists(nameOrPath) && !nameOrPath.contains(QLatin1Char('/')) &&
+        !nameOrPath.endsWith(QStringLiteral(".json"))) {
+        loaded.errors << QStringLiteral("%1: no built-in scenario or file by that name (built-in: %2)")
+                             .arg(nameOrPath, builtinScenarioNames().join(QStringLiteral(", ")));
         return loaded;
     }
-    const QByteArray text = file.readAll();
+    QString error;
+    const auto read = readFileAtMost(loaded.origin, kMaxScenarioBytes, &error);
+    if (!read) {
+        loaded.errors << error;
+        return loaded;
+    }
+    const QByteArray& text = *read;
     auto parsed = parseScenario(text);
     if (auto* errors = std::get_if<std::vector<ScenarioError>>(&parsed)) {
         for (const ScenarioError& e : *errors) {

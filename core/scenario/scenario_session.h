@@ -122,6 +122,8 @@ struct LoadedScenario {
     QString origin;  // ":/scenarios/x.json" or the path
     QStringList errors;
 };
+// A scenario of 100 000 events is about 15 MB; a file past this is refused unread.
+inline constexpr qint64 kMaxScenarioBytes = 64 * 1024 * 1024;
 LoadedScenario loadScenario(const QString& nameOrPath);
 
 }  // namespace tai

@@ -62,6 +62,11 @@ public:
             }
         }
     }
+    // Waits for the process to end by itself (after a signal the test sent).
+    bool waitForExit(int ms) {
+        return process_.state() == QProcess::NotRunning || process_.waitForFinished(ms);
+    }
+    int exitCode() const { return process_.exitStatus() == QProcess::NormalExit ? process_.exitCode() : -1; }
     void kill() {
         process_.kill();  // SIGKILL: no chance to flush or clean up
         process_.waitForFinished(5000);

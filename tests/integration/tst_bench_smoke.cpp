@@ -34,7 +34,13 @@ private Q_SLOTS:
                                   "ui_frame_p99_ms",
                                   "ui_frame_max_ms",
                                   "rss_growth_mb",
-                                  "startup_ms"};
+                                  "startup_ms",
+                                  "http_healthz_per_s",
+                                  "http_payments_per_s",
+                                  "http_vs_healthz",
+                                  "http_single_client_p50_ms",
+                                  "http_single_client_p99_ms",
+                                  "http_durable_payments_per_s"};
         QStringList expectedKeys = numbers;
         expectedKeys << "stage_ns"
                      << "machine";

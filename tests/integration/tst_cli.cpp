@@ -118,6 +118,28 @@ private Q_SLOTS:
         QVERIFY2(r.out.isEmpty(), qPrintable(r.out));
     }
 
+    // Issue 14 item 7: beyond loopback a token file others can read is no secret. (Refused
+    // before anything listens, so nothing binds beyond 127.0.0.1 here.)
+    void aTokenFileOthersCanReadIsRefusedBeyondLoopback() {
+        QTemporaryDir data;
+        QFile token(data.filePath("api-token"));
+        QVERIFY(token.open(QIODevice::WriteOnly));
+        token.write(QByteArray(64, 'a') + "\n");
+        token.close();
+        QVERIFY(token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                     QFileDevice::ReadGroup | QFileDevice::ReadOther));  // 0644
+        const Run refused =
+            run({"--headless", "--data-dir", data.path(), "--load", "0", "--listen", "0.0.0.0:0"});
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("readable or writable by other users; make it private (chmod 600"),
+                 qPrintable(refused.err));
+        // On loopback it still starts, and the log says to tighten it.
+        const IsolatedHome home;
+        const QString err = startAndStopHeadless(home, {"--data-dir", data.path()});
+        QVERIFY2(err.contains("is readable by other users; chmod 600 it"), qPrintable(err));
+        QVERIFY2(err.contains("stopped cleanly"), qPrintable(err));
+    }
+
     void optionsTakeTheirValueAfterAnEqualsSign() {
         QTemporaryDir dir;
         const QString out = dir.filePath("decisions.jsonl");
