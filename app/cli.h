@@ -11,7 +11,16 @@
 namespace tai::app {
 
 enum class Mode {
-    Gui, Headless, Replay, AuditExport, AuditRecover, Bench, ScenarioList, ScenarioRun, Help, Version
+    Gui,
+    Headless,
+    Replay,
+    AuditExport,
+    AuditRecover,
+    Bench,
+    ScenarioList,
+    ScenarioRun,
+    Help,
+    Version
 };
 
 // Everything the command line can say (DESIGN.md §10.1). Parsing never exits the process and
