@@ -9,6 +9,7 @@
 #include "engine/journal_decisions.h"
 #include "kanban/kanban_worker_pool.h"
 #include "payments/load_generator.h"
+#include "payments/payment_json.h"
 #include "payments/payment_pipeline.h"
 #include "trace/trace_store.h"
 
@@ -323,6 +324,37 @@ ThroughputRun measureDurable(const PaymentsConfig& config, const std::string& di
     run.counters = rig.finish();
     rig.pipeline().setJournal(nullptr);
     return run;
+}
+
+std::vector<AuditRow> decisionRows(const PaymentsConfig& config, std::size_t count) {
+    // Builds each row exactly as EventJournal does for a DecisionEvent, then releases the response at once.
+    class Capture final : public DecisionJournal {
+    public:
+        Capture(std::vector<AuditRow>& rows, const Clock& clock) : rows_(rows), clock_(clock) {}
+        void record(const PaymentSignal& signal, const PaymentResponse& response, const IdempotencyRecord*,
+                    std::function<void()> release) override {
+            rows_.push_back(AuditRow{toEpochMs(clock_.now()), response.traceId, QStringLiteral("decision"),
+                                     response.id, decisionAuditJson(signal, response),
+                                     QStringLiteral("bench")});
+            release();
+        }
+
+    private:
+        std::vector<AuditRow>& rows_;
+        const Clock& clock_;
+    };
+    std::vector<AuditRow> rows;
+    rows.reserve(count);
+    PipelineRig rig(config);
+    Capture capture(rows, rig.clock());
+    rig.pipeline().setJournal(&capture);
+    while (rows.size() < count) {
+        rig.submitBatch();
+    }
+    rig.finish();
+    rig.pipeline().setJournal(nullptr);
+    rows.resize(count);
+    return rows;
 }
 
 std::map<std::string, double> measureStages(const PaymentsConfig& config) {

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "audit/audit_types.h"
 #include "payments/payments_config.h"
 
 #include <array>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace tai::app {
 
@@ -73,6 +75,13 @@ QueueRun measureQueues(double seconds);
 LatencyRun measureLatency(const PaymentsConfig& config, double offeredPerS, double seconds);
 // The pipeline with the durable SQLite audit trail (group commit, fsync) in `directory`.
 ThroughputRun measureDurable(const PaymentsConfig& config, const std::string& directory, double seconds);
+// The decision rows the durable run writes for the first `count` signals of the pool, captured as
+// the durable journal builds them.
+std::vector<AuditRow> decisionRows(const PaymentsConfig& config, std::size_t count);
+// The physical limit under the durable run: `rows` inserted in a bare loop straight through
+// sqlite3 into the audit schema, with the same durability (WAL, synchronous=FULL, the same page
+// size) and the same 1000 rows per commit. Rows per second.
+double measureSqliteBare(const std::vector<AuditRow>& rows, const std::string& directory, double seconds);
 // ns per signal for each stage on its own.
 std::map<std::string, double> measureStages(const PaymentsConfig& config);
 // The pipeline flat out for `seconds` after `warmupSeconds`; RSS before and after.

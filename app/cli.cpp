@@ -39,10 +39,14 @@ QString selectMode(const CliParser& parser, CliOptions& options) {
         options.mode = Mode::Replay;
         options.ephemeral = true;
     } else if (parser.audit->parsed()) {
-        if (!parser.auditExport->parsed()) {
-            return QStringLiteral("audit: expected 'audit export --output FILE' (see --help)");
+        if (parser.auditExport->parsed()) {
+            options.mode = Mode::AuditExport;
+        } else if (parser.auditRecover->parsed()) {
+            options.mode = Mode::AuditRecover;
+        } else {
+            return QStringLiteral(
+                "audit: expected 'audit export --output FILE' or 'audit recover' (see --help)");
         }
-        options.mode = Mode::AuditExport;
     } else if (parser.scenario->parsed()) {
         if (parser.scenarioList->parsed()) {
             options.mode = Mode::ScenarioList;
@@ -58,6 +62,14 @@ QString selectMode(const CliParser& parser, CliOptions& options) {
         options.ephemeral = true;
     } else if (parser.headless) {
         options.mode = Mode::Headless;
+    }
+    if (parser.recoverAudit) {
+        if (options.mode != Mode::Gui && options.mode != Mode::AuditRecover) {
+            return QStringLiteral(
+                "--recover-audit is a command of its own (the same as 'audit recover'); "
+                "give it without another command (see --help)");
+        }
+        options.mode = Mode::AuditRecover;
     }
     const bool command = options.mode != Mode::Gui && options.mode != Mode::Headless;
     if (command) {
@@ -77,6 +89,9 @@ QString crossCheck(const CliOptions& options) {
     }
     if (options.mode == Mode::AuditExport && (options.output.isEmpty() || options.ephemeral)) {
         return QStringLiteral("audit export needs --output FILE and a persistent data dir (see --help)");
+    }
+    if (options.mode == Mode::AuditRecover && options.ephemeral) {
+        return QStringLiteral("audit recover works on a data dir's audit.sqlite; --ephemeral does not apply");
     }
     if (options.mode == Mode::Headless && !options.scenario.isEmpty()) {
         return QStringLiteral("--scenario opens the console; without a window use 'scenario run NAME|FILE'");
@@ -120,10 +135,10 @@ CliParse parseCommandLine(const QStringList& arguments) {
     // "scenario play" or a bare "audit": selectMode says what was expected there.
     const bool incompleteCommand =
         (parser.scenario->parsed() && !parser.scenarioList->parsed() && !parser.scenarioRun->parsed()) ||
-        (parser.audit->parsed() && !parser.auditExport->parsed());
+        (parser.audit->parsed() && !parser.auditExport->parsed() && !parser.auditRecover->parsed());
     // Left-over words: the innermost command that saw them reports the first.
-    for (const CLI::App* app : {parser.scenarioRun, parser.scenarioList, parser.auditExport, parser.bench,
-                                parser.replay, &parser.app}) {
+    for (const CLI::App* app : {parser.scenarioRun, parser.scenarioList, parser.auditExport,
+                                parser.auditRecover, parser.bench, parser.replay, &parser.app}) {
         if (!incompleteCommand && !app->remaining().empty() && (app == &parser.app || app->parsed())) {
             return {std::nullopt, QStringLiteral("unknown option or command: ") +
                                       QString::fromStdString(app->remaining().front()) +

@@ -10,7 +10,18 @@
 
 namespace tai::app {
 
-enum class Mode { Gui, Headless, Replay, AuditExport, Bench, ScenarioList, ScenarioRun, Help, Version };
+enum class Mode {
+    Gui,
+    Headless,
+    Replay,
+    AuditExport,
+    AuditRecover,
+    Bench,
+    ScenarioList,
+    ScenarioRun,
+    Help,
+    Version
+};
 
 // Everything the command line can say (DESIGN.md §10.1). Parsing never exits the process and
 // never throws; errors come back as text so main() decides the exit code (2 for bad usage).

@@ -77,6 +77,7 @@ QString helpText() {
                                  "  or:  tai-console --scenario NAME|FILE [--speed X] [OPTIONS]\n"
                                  "  or:  tai-console replay --input FILE --output FILE [OPTIONS]\n"
                                  "  or:  tai-console audit export --output FILE [FILTERS] [--data-dir DIR]\n"
+                                 "  or:  tai-console audit recover [--data-dir DIR]   (or --recover-audit)\n"
                                  "  or:  tai-console bench [--seconds N] [--soak-seconds N] [--json]\n"
                                  "  or:  tai-console scenario list\n"
                                  "  or:  tai-console scenario run NAME|FILE [--speed X] [--report FILE] "
@@ -92,6 +93,7 @@ QString helpText() {
                                  "Commands:\n");
     out += command(QStringLiteral("replay"), *p.replay);
     out += command(QStringLiteral("audit export"), *p.auditExport);
+    out += command(QStringLiteral("audit recover"), *p.auditRecover);
     out += command(QStringLiteral("bench"), *p.bench);
     out += command(QStringLiteral("scenario list"), *p.scenarioList);
     out += command(QStringLiteral("scenario run NAME|FILE"), *p.scenarioRun);
@@ -118,7 +120,8 @@ QString helpText() {
         "\n"
         "Exit status:\n"
         "  0                       success\n"
-        "  1                       runtime failure (unreadable input, an address in use, ...)\n"
+        "  1                       runtime failure (unreadable input, an address in use, an audit\n"
+        "                          database that cannot be trusted: see audit recover, ...)\n"
         "  2                       bad command line or bad policy file\n"
         "  3                       bench counters that do not reconcile\n"
         "  4                       a scenario file that does not validate\n");

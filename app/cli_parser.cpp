@@ -129,6 +129,7 @@ CliParser::CliParser(CliOptions& options) : options_(options) {
     addModeOptions();
     addReplay();
     addAuditExport();
+    addAuditRecover();
     addBench();
     addScenario();
 }
@@ -208,6 +209,9 @@ void CliParser::addDurabilityAndApiOptions() {
              [&o](const QString&, const QString& v) { o.dataDir = v; });
     addFlag(app, "--ephemeral", kDurabilityGroup,
             "keep the audit trail, idempotency keys and token in memory", o.ephemeral);
+    addFlag(app, "--recover-audit", kDurabilityGroup,
+            "the same as the audit recover command: recover a damaged audit.sqlite of --data-dir, then exit",
+            recoverAudit);
     addValue(app, "--retention-days", "N", kDurabilityGroup,
              "delete audit events older than N days (default 30)",
              [&o](const QString& option, const QString& v) {
@@ -372,6 +376,18 @@ void CliParser::addAuditExport() {
              [&o, instant](const QString& option, const QString& v) { o.from = instant(option, v); });
     addValue(*auditExport, "--to", "T", group, "only events before T (RFC 3339)",
              [&o, instant](const QString& option, const QString& v) { o.to = instant(option, v); });
+}
+
+void CliParser::addAuditRecover() {
+    // Nothing of its own: it works on --data-dir (or the default data dir), given before or after.
+    auditRecover = audit->add_subcommand(
+        "recover",
+        "copy what a damaged audit.sqlite of --data-dir still holds (events, and idempotency keys, "
+        "checked, or rebuilt from their decisions) to a new file, set the damaged one aside as "
+        "audit.sqlite.damaged-TIME and report what was recovered and what was lost; run it when a "
+        "start refuses the database");
+    auditRecover->fallthrough();
+    auditRecover->allow_extras();
 }
 
 void CliParser::addBench() {

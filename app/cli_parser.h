@@ -26,6 +26,7 @@ public:
     CLI::App* replay = nullptr;
     CLI::App* audit = nullptr;
     CLI::App* auditExport = nullptr;
+    CLI::App* auditRecover = nullptr;
     CLI::App* bench = nullptr;
     CLI::App* scenario = nullptr;
     CLI::App* scenarioList = nullptr;
@@ -33,6 +34,7 @@ public:
 
     bool versionRequested = false;
     bool headless = false;
+    bool recoverAudit = false;  // --recover-audit, the same as `audit recover`
 
     // Help groups, in the order --help lists them.
     static constexpr const char* kEngineGroup = "Engine options";
@@ -51,6 +53,7 @@ private:
     void addModeOptions();
     void addReplay();
     void addAuditExport();
+    void addAuditRecover();
     void addBench();
     void addScenario();
 

@@ -2,6 +2,7 @@
 
 #include "api_access.h"
 #include "api_hosting.h"
+#include "audit/sqlite_thread_guard.h"
 #include "engine/engine.h"
 #include "scenario/scenario_session.h"
 
@@ -19,6 +20,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 namespace tai::app {
 
@@ -70,6 +72,9 @@ QPalette darkPalette() {
 
 int runGuiMode(int& argc, char** argv, const CliOptions& options) {
     QApplication app(argc, argv);
+    // DESIGN.md §3: the GUI thread never touches SQLite; every way into it checks (a debug build
+    // stops there).
+    SqliteThreadGuard::forbid(std::this_thread::get_id());
     QApplication::setApplicationName(QStringLiteral("tai-console"));
     QApplication::setOrganizationName(QStringLiteral("TAI Console"));
     QApplication::setApplicationDisplayName(QStringLiteral("TAI Console"));

@@ -15,6 +15,13 @@
 namespace tai::app {
 
 int runHeadlessMode(const CliOptions& options) {
+    // Watching before anything starts: a SIGTERM right after "listening on" (a supervisor, a test)
+    // must stop cleanly, not kill the process with the signal's default action.
+    UnixSignalWatcher signals;
+    QObject::connect(&signals, &UnixSignalWatcher::terminationRequested, [](int number) {
+        spdlog::info("signal {} received: stopping", number);
+        QCoreApplication::quit();
+    });
     const auto config = engineConfigFor(options);
     if (!config) {
         return 2;
@@ -47,12 +54,6 @@ int runHeadlessMode(const CliOptions& options) {
         }
     });
     summary.start(options.summaryEverySeconds * 1000);
-
-    UnixSignalWatcher signals;
-    QObject::connect(&signals, &UnixSignalWatcher::terminationRequested, [](int number) {
-        spdlog::info("signal {} received: stopping", number);
-        QCoreApplication::quit();
-    });
 
     const int status = QCoreApplication::exec();
     summary.stop();

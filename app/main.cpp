@@ -1,4 +1,5 @@
 #include "audit_export_mode.h"
+#include "audit_recover_mode.h"
 #include "bench_mode.h"
 #include "cli.h"
 #include "gui_mode.h"
@@ -52,6 +53,12 @@ int main(int argc, char* argv[]) {
             QCoreApplication::setApplicationName(QStringLiteral("tai-console"));
             QCoreApplication::setOrganizationName(QStringLiteral("TAI Console"));
             return runAuditExportMode(options);
+        }
+        case Mode::AuditRecover: {
+            QCoreApplication app(argc, argv);
+            QCoreApplication::setApplicationName(QStringLiteral("tai-console"));
+            QCoreApplication::setOrganizationName(QStringLiteral("TAI Console"));
+            return runAuditRecoverMode(options);
         }
         case Mode::ScenarioList: {
             QCoreApplication app(argc, argv);

@@ -64,14 +64,14 @@ orchestration. It shows them live in a Qt console, or runs headless behind an
 HTTP API with Prometheus metrics, Alertmanager alerts and OTLP trace export,
 and keeps a durable SQLite audit trail. It also runs training scenarios on a
 virtual clock and replays payment streams deterministically.")
-# Shared libraries from dpkg-shlibdeps, plus what Qt loads by name at run time, which no ELF
-# header shows. Traced with strace (openat of qt6/plugins/*.so) in the console under Xvfb and
-# in --headless: the SQLite driver (libqt6sql6-sqlite) needs naming. The rest ships inside
-# packages shlibdeps names already: the xcb, offscreen, eglfs platform plugins, image formats and
-# input contexts in libqt6gui6, the TLS backends in libqt6network6. Wayland's platform plugin is
-# qt6-wayland: recommended, since Qt falls back to xcb (XWayland) without it.
+# Shared libraries from dpkg-shlibdeps, SQLite (libsqlite3-0) among them: the audit trail links
+# the sqlite3 C API, so no Qt SQL driver is loaded by name any more. What Qt loads by name at run
+# time (traced with strace, openat of qt6/plugins/*.so, in the console under Xvfb and in
+# --headless) ships inside packages shlibdeps names already: the xcb, offscreen, eglfs platform
+# plugins, image formats and input contexts in libqt6gui6, the TLS backends in libqt6network6.
+# Wayland's platform plugin is qt6-wayland: recommended, since Qt falls back to xcb (XWayland)
+# without it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS

@@ -7,6 +7,7 @@
 #include "engine/deployments_system.h"
 #include "engine/engine_inbox.h"
 #include "engine/event_journal.h"
+#include "engine/payment_key_rows.h"
 #include "engine/payments_system.h"
 #include "trace/otlp_exporter.h"
 #include "trace/trace_store.h"
@@ -50,6 +51,8 @@ bool EngineHost::start() {
         AuditStore::Options options{*config_.auditDatabase, config_.retentionDays, [this] {
                                         return toEpochMs(clock_->now());
                                     }};
+        // Every stored key is checked at open: a partial ledger would charge a retry twice (issue 14).
+        options.validateKey = validatePaymentKeyRow;
         audit_ = AuditStore::open(options, &startError_);
         if (!audit_) {
             startError_ = QStringLiteral("audit database: ") + startError_;

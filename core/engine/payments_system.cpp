@@ -3,6 +3,7 @@
 #include "audit/audit_store.h"
 #include "base/identifiers.h"
 #include "engine/command_text.h"
+#include "engine/durable_idempotency_store.h"
 #include "engine/engine_config.h"
 #include "engine/engine_observer.h"
 #include "engine/event_journal.h"
@@ -59,8 +60,13 @@ bool PaymentsSystem::start(SystemContext& context, QString* error) {
             QUrl(url), std::chrono::seconds(config.policy.payments.actionTimeoutS));
         gateway = httpGateway_.get();
     }
+    if (context.audit != nullptr) {
+        idempotency_ = std::make_unique<DurableIdempotencyStore>(*context.audit);
+    } else {
+        idempotency_ = std::make_unique<InMemoryIdempotencyStore>();
+    }
     pipeline_ =
-        std::make_unique<PaymentPipeline>(config.policy.payments, context.clock, *gateway, idempotency_);
+        std::make_unique<PaymentPipeline>(config.policy.payments, context.clock, *gateway, *idempotency_);
     pipeline_->setTracing(*sampler, [this](std::shared_ptr<const PaymentTrace> trace) {
         if (context_->otlp != nullptr && trace->exported()) {
             context_->otlp->add(trace);
@@ -114,16 +120,7 @@ std::size_t PaymentsSystem::restoreKeys() {
     if (context_->audit == nullptr) {
         return 0;
     }
-    const TimePoint now = context_->clock.now();
-    std::size_t keys = 0;
-    for (const IdempotencyRow& row : context_->audit->loadIdempotency(toEpochMs(now))) {
-        if (const auto response = paymentResponseFromJson(row.response)) {
-            idempotency_.put(row.key,
-                             IdempotencyRecord{row.canonicalHash, *response, fromEpochMs(row.storedAtMs)});
-            ++keys;
-        }
-    }
-    return keys;
+    return static_cast<std::size_t>(std::max<std::int64_t>(0, context_->audit->storedKeyCount()));
 }
 
 QString PaymentsSystem::nextTraceId() {

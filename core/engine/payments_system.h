@@ -36,7 +36,8 @@ public:
     // incoming trace (its id, the caller's span and sampling flag, the HTTP request); an empty
     // trace id starts one.
     void submit(const QByteArray& json, const TraceContext& trace, const Reply& reply);
-    // Idempotency keys kept in the durable trail, after a restart (§4.4). Returns how many.
+    // Idempotency keys kept in the durable trail, after a restart (§4.4): how many there are. None
+    // is loaded; each is read from SQLite when a retry asks for it.
     std::size_t restoreKeys();
     // Hands staged confirmations to the workers (the host calls this after each burst of work).
     void flushConfirmations();
@@ -54,8 +55,8 @@ private:
 
     SystemContext* context_ = nullptr;
     std::unique_ptr<GatewaySimulator> simulator_;
-    std::unique_ptr<PaymentGateway> httpGateway_;  // with --gateway-url
-    InMemoryIdempotencyStore idempotency_;
+    std::unique_ptr<PaymentGateway> httpGateway_;    // with --gateway-url
+    std::unique_ptr<IdempotencyStore> idempotency_;  // with the trail when there is one
     std::unique_ptr<PaymentPipeline> pipeline_;
     std::unique_ptr<class JournalDecisions> decisions_;
     std::unique_ptr<KanbanWorkerPool<Confirmation>> confirmationWorkers_;

@@ -17,15 +17,22 @@ struct IdempotencyRecord {
     TimePoint storedAt;
 };
 
-// Where idempotency keys live (§4.4). In memory for now; a SQLite-backed store implements the
-// same interface so keys survive a restart.
+// What a store knows about a key: its unexpired record, none, or that it cannot tell now (its
+// durable copy could not be read). Unavailable is never "none": a key that cannot be read must
+// not be charged as if it were new (issue 14).
+struct IdempotencyFind {
+    std::optional<IdempotencyRecord> record;
+    bool unavailable = false;
+};
+
+// Where idempotency keys live (§4.4): in memory (tests, replays, scenarios without a trail), or
+// with the durable trail (engine/durable_idempotency_store.h) so keys survive a restart.
 class IdempotencyStore {
 public:
     static constexpr Duration kRetention = std::chrono::hours(24);
 
     virtual ~IdempotencyStore() = default;
-    // The unexpired record for `key` at `now`, if any.
-    virtual std::optional<IdempotencyRecord> find(const QString& key, TimePoint now) = 0;
+    virtual IdempotencyFind find(const QString& key, TimePoint now) = 0;
     virtual void put(const QString& key, IdempotencyRecord record) = 0;
     virtual std::size_t purgeExpired(TimePoint now) = 0;
     virtual std::size_t size() const = 0;
@@ -33,7 +40,7 @@ public:
 
 class InMemoryIdempotencyStore final : public IdempotencyStore {
 public:
-    std::optional<IdempotencyRecord> find(const QString& key, TimePoint now) override;
+    IdempotencyFind find(const QString& key, TimePoint now) override;
     void put(const QString& key, IdempotencyRecord record) override;
     std::size_t purgeExpired(TimePoint now) override;
     std::size_t size() const override { return records_.size(); }

@@ -2,12 +2,12 @@
 
 namespace tai {
 
-std::optional<IdempotencyRecord> InMemoryIdempotencyStore::find(const QString& key, TimePoint now) {
+IdempotencyFind InMemoryIdempotencyStore::find(const QString& key, TimePoint now) {
     const auto found = records_.constFind(key);
     if (found == records_.constEnd() || now - found->storedAt >= kRetention) {
-        return std::nullopt;
+        return {};
     }
-    return *found;
+    return {*found, false};
 }
 
 void InMemoryIdempotencyStore::put(const QString& key, IdempotencyRecord record) {

@@ -178,7 +178,20 @@ void PaymentPipeline::submit(PaymentSignal signal, TraceContext trace, Reply rep
             finish(pending, std::move(response));
             return;
         }
-        if (auto stored = idempotency_.find(*key, now)) {
+        IdempotencyFind found = idempotency_.find(*key, now);
+        if (found.unavailable) {
+            // Whether this key was charged cannot be read now: refuse before the gateway, never
+            // evaluate it as new.
+            response.outcome = PaymentOutcome::CircuitOpen;
+            response.retryAfter = std::chrono::seconds(1);
+            response.error = QStringLiteral(
+                "idempotency_key: the stored keys cannot be read now; nothing was charged, retry with the "
+                "same key");
+            response.errorField = QStringLiteral("idempotency_key");
+            finish(pending, std::move(response));
+            return;
+        }
+        if (auto& stored = found.record) {
             if (stored->canonicalHash == pending.canonicalHash) {
                 response = stored->response;
                 response.original = stored->response.outcome;

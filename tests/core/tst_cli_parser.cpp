@@ -20,6 +20,8 @@ QString modeName(Mode mode) {
             return "replay";
         case Mode::AuditExport:
             return "audit-export";
+        case Mode::AuditRecover:
+            return "audit-recover";
         case Mode::Bench:
             return "bench";
         case Mode::ScenarioList:
@@ -184,6 +186,12 @@ private Q_SLOTS:
                                                      "traceId=0af7",
                                                      "from=2026-11-26T00:00:00Z",
                                                      "to=2026-11-27T00:00:00Z"};
+        QTest::newRow("audit recover") << QStringList{"audit", "recover", "--data-dir", "D"}
+                                       << QStringList{"mode=audit-recover", "dataDir=D"};
+        QTest::newRow("audit recover, data dir first") << QStringList{"--data-dir=D", "audit", "recover"}
+                                                       << QStringList{"mode=audit-recover", "dataDir=D"};
+        QTest::newRow("--recover-audit") << QStringList{"--recover-audit", "--data-dir", "D"}
+                                         << QStringList{"mode=audit-recover", "dataDir=D"};
         QTest::newRow("bench") << QStringList{"bench", "--seconds", "1", "--soak-seconds=2", "--json"}
                                << QStringList{"mode=bench", "benchSeconds=1", "soakSeconds=2", "json=true",
                                               "ephemeral=true"};
@@ -262,6 +270,16 @@ private Q_SLOTS:
             << QStringList{"replay", "--input", "a", "--output", "b", "--headless"}
             << "--headless applies to the console or --headless";
         QTest::newRow("audit without export") << QStringList{"audit"} << "audit: expected 'audit export";
+        QTest::newRow("audit with an unknown command")
+            << QStringList{"audit", "repair"} << "expected 'audit export --output FILE' or 'audit recover'";
+        QTest::newRow("audit recover ephemeral")
+            << QStringList{"audit", "recover", "--ephemeral"} << "--ephemeral does not apply";
+        QTest::newRow("audit recover with a stray word")
+            << QStringList{"audit", "recover", "now"} << "unknown option or command: now";
+        QTest::newRow("--recover-audit with another command")
+            << QStringList{"bench", "--recover-audit"} << "--recover-audit is a command of its own";
+        QTest::newRow("--recover-audit --headless")
+            << QStringList{"--headless", "--recover-audit"} << "--recover-audit is a command of its own";
         QTest::newRow("audit export without output")
             << QStringList{"audit", "export"} << "audit export needs --output FILE";
         QTest::newRow("audit export ephemeral")
@@ -307,6 +325,8 @@ private Q_SLOTS:
         for (const char* word : {"--headless",
                                  "replay",
                                  "audit export",
+                                 "audit recover",
+                                 "--recover-audit",
                                  "bench",
                                  "scenario list",
                                  "scenario run NAME|FILE",

@@ -28,6 +28,8 @@ private Q_SLOTS:
                                   "latency_p99_us",
                                   "latency_p999_us",
                                   "durable_signals_per_s",
+                                  "sqlite_bare_rows_per_s",
+                                  "durable_vs_sqlite_bare",
                                   "allocations_per_signal",
                                   "ui_frame_p99_ms",
                                   "ui_frame_max_ms",
@@ -52,6 +54,7 @@ private Q_SLOTS:
         // Measured, not defaulted: things ran and the child painted a frame.
         QVERIFY(result.value("pipeline_signals_per_s").toDouble() > 0);
         QVERIFY(result.value("durable_signals_per_s").toDouble() > 0);
+        QVERIFY(result.value("sqlite_bare_rows_per_s").toDouble() > 0);
         QVERIFY(result.value("startup_ms").toDouble() > 0);
         QVERIFY(result.value("http_payments_per_s").toDouble() > 0);
         QVERIFY(result.value("http_durable_payments_per_s").toDouble() > 0);

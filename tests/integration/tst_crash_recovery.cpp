@@ -3,10 +3,10 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sqlite3.h>
 
 #include <csignal>
 
@@ -130,22 +130,29 @@ private Q_SLOTS:
         QVERIFY(acked >= kKillAfterAcks);
 
         // The durable record agrees: at most one charge per key across both runs.
-        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "crash-check");
-        db.setDatabaseName(dataDir.filePath("audit.sqlite"));
-        QVERIFY(db.open());
-        QSqlQuery q(db);
-        QVERIFY(q.exec(
-            "SELECT COUNT(*), COUNT(DISTINCT json_extract(payload, '$.idempotency_key')) FROM audit_events "
-            "WHERE kind = 'decision' AND json_extract(payload, '$.status') = 'charged'"));
-        QVERIFY(q.next());
-        QCOMPARE(q.value(0).toInt(), q.value(1).toInt());
-        QCOMPARE(q.value(1).toInt(), kPayments);
+        sqlite3* db = nullptr;
+        QCOMPARE(sqlite3_open_v2(dataDir.filePath("audit.sqlite").toUtf8().constData(), &db,
+                                 SQLITE_OPEN_READONLY, nullptr),
+                 SQLITE_OK);
+        sqlite3_stmt* q = nullptr;
+        QCOMPARE(
+            sqlite3_prepare_v2(db,
+                               "SELECT COUNT(*), COUNT(DISTINCT json_extract(payload, '$.idempotency_key')) "
+                               "FROM audit_events "
+                               "WHERE kind = 'decision' AND json_extract(payload, '$.status') = 'charged'",
+                               -1, &q, nullptr),
+            SQLITE_OK);
+        QCOMPARE(sqlite3_step(q), SQLITE_ROW);
+        const int rows = sqlite3_column_int(q, 0);
+        const int keys = sqlite3_column_int(q, 1);
+        sqlite3_finalize(q);
+        sqlite3_close_v2(db);
+        QCOMPARE(rows, keys);
+        QCOMPARE(keys, kPayments);
         qInfo(
             "after restart: %d keys replayed as duplicates, %d charged for the first time; %d charge rows "
             "for %d keys",
-            duplicates, kPayments - duplicates, q.value(0).toInt(), q.value(1).toInt());
-        q.finish();
-        db.close();
+            duplicates, kPayments - duplicates, rows, keys);
     }
 };
 
