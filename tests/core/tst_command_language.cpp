@@ -76,19 +76,16 @@ struct EngineRig {
         return future.result();
     }
     std::vector<AuditRecord> operatorRows() {
+        // Every command so far has been handed to the audit writer once the engine thread has
+        // run past them; the flush waits for the writer to commit them all.
         engine->invoke([] {}).waitForFinished();
+        engine->flushAudit().waitForFinished();
         AuditQuery q;
         q.kinds = {QStringLiteral("operator"), QStringLiteral("deployment")};
         q.limit = 1000;
-        for (int attempt = 0; attempt < 200; ++attempt) {  // rows are committed by the writer thread
-            auto page = engine->queryAudit(q);
-            page.waitForFinished();
-            if (!page.result().records.empty() || attempt == 199) {
-                return page.result().records;
-            }
-            QTest::qWait(5);
-        }
-        return {};
+        auto page = engine->queryAudit(q);
+        page.waitForFinished();
+        return page.result().records;
     }
     VirtualClock clock{TimePoint{std::chrono::seconds(1'767'225'600)}};
     std::unique_ptr<Engine> engine;
