@@ -38,11 +38,11 @@ std::vector<Span> DeploymentTrace::spans() const {
         root.end = end();
         root.error =
             facts_.status == u"failed" || facts_.status == u"rolled_back" || facts_.status == u"aborted";
-        root.attributes = {SpanAttribute{QStringLiteral("deployment.id"), facts_.deployment},
-                           SpanAttribute{QStringLiteral("deployment.service"), facts_.service},
-                           SpanAttribute{QStringLiteral("deployment.version"), facts_.version},
-                           SpanAttribute{QStringLiteral("deployment.requested_by"), facts_.requestedBy},
-                           SpanAttribute{QStringLiteral("deployment.status"), facts_.status}};
+        root.attributes = {SpanAttribute{QStringLiteral("tai.deployment.id"), facts_.deployment},
+                           SpanAttribute{QStringLiteral("tai.deployment.service"), facts_.service},
+                           SpanAttribute{QStringLiteral("tai.deployment.version"), facts_.version},
+                           SpanAttribute{QStringLiteral("tai.deployment.requested_by"), facts_.requestedBy},
+                           SpanAttribute{QStringLiteral("tai.deployment.status"), facts_.status}};
         out.push_back(std::move(root));
     }
     for (const DeploymentActionRecord& a : facts_.actions) {
@@ -57,14 +57,14 @@ std::vector<Span> DeploymentTrace::spans() const {
         span.start = a.started;
         span.end = std::max(a.started, a.finished);
         span.error = !a.ok;
-        span.attributes = {SpanAttribute{QStringLiteral("deployment.region"), a.region},
-                           SpanAttribute{QStringLiteral("deployment.stage"), a.stage},
-                           SpanAttribute{QStringLiteral("deployment.action"), a.action},
-                           SpanAttribute{QStringLiteral("deployment.outcome"),
+        span.attributes = {SpanAttribute{QStringLiteral("tai.deployment.region"), a.region},
+                           SpanAttribute{QStringLiteral("tai.deployment.stage"), a.stage},
+                           SpanAttribute{QStringLiteral("tai.deployment.action"), a.action},
+                           SpanAttribute{QStringLiteral("tai.deployment.outcome"),
                                          a.ok ? QStringLiteral("ok") : QStringLiteral("failed")}};
         if (!a.error.isEmpty()) {
             span.attributes.push_back(
-                {a.ok ? QStringLiteral("deployment.reason") : QStringLiteral("error.message"), a.error});
+                {a.ok ? QStringLiteral("tai.deployment.reason") : QStringLiteral("error.message"), a.error});
         }
         out.push_back(std::move(span));
     }

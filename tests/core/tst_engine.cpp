@@ -251,12 +251,12 @@ private Q_SLOTS:
         };
         for (std::size_t i = 1; i < spans.size(); ++i) {
             QCOMPARE(spans[i].parentId, spans[0].spanId);
-            QCOMPARE(attribute(spans[i], "deployment.region"), QStringLiteral("us-west-2"));
+            QCOMPARE(attribute(spans[i], "tai.deployment.region"), QStringLiteral("us-west-2"));
         }
-        QCOMPARE(attribute(spans[1], "deployment.stage"), QStringLiteral("canary"));
-        QCOMPARE(attribute(spans[1], "deployment.outcome"), QStringLiteral("ok"));
-        QCOMPARE(attribute(spans[4], "deployment.stage"), QStringLiteral("rolled_back"));
-        QVERIFY(attribute(spans[4], "deployment.reason").contains("error rate"));
+        QCOMPARE(attribute(spans[1], "tai.deployment.stage"), QStringLiteral("canary"));
+        QCOMPARE(attribute(spans[1], "tai.deployment.outcome"), QStringLiteral("ok"));
+        QCOMPARE(attribute(spans[4], "tai.deployment.stage"), QStringLiteral("rolled_back"));
+        QVERIFY(attribute(spans[4], "tai.deployment.reason").contains("error rate"));
         QVERIFY(spans[0].error);  // the rollout did not complete
         // The same trace id for the same deployment as its actions come in.
         TraceQuery byId;

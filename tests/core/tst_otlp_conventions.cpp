@@ -356,6 +356,37 @@ private Q_SLOTS:
         QCOMPARE(attributeValue(attributesOf(root), "tai.trace.sampling")->value("stringValue").toString(),
                  QStringLiteral("kept: rejected"));
     }
+
+    // A deployment's trace follows the same conventions: its own keys are tai.*, and the failed
+    // action is an ERROR span.
+    void aDeploymentTraceIsNamespacedToo() {
+        Rig rig;
+        auto faulted = rig.engine->execute(
+            SetInfraFault{InfraFault{"us-west-2", "v2.0.0", 0.2, {}, {}, {}, {}}, {}, false, {}});
+        faulted.waitForFinished();
+        QVERIFY(faulted.result().ok());
+        auto requested = rig.engine->execute(
+            RequestDeployment{QJsonObject{{"service", "api-service"}, {"version", "v2.0.0"}}, {"ana", {}}});
+        requested.waitForFinished();
+        QVERIFY(requested.result().ok());
+        rig.advance(11s);  // the canary's first health sample rolls it back
+        TraceQuery q;
+        q.tags = {{"deployment", "d-1"}};
+        auto found = rig.engine->findTraces(q);
+        found.waitForFinished();
+        QCOMPARE(found.result().size(), std::size_t{1});
+        const auto check = rig.otlp(found.result().front()->traceId());
+        QVERIFY(check);
+        verifyShapeAndNames(*check);
+        const QJsonObject* rollback = spanNamed(*check, "rollback");
+        QVERIFY(rollback);
+        QCOMPARE(
+            attributeValue(attributesOf(rollback), "tai.deployment.stage")->value("stringValue").toString(),
+            QStringLiteral("rolled_back"));
+        QCOMPARE(
+            attributeValue(attributesOf(rollback), "tai.deployment.region")->value("stringValue").toString(),
+            QStringLiteral("us-west-2"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestOtlpConventions)
