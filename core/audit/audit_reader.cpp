@@ -117,30 +117,6 @@ std::vector<std::pair<QString, QByteArray>> AuditStore::loadRollouts() const {
     return rows;
 }
 
-std::vector<IdempotencyRow> AuditStore::loadIdempotency(std::int64_t nowMs) const {
-    SqliteThreadGuard::check("load keys");
-    std::vector<IdempotencyRow> rows;
-    QString error;
-    auto db = readConnection(databaseName_, &error);
-    if (!db) {
-        return rows;
-    }
-    SqliteStatement select = db->prepare(
-        "SELECT key, hash, response, stored_at_ms FROM idempotency WHERE stored_at_ms > ?", &error);
-    if (!select.valid()) {
-        return rows;
-    }
-    select.bind(
-        1,
-        nowMs - (inMemory()
-                     ? std::chrono::duration_cast<std::chrono::milliseconds>(options_.memoryRetention).count()
-                     : kKeyRetentionMs));
-    while (stepRetrying(select) == SQLITE_ROW) {
-        rows.push_back(IdempotencyRow{select.text(0), select.bytes(1), select.bytes(2), select.integer(3)});
-    }
-    return rows;
-}
-
 std::int64_t AuditStore::storedKeyCount() const {
     SqliteThreadGuard::check("count keys");
     QString error;

@@ -82,10 +82,6 @@ public:
     // from any thread except the forbidden one. Failed means "unknown": never treat it as missing.
     KeyLookup findIdempotency(const QString& key, std::int64_t nowMs) const;
 
-    // Transitional, until the engine uses findIdempotency(): every unexpired key, read in one go.
-    // This is the 24 h load issue 14 removes; nothing new should call it.
-    std::vector<IdempotencyRow> loadIdempotency(std::int64_t nowMs) const;
-
     StorageHealth health() const;
     std::size_t pendingRows() const { return pendingRows_.load(std::memory_order_relaxed); }
 
