@@ -33,12 +33,38 @@ HttpReply fromPayment(const PaymentResponse& r) {
     }
     const PaymentOutcome effective =
         r.outcome == PaymentOutcome::Duplicate && r.original ? *r.original : r.outcome;
-    if ((effective == PaymentOutcome::QueueFull || effective == PaymentOutcome::CircuitOpen) &&
+    if ((r.commitPending || effective == PaymentOutcome::QueueFull ||
+         effective == PaymentOutcome::CircuitOpen) &&
         r.retryAfter.count() > 0) {
         reply.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray::number(static_cast<qint64>(
                                                                       std::ceil(toSeconds(r.retryAfter))))));
     }
     return reply;
+}
+
+// Ready to take payments: running, and its audit trail commits (issue 14). A load balancer takes
+// the instance out while the storage breaker is open, and the body says why.
+HttpReply readiness(const SnapshotPtr& snapshot) {
+    if (!snapshot) {
+        return HttpReply::error(503, QStringLiteral("engine"), QStringLiteral("not running"));
+    }
+    const StorageView& storage = snapshot->storage;
+    const auto breaker = std::find_if(snapshot->breakers.begin(), snapshot->breakers.end(),
+                                      [](const BreakerView& b) { return b.status.name == u"storage"; });
+    const bool open = breaker != snapshot->breakers.end() && breaker->status.state != BreakerState::Closed;
+    if (storage.durable && (!storage.ok || open)) {
+        HttpReply reply = HttpReply::error(
+            503, QStringLiteral("storage"),
+            storage.ok ? QStringLiteral("the storage breaker is %1; audit commits go through again")
+                             .arg(toString(breaker->status.state))
+                       : QStringLiteral("audit commits fail (%1 attempts, %2 rows waiting): %3")
+                             .arg(storage.failedAttempts)
+                             .arg(storage.pendingRows)
+                             .arg(storage.lastError));
+        reply.headers.append(qMakePair(QByteArray("Retry-After"), QByteArray("1")));
+        return reply;
+    }
+    return HttpReply::json(200, R"({"status":"ready"})");
 }
 
 HttpReply fromCommand(const CommandResult& r, bool deployment) {
@@ -227,9 +253,7 @@ void ApiRouter::handle(const ApiRequest& request, Respond respond) {
         case Id::Health:
             return respond(HttpReply::json(200, R"({"status":"ok"})"));
         case Id::Ready:
-            return respond(engine_.latestSnapshot() ? HttpReply::json(200, R"({"status":"ready"})")
-                                                    : HttpReply::error(503, QStringLiteral("engine"),
-                                                                       QStringLiteral("not running")));
+            return respond(readiness(engine_.latestSnapshot()));
         case Id::Metrics: {
             const auto snapshot = engine_.latestSnapshot();
             return respond(HttpReply{200,

@@ -14,6 +14,23 @@ QJsonObject rate(const Rate& r) {
     o.insert(QStringLiteral("value"), r.enoughData ? QJsonValue(r.value) : QJsonValue());
     return o;
 }
+
+// The audit trail's health (issue 14): what /readyz answers from, in full.
+QJsonObject storageJson(const StorageView& v) {
+    QJsonObject o{{QStringLiteral("durable"), v.durable},
+                  {QStringLiteral("ok"), v.ok},
+                  {QStringLiteral("pending_rows"), static_cast<qint64>(v.pendingRows)},
+                  {QStringLiteral("replies_waiting"), static_cast<qint64>(v.repliesWaiting)},
+                  {QStringLiteral("answered_pending"), static_cast<qint64>(v.answeredPending)}};
+    if (!v.lastError.isEmpty()) {
+        o.insert(QStringLiteral("last_error"), v.lastError);
+    }
+    if (!v.ok) {
+        o.insert(QStringLiteral("failing_since"), formatRfc3339(fromEpochMs(v.failingSinceMs)));
+        o.insert(QStringLiteral("failed_attempts"), static_cast<qint64>(v.failedAttempts));
+    }
+    return o;
+}
 }  // namespace
 
 QJsonArray alertsJson(const EngineSnapshot& s) {
@@ -101,6 +118,7 @@ QJsonObject snapshotJson(const EngineSnapshot& s) {
                      {QStringLiteral("received"), static_cast<qint64>(s.kpis.received)},
                      {QStringLiteral("totals"), totals}}},
         {QStringLiteral("rollouts"), rollouts},
+        {QStringLiteral("storage"), storageJson(s.storage)},
     };
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -25,6 +26,11 @@ struct EngineConfig {
     // database file. With one, every payment response waits for its commit.
     std::optional<QString> auditDatabase;
     int retentionDays = 30;
+    // How long stop() keeps retrying audit commits that fail before it gives up on them, so a
+    // shutdown on a full disk ends in seconds (issue 14).
+    std::chrono::milliseconds auditShutdownGrace{2000};
+    // Test hook: an SQLite result code for the next commit instead of committing (0: commit).
+    std::function<int()> auditFault{};
     // The console sets this: engine threads yield the CPU to the GUI thread when both want it.
     bool backgroundPriority = false;
     // A real payment gateway instead of the simulator (§10.3); empty: the policy's gateway_url,

@@ -53,6 +53,12 @@ bool EngineHost::start() {
                                     }};
         // Every stored key is checked at open: a partial ledger would charge a retry twice (issue 14).
         options.validateKey = validatePaymentKeyRow;
+        // From the writer thread: the storage breaker hears of it on the engine thread. The
+        // writer stops in stop(), before this object goes.
+        options.healthChanged = [this](const StorageHealth& health) {
+            post([this, health] { storageHealthChanged(health); });
+        };
+        options.injectFault = config_.auditFault;
         audit_ = AuditStore::open(options, &startError_);
         if (!audit_) {
             startError_ = QStringLiteral("audit database: ") + startError_;
@@ -87,6 +93,7 @@ bool EngineHost::start() {
             return false;
         }
     }
+    startStorageBreaker();
     running_ = true;
     journal_->note(QStringLiteral("policy"), config_.policy.version, QStringLiteral("policy loaded"));
     recover();
@@ -128,18 +135,30 @@ void EngineHost::stop() {
             *timer = 0;
         }
     }
+    if (storageProbe_ != 0) {
+        clock_->cancel(storageProbe_);
+        storageProbe_ = 0;
+    }
     if (payments_) {
         payments_->stop();  // its confirmation workers join first
     }
     if (audit_) {
-        // Responses waiting for their commit are released before anything is torn down.
-        audit_->flush();
+        // Responses waiting for their commit are released before anything is torn down. A
+        // failing store gets a bounded grace, so SIGTERM ends the process within seconds (issue
+        // 14); what it gives up is logged, and those clients get the server's 503. The writer
+        // stops here, so no callback can reach this object afterwards.
+        const ShutdownReport report = audit_->close(config_.auditShutdownGrace);
+        if (!report.clean()) {
+            spdlog::error("stopped with {} audit rows uncommitted ({} payment replies never given)",
+                          report.abandonedRows, report.abandonedCallbacks);
+        }
         inbox_->drain();
     }
     andon_.reset();
     otlp_.reset();  // writes what is still queued (one attempt at the endpoint)
     deployments_.reset();
     payments_.reset();
+    storage_.reset();
     systems_.clear();
     journal_.reset();
     audit_.reset();  // a reader still holding it keeps it open until its query is done
@@ -185,37 +204,126 @@ CommandResult EngineHost::dispatch(const EngineCommand& command) {
 }
 
 CommandResult EngineHost::controlBreaker(const ControlBreaker& command) {
-    for (ReferenceSystem* system : systems_) {
-        for (const OwnedBreaker& owned : system->breakers()) {
-            if (owned.breaker->name() != command.breaker) {
-                continue;
-            }
-            const QString reason = breakerControlReason(command);
-            switch (command.control) {
-                case BreakerControl::ForceOpen:
-                    owned.breaker->forceOpen(reason);
-                    break;
-                case BreakerControl::ForceHalfOpen:
-                    owned.breaker->forceHalfOpen(reason);
-                    break;
-                case BreakerControl::ForceClosed:
-                    owned.breaker->forceClosed(reason);
-                    break;
-                case BreakerControl::Release:
-                    owned.breaker->release(reason);
-                    break;
-                case BreakerControl::MetricsOnly:
-                    owned.breaker->metricsOnly(reason);
-                    break;
-                case BreakerControl::Disable:
-                    owned.breaker->disable(reason);
-                    break;
-            }
-            return CommandResult::applied();
+    for (const HostedBreaker& hosted : allBreakers()) {
+        CircuitBreaker* breaker = hosted.owned.breaker;
+        if (breaker->name() != command.breaker) {
+            continue;
         }
+        const QString reason = breakerControlReason(command);
+        switch (command.control) {
+            case BreakerControl::ForceOpen:
+                breaker->forceOpen(reason);
+                break;
+            case BreakerControl::ForceHalfOpen:
+                breaker->forceHalfOpen(reason);
+                break;
+            case BreakerControl::ForceClosed:
+                breaker->forceClosed(reason);
+                break;
+            case BreakerControl::Release:
+                breaker->release(reason);
+                break;
+            case BreakerControl::MetricsOnly:
+                breaker->metricsOnly(reason);
+                break;
+            case BreakerControl::Disable:
+                breaker->disable(reason);
+                break;
+        }
+        return CommandResult::applied();
     }
     return CommandResult::refused(
         notFound(QStringLiteral("breaker"), QStringLiteral("unknown breaker '%1'").arg(command.breaker)));
+}
+
+std::vector<EngineHost::HostedBreaker> EngineHost::allBreakers() {
+    std::vector<HostedBreaker> all;
+    for (ReferenceSystem* system : systems_) {
+        for (const OwnedBreaker& owned : system->breakers()) {
+            all.push_back(HostedBreaker{owned, system->name()});
+        }
+    }
+    if (storage_) {
+        all.push_back(HostedBreaker{OwnedBreaker{storage_.get(), {}}, QStringLiteral("engine")});
+    }
+    return all;
+}
+
+void EngineHost::startStorageBreaker() {
+    if (!audit_ || audit_->inMemory()) {
+        return;  // nothing to fill up or break: an in-memory trail has no storage breaker
+    }
+    // The normal breaker, fed by the store's commits: the first failure opens it, and each
+    // half-open probe asks the store whether commits go through again (issue 14).
+    BreakerConfig config;
+    config.failureThreshold = 1;
+    config.recoveryTimeout = 1s;
+    config.maxRecoveryTimeout = 5s;
+    config.halfOpenMaxProbes = 1;
+    config.successThreshold = 1;
+    storage_ = std::make_unique<CircuitBreaker>(QStringLiteral("storage"), config, *clock_);
+    storage_->setTransitionListener([this](const BreakerTransition& t) {
+        journal_->publish(EngineEvent{t.at, t});
+        if (t.to == BreakerState::Closed) {
+            // What was refused while it was open was not audited one by one (the store could
+            // not take it): the count goes in now.
+            const std::uint64_t refused = payments_->storageRefusals();
+            if (refused > storageRefusalsAudited_) {
+                const std::uint64_t n = refused - storageRefusalsAudited_;
+                journal_->note(QStringLiteral("shed"), QStringLiteral("storage"),
+                               QStringLiteral("refused %1 payment%2 before the gateway while audit commits "
+                                              "failed")
+                                   .arg(n)
+                                   .arg(n == 1 ? QString() : QStringLiteral("s")));
+                storageRefusalsAudited_ = refused;
+            }
+        }
+        if (t.to == BreakerState::HalfOpen && storageProbe_ == 0) {
+            storageProbe_ = clock_->scheduleAfter(0us, [this] {
+                storageProbe_ = 0;
+                probeStorage();
+            });
+        }
+    });
+    payments_->setStorageBreaker(storage_.get());
+}
+
+void EngineHost::storageHealthChanged(const StorageHealth& health) {
+    if (!storage_ || !running_) {
+        return;
+    }
+    if (health.ok) {
+        journal_->note(QStringLiteral("system"), QStringLiteral("storage"),
+                       QStringLiteral("audit commits go through again after %1 failed attempts")
+                           .arg(health.failedAttempts));
+    } else {
+        journal_->note(QStringLiteral("system"), QStringLiteral("storage"),
+                       QStringLiteral("audit commits fail: %1; new payments are refused until they go "
+                                      "through")
+                           .arg(health.lastError));
+        if (storage_->state() == BreakerState::Closed) {
+            const BreakerPermit permit = storage_->tryAcquire();
+            if (permit.allowed) {
+                storage_->onFailure(permit);
+            }
+        }
+    }
+    requestExtraSnapshot();
+}
+
+void EngineHost::probeStorage() {
+    if (!storage_ || storage_->state() != BreakerState::HalfOpen) {
+        return;
+    }
+    const BreakerPermit permit = storage_->tryAcquire();
+    if (!permit.allowed) {
+        return;
+    }
+    if (audit_->health().ok) {
+        storage_->onSuccess(permit);
+    } else {
+        storage_->onFailure(permit);
+    }
 }
 
 void EngineHost::requestExtraSnapshot() {
@@ -257,22 +365,22 @@ void EngineHost::publishSnapshot() {
     }
     // Andon first: building the snapshot only reads.
     AndonInputs inputs;
-    for (ReferenceSystem* system : systems_) {
-        for (const OwnedBreaker& owned : system->breakers()) {
-            const BreakerStatus status = owned.breaker->status();
-            // A tripped breaker that is half-open, automatically or forced, is still not
-            // recovered: the alert holds until it closes, so a failed probe neither resolves and
-            // re-fires it every backoff nor throws away the operator's acknowledgement (issue 17,
-            // item 4). A healthy breaker forced half-open is a drill, not an outage.
-            const bool tripped = status.state == BreakerState::Open ||
-                                 (status.state == BreakerState::HalfOpen &&
-                                  (!status.forced || trippedBreakers_.contains(status.name)));
-            if (tripped) {
-                inputs.openBreakers.push_back({status.name, owned.region, system->name()});
-                trippedBreakers_.insert(status.name);
-            } else {
-                trippedBreakers_.remove(status.name);
-            }
+    const std::vector<HostedBreaker> breakers = allBreakers();
+    for (const HostedBreaker& hosted : breakers) {
+        const OwnedBreaker& owned = hosted.owned;
+        const BreakerStatus status = owned.breaker->status();
+        // A tripped breaker that is half-open, automatically or forced, is still not
+        // recovered: the alert holds until it closes, so a failed probe neither resolves and
+        // re-fires it every backoff nor throws away the operator's acknowledgement (issue 17,
+        // item 4). A healthy breaker forced half-open is a drill, not an outage.
+        const bool tripped = status.state == BreakerState::Open ||
+                             (status.state == BreakerState::HalfOpen &&
+                              (!status.forced || trippedBreakers_.contains(status.name)));
+        if (tripped) {
+            inputs.openBreakers.push_back({status.name, owned.region, hosted.system});
+            trippedBreakers_.insert(status.name);
+        } else {
+            trippedBreakers_.remove(status.name);
         }
     }
     for (ReferenceSystem* system : systems_) {
@@ -286,14 +394,27 @@ void EngineHost::publishSnapshot() {
     snapshot->virtualTime = ownedClock_ == nullptr;
     snapshot->policyVersion = config_.policy.version;
     snapshot->minSamples = config_.policy.andon.minSamples;
+    for (const HostedBreaker& hosted : breakers) {
+        const OwnedBreaker& owned = hosted.owned;
+        BreakerView view{owned.breaker->status(), journal_->recentTransitions(owned.breaker->name()),
+                         hosted.system, owned.region};
+        snapshot->kpis.breakerTrips += view.status.trips;
+        snapshot->breakers.push_back(std::move(view));
+    }
     for (ReferenceSystem* system : systems_) {
-        for (const OwnedBreaker& owned : system->breakers()) {
-            BreakerView view{owned.breaker->status(), journal_->recentTransitions(owned.breaker->name()),
-                             system->name(), owned.region};
-            snapshot->kpis.breakerTrips += view.status.trips;
-            snapshot->breakers.push_back(std::move(view));
-        }
         system->contribute(*snapshot);
+    }
+    if (audit_) {
+        const StorageHealth health = audit_->health();
+        StorageView& storage = snapshot->storage;
+        storage.durable = storage_ != nullptr;
+        storage.ok = health.ok;
+        storage.lastError = health.lastError;
+        storage.failingSinceMs = health.failingSinceMs;
+        storage.failedAttempts = health.failedAttempts;
+        storage.pendingRows = audit_->pendingRows();
+        storage.repliesWaiting = payments_->repliesWaitingForCommit();
+        storage.answeredPending = payments_->repliesAnsweredPending();
     }
     andon_->contribute(*snapshot);
     snapshot->timeline.assign(journal_->timeline().begin(), journal_->timeline().end());

@@ -15,6 +15,8 @@ namespace tai {
 
 class AndonStation;
 class AuditStore;
+class CircuitBreaker;
+struct StorageHealth;
 class DeploymentsSystem;
 class EngineInbox;
 class EventJournal;
@@ -57,6 +59,15 @@ Q_SIGNALS:
 private:
     CommandResult dispatch(const EngineCommand& command);
     CommandResult controlBreaker(const ControlBreaker& command);
+    // Every breaker: the systems' in their order, then the host's own (storage).
+    struct HostedBreaker {
+        OwnedBreaker owned;
+        QString system;
+    };
+    std::vector<HostedBreaker> allBreakers();
+    void startStorageBreaker();
+    void storageHealthChanged(const StorageHealth& health);
+    void probeStorage();
     void recover();
     void requestExtraSnapshot();
     void publishSnapshot();
@@ -75,6 +86,10 @@ private:
     std::unique_ptr<SystemContext> context_;
     std::unique_ptr<PaymentsSystem> payments_;
     std::unique_ptr<DeploymentsSystem> deployments_;
+    // Opens when audit commits fail (issue 14): no payment is charged that could not be recorded.
+    std::unique_ptr<CircuitBreaker> storage_;
+    TimerId storageProbe_ = 0;
+    std::uint64_t storageRefusalsAudited_ = 0;
     std::vector<ReferenceSystem*> systems_;  // payments, deployments: the order of breakers and rules
     QString startError_;
     std::uint64_t snapshotSequence_ = 0;

@@ -58,6 +58,19 @@ struct KpiView {
     double mttrS = -1;  // mean detection → weight 0 over rollbacks; -1 without one
 };
 
+// The durable store's health (issue 14), for /readyz and the console. `durable` is false for an
+// in-memory trail, which has no storage breaker.
+struct StorageView {
+    bool durable = false;
+    bool ok = true;
+    QString lastError;
+    std::int64_t failingSinceMs = 0;
+    std::uint64_t failedAttempts = 0;
+    std::size_t pendingRows = 0;        // rows queued or in commit
+    std::size_t repliesWaiting = 0;     // payment replies waiting for their commit
+    std::uint64_t answeredPending = 0;  // replies that waited the action timeout and heard "pending"
+};
+
 // One second of chart history.
 struct KpiSample {
     std::int64_t second = 0;  // epoch seconds
@@ -108,6 +121,7 @@ struct EngineSnapshot {
     // The last hour, oldest first: rebuilt once a second and shared by that second's snapshots.
     std::shared_ptr<const std::vector<KpiSample>> hourHistory;
     std::vector<TimelineEvent> timeline;  // newest last, at most 200
+    StorageView storage;
     int minSamples = 20;
 };
 

@@ -47,6 +47,8 @@ public:
     // Decisions need the journal only when someone keeps them: without a store or an observer a
     // payment is answered at once.
     bool keepsDecisions() const { return options_.audit != nullptr || options_.observer != nullptr; }
+    // Decisions are released only once committed to the audit store.
+    bool durable() const { return options_.audit != nullptr; }
 
     const std::deque<TimelineEvent>& timeline() const { return timeline_; }  // newest last, at most 200
     std::vector<BreakerTransition> recentTransitions(const QString& breaker) const;  // newest last

@@ -15,6 +15,7 @@ public:
                 std::function<void()> release) override {
         journal_.publish(EngineEvent{clock_.now(), DecisionEvent{&signal, &response, key, &release}});
     }
+    bool durable() const override { return journal_.durable(); }
 
 private:
     EventJournal& journal_;

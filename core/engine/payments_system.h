@@ -41,6 +41,11 @@ public:
     std::size_t restoreKeys();
     // Hands staged confirmations to the workers (the host calls this after each burst of work).
     void flushConfirmations();
+    // While `storage` is open, new payments are refused before the gateway (issue 14).
+    void setStorageBreaker(const CircuitBreaker* storage) { pipeline_->setStorageBreaker(storage); }
+    std::size_t repliesWaitingForCommit() const { return pipeline_->commitWaits().waiting(); }
+    std::uint64_t repliesAnsweredPending() const { return pipeline_->commitWaits().answeredPending(); }
+    std::uint64_t storageRefusals() const { return pipeline_->storageRefusals(); }
     // Starts the generated load (§10.1: the demo, headless --load).
     void beginLoad() { scheduleLoad(); }
 

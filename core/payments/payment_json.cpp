@@ -79,7 +79,7 @@ QByteArray writeResponse(const PaymentResponse& r, const PaymentSignal* s) {
         appendKey(out, "score");
         out.append(QByteArray::number(r.score));
     }
-    appendString(out, "status", toString(r.outcome));
+    appendString(out, "status", r.commitPending ? QStringLiteral("pending") : toString(r.outcome));
     appendString(out, "trace_id", r.traceId);
     out.append('}');
     return out;

@@ -43,6 +43,7 @@ PaymentPipeline::PaymentPipeline(const PaymentsConfig& config, Clock& clock, Pay
       bucket_(config.gatewayRatePerS, config.gatewayBurst, clock.now()),
       lanes_(kGatewayLanes),
       metrics_(outcomeNames()),
+      commitWaits_(clock, std::chrono::seconds(config.actionTimeoutS)),
       lastPurge_(clock.now()),
       gatewayAttributes_(std::make_shared<const std::vector<SpanAttribute>>(gateway.callAttributes())) {}
 
@@ -95,6 +96,7 @@ void PaymentPipeline::reconfigure(const PaymentsConfig& config) {
     config_ = config;
     policy_.reconfigure(config);
     breaker_.setConfig(config.breaker);
+    commitWaits_.setPatience(std::chrono::seconds(config.actionTimeoutS));
     admission_.setCapacity(static_cast<std::size_t>(config.admissionQueueCapacity));
     confirmations_.setCapacity(static_cast<std::size_t>(config.confirmationQueueCapacity));
     bucket_.reconfigure(config.gatewayRatePerS, config.gatewayBurst);
@@ -130,6 +132,18 @@ void PaymentPipeline::submitInvalid(QString id, TraceContext trace, const QStrin
     if (journal_ != nullptr) {
         PaymentSignal unknown;
         unknown.id = response.id;
+        if (storage_ != nullptr && storage_->state() == BreakerState::Open) {
+            ++storageRefusals_;  // changed nothing, and the store cannot take its row now
+            reply(response);
+            return;
+        }
+        if (journal_->durable()) {
+            const CommitWaits::Ticket ticket =
+                commitWaits_.add(std::move(reply), pendingAnswer(response, false));
+            journal_->record(unknown, response, nullptr,
+                             [this, ticket, response] { commitWaits_.release(ticket, response); });
+            return;
+        }
         journal_->record(unknown, response, nullptr,
                          [reply = std::move(reply), response] { reply(response); });
         return;
@@ -162,6 +176,24 @@ void PaymentPipeline::submit(PaymentSignal signal, TraceContext trace, Reply rep
                 break;
         }
         pending.queuePosition = admission_.depth();
+    }
+
+    if (storage_ != nullptr && storage_->state() == BreakerState::Open) {
+        // Whatever happened now could not be recorded: refuse before the idempotency lookup, the
+        // policy and the gateway, and answer at once (issue 14). A retry of a key comes back later.
+        PaymentResponse response;
+        response.id = pending.signal.id;
+        response.traceId = pending.traceId;
+        response.outcome = PaymentOutcome::CircuitOpen;
+        const BreakerStatus status = storage_->status();
+        response.retryAfter =
+            status.halfOpenAt ? std::max<Duration>(1s, *status.halfOpenAt - now) : Duration(1s);
+        response.error = QStringLiteral(
+            "storage: the audit trail cannot commit, so nothing can be charged now; nothing was charged, "
+            "retry later");
+        pending.answerBeforeCommit = true;
+        finish(pending, std::move(response));
+        return;
     }
 
     if (const auto& key = pending.signal.idempotencyKey) {
@@ -407,9 +439,27 @@ void PaymentPipeline::finish(Pending& pending, PaymentResponse response) {
             idempotency_.put(*key, *stored);
         }
     }
-    if (journal_ != nullptr) {
+    if (pending.answerBeforeCommit) {
+        // Refused by the storage breaker: it changed nothing, and the store cannot take a row for
+        // it now. Rows for every refusal would pile up in memory for as long as the disk is full,
+        // so they are counted instead; the engine audits the count when commits go through again.
+        ++storageRefusals_;
+        if (pending.reply) {
+            pending.reply(response);
+        }
+        return;
+    }
+    if (journal_ != nullptr && journal_->durable() && pending.reply) {
         // A duplicate of a record still being committed queues behind that commit, so no
-        // answer ever gets ahead of the write it depends on.
+        // answer ever gets ahead of the write it depends on; none waits longer than the action
+        // timeout for it, though (issue 14).
+        const CommitWaits::Ticket ticket = commitWaits_.add(
+            std::move(pending.reply), pendingAnswer(response, pending.signal.idempotencyKey.has_value()));
+        journal_->record(pending.signal, response, stored ? &*stored : nullptr,
+                         [this, ticket, response] { commitWaits_.release(ticket, response); });
+        return;
+    }
+    if (journal_ != nullptr) {
         journal_->record(pending.signal, response, stored ? &*stored : nullptr,
                          [reply = std::move(pending.reply), response] {
                              if (reply) {

@@ -5,6 +5,7 @@
 #include "jidoka/circuit_breaker.h"
 #include "kaizen/kaizen_metrics.h"
 #include "kanban/kanban_queue.h"
+#include "payments/commit_waits.h"
 #include "payments/fraud_policy.h"
 #include "payments/idempotency_store.h"
 #include "payments/payment_gateway.h"
@@ -34,6 +35,9 @@ public:
     virtual ~DecisionJournal() = default;
     virtual void record(const PaymentSignal& signal, const PaymentResponse& response,
                         const IdempotencyRecord* key, std::function<void()> release) = 0;
+    // Whether `release` waits for a commit to disk, which can fail for as long as the disk does:
+    // then a reply waits at most the action timeout (CommitWaits).
+    virtual bool durable() const { return false; }
 };
 
 // Signal → Policy → Action for payments (§4.3), on one thread and one injected clock:
@@ -61,6 +65,13 @@ public:
     void reconfigure(const PaymentsConfig& config);  // a new policy version
     // With a journal every response waits for its commit; without one (replay, tests) it is immediate.
     void setJournal(DecisionJournal* journal) { journal_ = journal; }
+    // The breaker over the durable store (issue 14): while it is open, new payments are refused
+    // before the gateway (503, Retry-After), since nothing charged now could be recorded.
+    void setStorageBreaker(const CircuitBreaker* storage) { storage_ = storage; }
+    const CommitWaits& commitWaits() const { return commitWaits_; }
+    // Payments answered while the storage breaker was open (refused, or invalid): not audited
+    // one by one, since the store could not take their rows; counted here instead.
+    std::uint64_t storageRefusals() const { return storageRefusals_; }
     const PaymentsConfig& config() const { return config_; }
 
     CircuitBreaker& breaker() { return breaker_; }
@@ -97,6 +108,7 @@ private:
         PolicyDecision decision;
         QByteArray canonicalHash;
         Reply reply;
+        bool answerBeforeCommit = false;  // refused by the storage breaker: nothing to wait for
         // For the trace, when tracing is on.
         bool sampled = false;
         TimePoint policyDone;
@@ -154,6 +166,9 @@ private:
     std::vector<Confirmation> confirmationBatch_;
     TimerId confirmationFlushTimer_ = 0;
     DecisionJournal* journal_ = nullptr;
+    const CircuitBreaker* storage_ = nullptr;
+    CommitWaits commitWaits_;
+    std::uint64_t storageRefusals_ = 0;
     TraceSampler sampler_;
     TraceSink traceSink_;
     TimePoint lastPurge_;

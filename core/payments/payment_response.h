@@ -28,9 +28,16 @@ struct PaymentResponse {
     Duration processing{0};
     Duration retryAfter{0};                            // for queue_full and circuit_open
     BreakerState breakerAfter = BreakerState::Closed;  // payment-gateway state after this signal
+    // Answered before the commit that holds its outcome (issue 14): the outcome is decided, maybe
+    // charged, but not yet durable, so the client hears 503 "pending" and retries with its key.
+    // Never stored, never audited: only ever a reply.
+    bool commitPending = false;
 
     // The HTTP status: a duplicate answers with its original's status (§10.2).
     int httpStatus() const {
+        if (commitPending) {
+            return 503;
+        }
         return httpStatusFor(outcome == PaymentOutcome::Duplicate && original ? *original : outcome);
     }
 };
