@@ -3,12 +3,13 @@
 #include "audit/audit_store.h"
 #include "base/real_clock.h"
 #include "engine/andon_station.h"
+#include "engine/breaker_control.h"
 #include "engine/command_text.h"
 #include "engine/deployments_system.h"
 #include "engine/engine_inbox.h"
 #include "engine/event_journal.h"
-#include "engine/payment_key_rows.h"
 #include "engine/payments_system.h"
+#include "engine/storage_guard.h"
 #include "trace/otlp_exporter.h"
 #include "trace/trace_store.h"
 
@@ -48,20 +49,18 @@ bool EngineHost::start() {
         clock_ = ownedClock_.get();
     }
     if (config_.auditDatabase) {
-        AuditStore::Options options{*config_.auditDatabase, config_.retentionDays, [this] {
-                                        return toEpochMs(clock_->now());
-                                    }};
-        // Every stored key is checked at open: a partial ledger would charge a retry twice (issue 14).
-        options.validateKey = validatePaymentKeyRow;
-        // From the writer thread: the storage breaker hears of it on the engine thread. The
-        // writer stops in stop(), before this object goes.
-        options.healthChanged = [this](const StorageHealth& health) {
-            post([this, health] { storageHealthChanged(health); });
-        };
-        options.injectFault = config_.auditFault;
-        audit_ = AuditStore::open(options, &startError_);
+        // Health reports come from the writer thread; the writer stops in stop(), before this goes.
+        audit_ = openAuditStore(
+            config_, *clock_,
+            [this](const StorageHealth& health) {
+                post([this, health] {
+                    if (storage_ && running_) {
+                        storage_->healthChanged(health);
+                    }
+                });
+            },
+            &startError_);
         if (!audit_) {
-            startError_ = QStringLiteral("audit database: ") + startError_;
             return false;
         }
     }
@@ -135,10 +134,6 @@ void EngineHost::stop() {
             *timer = 0;
         }
     }
-    if (storageProbe_ != 0) {
-        clock_->cancel(storageProbe_);
-        storageProbe_ = 0;
-    }
     if (payments_) {
         payments_->stop();  // its confirmation workers join first
     }
@@ -205,32 +200,10 @@ CommandResult EngineHost::dispatch(const EngineCommand& command) {
 
 CommandResult EngineHost::controlBreaker(const ControlBreaker& command) {
     for (const HostedBreaker& hosted : allBreakers()) {
-        CircuitBreaker* breaker = hosted.owned.breaker;
-        if (breaker->name() != command.breaker) {
-            continue;
+        if (hosted.owned.breaker->name() == command.breaker) {
+            applyBreakerControl(*hosted.owned.breaker, command);
+            return CommandResult::applied();
         }
-        const QString reason = breakerControlReason(command);
-        switch (command.control) {
-            case BreakerControl::ForceOpen:
-                breaker->forceOpen(reason);
-                break;
-            case BreakerControl::ForceHalfOpen:
-                breaker->forceHalfOpen(reason);
-                break;
-            case BreakerControl::ForceClosed:
-                breaker->forceClosed(reason);
-                break;
-            case BreakerControl::Release:
-                breaker->release(reason);
-                break;
-            case BreakerControl::MetricsOnly:
-                breaker->metricsOnly(reason);
-                break;
-            case BreakerControl::Disable:
-                breaker->disable(reason);
-                break;
-        }
-        return CommandResult::applied();
     }
     return CommandResult::refused(
         notFound(QStringLiteral("breaker"), QStringLiteral("unknown breaker '%1'").arg(command.breaker)));
@@ -244,7 +217,7 @@ std::vector<EngineHost::HostedBreaker> EngineHost::allBreakers() {
         }
     }
     if (storage_) {
-        all.push_back(HostedBreaker{OwnedBreaker{storage_.get(), {}}, QStringLiteral("engine")});
+        all.push_back(HostedBreaker{OwnedBreaker{&storage_->breaker(), {}}, QStringLiteral("engine")});
     }
     return all;
 }
@@ -253,77 +226,10 @@ void EngineHost::startStorageBreaker() {
     if (!audit_ || audit_->inMemory()) {
         return;  // nothing to fill up or break: an in-memory trail has no storage breaker
     }
-    // The normal breaker, fed by the store's commits: the first failure opens it, and each
-    // half-open probe asks the store whether commits go through again (issue 14).
-    BreakerConfig config;
-    config.failureThreshold = 1;
-    config.recoveryTimeout = 1s;
-    config.maxRecoveryTimeout = 5s;
-    config.halfOpenMaxProbes = 1;
-    config.successThreshold = 1;
-    storage_ = std::make_unique<CircuitBreaker>(QStringLiteral("storage"), config, *clock_);
-    storage_->setTransitionListener([this](const BreakerTransition& t) {
-        journal_->publish(EngineEvent{t.at, t});
-        if (t.to == BreakerState::Closed) {
-            // What was refused while it was open was not audited one by one (the store could
-            // not take it): the count goes in now.
-            const std::uint64_t refused = payments_->storageRefusals();
-            if (refused > storageRefusalsAudited_) {
-                const std::uint64_t n = refused - storageRefusalsAudited_;
-                journal_->note(QStringLiteral("shed"), QStringLiteral("storage"),
-                               QStringLiteral("refused %1 payment%2 before the gateway while audit commits "
-                                              "failed")
-                                   .arg(n)
-                                   .arg(n == 1 ? QString() : QStringLiteral("s")));
-                storageRefusalsAudited_ = refused;
-            }
-        }
-        if (t.to == BreakerState::HalfOpen && storageProbe_ == 0) {
-            storageProbe_ = clock_->scheduleAfter(0us, [this] {
-                storageProbe_ = 0;
-                probeStorage();
-            });
-        }
-    });
-    payments_->setStorageBreaker(storage_.get());
-}
-
-void EngineHost::storageHealthChanged(const StorageHealth& health) {
-    if (!storage_ || !running_) {
-        return;
-    }
-    if (health.ok) {
-        journal_->note(QStringLiteral("system"), QStringLiteral("storage"),
-                       QStringLiteral("audit commits go through again after %1 failed attempts")
-                           .arg(health.failedAttempts));
-    } else {
-        journal_->note(QStringLiteral("system"), QStringLiteral("storage"),
-                       QStringLiteral("audit commits fail: %1; new payments are refused until they go "
-                                      "through")
-                           .arg(health.lastError));
-        if (storage_->state() == BreakerState::Closed) {
-            const BreakerPermit permit = storage_->tryAcquire();
-            if (permit.allowed) {
-                storage_->onFailure(permit);
-            }
-        }
-    }
-    requestExtraSnapshot();
-}
-
-void EngineHost::probeStorage() {
-    if (!storage_ || storage_->state() != BreakerState::HalfOpen) {
-        return;
-    }
-    const BreakerPermit permit = storage_->tryAcquire();
-    if (!permit.allowed) {
-        return;
-    }
-    if (audit_->health().ok) {
-        storage_->onSuccess(permit);
-    } else {
-        storage_->onFailure(permit);
-    }
+    storage_ = std::make_unique<StorageGuard>(
+        *audit_, *journal_, *clock_, [this] { return payments_->storageRefusals(); },
+        [this] { requestExtraSnapshot(); });
+    payments_->setStorageBreaker(&storage_->breaker());
 }
 
 void EngineHost::requestExtraSnapshot() {
@@ -404,17 +310,10 @@ void EngineHost::publishSnapshot() {
     for (ReferenceSystem* system : systems_) {
         system->contribute(*snapshot);
     }
-    if (audit_) {
-        const StorageHealth health = audit_->health();
-        StorageView& storage = snapshot->storage;
-        storage.durable = storage_ != nullptr;
-        storage.ok = health.ok;
-        storage.lastError = health.lastError;
-        storage.failingSinceMs = health.failingSinceMs;
-        storage.failedAttempts = health.failedAttempts;
-        storage.pendingRows = audit_->pendingRows();
-        storage.repliesWaiting = payments_->repliesWaitingForCommit();
-        storage.answeredPending = payments_->repliesAnsweredPending();
+    if (storage_) {
+        storage_->contribute(snapshot->storage);
+        snapshot->storage.repliesWaiting = payments_->repliesWaitingForCommit();
+        snapshot->storage.answeredPending = payments_->repliesAnsweredPending();
     }
     andon_->contribute(*snapshot);
     snapshot->timeline.assign(journal_->timeline().begin(), journal_->timeline().end());

@@ -15,8 +15,7 @@ namespace tai {
 
 class AndonStation;
 class AuditStore;
-class CircuitBreaker;
-struct StorageHealth;
+class StorageGuard;
 class DeploymentsSystem;
 class EngineInbox;
 class EventJournal;
@@ -66,8 +65,6 @@ private:
     };
     std::vector<HostedBreaker> allBreakers();
     void startStorageBreaker();
-    void storageHealthChanged(const StorageHealth& health);
-    void probeStorage();
     void recover();
     void requestExtraSnapshot();
     void publishSnapshot();
@@ -86,10 +83,7 @@ private:
     std::unique_ptr<SystemContext> context_;
     std::unique_ptr<PaymentsSystem> payments_;
     std::unique_ptr<DeploymentsSystem> deployments_;
-    // Opens when audit commits fail (issue 14): no payment is charged that could not be recorded.
-    std::unique_ptr<CircuitBreaker> storage_;
-    TimerId storageProbe_ = 0;
-    std::uint64_t storageRefusalsAudited_ = 0;
+    std::unique_ptr<StorageGuard> storage_;  // the storage breaker, for a file-backed trail
     std::vector<ReferenceSystem*> systems_;  // payments, deployments: the order of breakers and rules
     QString startError_;
     std::uint64_t snapshotSequence_ = 0;
