@@ -99,4 +99,16 @@ PaymentResponse pendingAnswer(const PaymentResponse& decided, bool keyed) {
     return r;
 }
 
+PaymentResponse storageRefusal(const QString& id, const QString& traceId, Duration retryAfter) {
+    PaymentResponse r;
+    r.id = id;
+    r.traceId = traceId;
+    r.outcome = PaymentOutcome::CircuitOpen;
+    r.retryAfter = retryAfter;
+    r.error = QStringLiteral(
+        "storage: the audit trail cannot commit, so nothing can be charged now; nothing was charged, retry "
+        "later");
+    return r;
+}
+
 }  // namespace tai

@@ -59,5 +59,7 @@ private:
 
 // The answer given when the commit is late: the outcome is not said, only that it is decided.
 PaymentResponse pendingAnswer(const PaymentResponse& decided, bool keyed);
+// The answer while the storage breaker is open: 503 circuit_open, refused before the gateway.
+PaymentResponse storageRefusal(const QString& id, const QString& traceId, Duration retryAfter);
 
 }  // namespace tai

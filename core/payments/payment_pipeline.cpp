@@ -129,26 +129,14 @@ void PaymentPipeline::submitInvalid(QString id, TraceContext trace, const QStrin
         pending.receivedAt = clock_.now();
         traceSink_(buildPaymentTrace(*this, pending, response, pending.receivedAt));
     }
-    if (journal_ != nullptr) {
-        PaymentSignal unknown;
-        unknown.id = response.id;
-        if (storage_ != nullptr && storage_->state() == BreakerState::Open) {
-            ++storageRefusals_;  // changed nothing, and the store cannot take its row now
-            reply(response);
-            return;
-        }
-        if (journal_->durable()) {
-            const CommitWaits::Ticket ticket =
-                commitWaits_.add(std::move(reply), pendingAnswer(response, false));
-            journal_->record(unknown, response, nullptr,
-                             [this, ticket, response] { commitWaits_.release(ticket, response); });
-            return;
-        }
-        journal_->record(unknown, response, nullptr,
-                         [reply = std::move(reply), response] { reply(response); });
+    if (storage_ != nullptr && storage_->state() == BreakerState::Open) {
+        ++storageRefusals_;  // changed nothing, and the store cannot take its row now
+        reply(response);
         return;
     }
-    reply(response);
+    PaymentSignal unknown;
+    unknown.id = response.id;
+    answer(unknown, response, nullptr, std::move(reply));
 }
 
 void PaymentPipeline::submit(PaymentSignal signal, TraceContext trace, Reply reply) {
@@ -181,18 +169,11 @@ void PaymentPipeline::submit(PaymentSignal signal, TraceContext trace, Reply rep
     if (storage_ != nullptr && storage_->state() == BreakerState::Open) {
         // Whatever happened now could not be recorded: refuse before the idempotency lookup, the
         // policy and the gateway, and answer at once (issue 14). A retry of a key comes back later.
-        PaymentResponse response;
-        response.id = pending.signal.id;
-        response.traceId = pending.traceId;
-        response.outcome = PaymentOutcome::CircuitOpen;
-        const BreakerStatus status = storage_->status();
-        response.retryAfter =
-            status.halfOpenAt ? std::max<Duration>(1s, *status.halfOpenAt - now) : Duration(1s);
-        response.error = QStringLiteral(
-            "storage: the audit trail cannot commit, so nothing can be charged now; nothing was charged, "
-            "retry later");
+        const std::optional<TimePoint> halfOpenAt = storage_->status().halfOpenAt;
         pending.answerBeforeCommit = true;
-        finish(pending, std::move(response));
+        finish(pending,
+               storageRefusal(pending.signal.id, pending.traceId,
+                              halfOpenAt ? std::max<Duration>(1s, *halfOpenAt - now) : Duration(1s)));
         return;
     }
 
@@ -449,28 +430,32 @@ void PaymentPipeline::finish(Pending& pending, PaymentResponse response) {
         }
         return;
     }
-    if (journal_ != nullptr && journal_->durable() && pending.reply) {
+    answer(pending.signal, response, stored ? &*stored : nullptr, std::move(pending.reply));
+}
+
+void PaymentPipeline::answer(const PaymentSignal& signal, const PaymentResponse& response,
+                             const IdempotencyRecord* stored, Reply reply) {
+    if (journal_ == nullptr) {
+        if (reply) {
+            reply(response);
+        }
+        return;
+    }
+    if (journal_->durable() && reply) {
         // A duplicate of a record still being committed queues behind that commit, so no
         // answer ever gets ahead of the write it depends on; none waits longer than the action
         // timeout for it, though (issue 14).
-        const CommitWaits::Ticket ticket = commitWaits_.add(
-            std::move(pending.reply), pendingAnswer(response, pending.signal.idempotencyKey.has_value()));
-        journal_->record(pending.signal, response, stored ? &*stored : nullptr,
+        const CommitWaits::Ticket ticket =
+            commitWaits_.add(std::move(reply), pendingAnswer(response, signal.idempotencyKey.has_value()));
+        journal_->record(signal, response, stored,
                          [this, ticket, response] { commitWaits_.release(ticket, response); });
         return;
     }
-    if (journal_ != nullptr) {
-        journal_->record(pending.signal, response, stored ? &*stored : nullptr,
-                         [reply = std::move(pending.reply), response] {
-                             if (reply) {
-                                 reply(response);
-                             }
-                         });
-        return;
-    }
-    if (pending.reply) {
-        pending.reply(response);
-    }
+    journal_->record(signal, response, stored, [reply = std::move(reply), response] {
+        if (reply) {
+            reply(response);
+        }
+    });
 }
 
 }  // namespace tai

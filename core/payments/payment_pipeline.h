@@ -143,6 +143,9 @@ private:
     InFlight* inFlight(std::uint64_t call);
     void complete(InFlight& flight, const GatewayCallResult& result, bool timedOut, bool answeredAtOnce);
     void finish(Pending& pending, PaymentResponse response);
+    // Gives `response` to `reply` once its decision is durable (at once without a journal).
+    void answer(const PaymentSignal& signal, const PaymentResponse& response, const IdempotencyRecord* stored,
+                Reply reply);
     static void adoptTrace(Pending& pending, TraceContext&& trace);
     void stageConfirmation(Confirmation confirmation);
     PaymentResponse baseResponse(const Pending& pending) const;
