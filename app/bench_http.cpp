@@ -1,5 +1,7 @@
 #include "bench_http.h"
 
+#include "bench_rigs.h"
+
 #include "api/api_router.h"
 #include "api/api_server.h"
 #include "engine/engine.h"
@@ -85,6 +87,9 @@ HttpRun measureHttp(const EngineConfig& base, const QString& durableDirectory, d
     HttpRun r;
     EngineConfig config = base;
     config.load.paymentsPerSecond = 0;
+    // The token bucket opened wide, as for the in-process figures: the policy's gateway rate
+    // (2 000/s by default) would otherwise be what this measures, not the HTTP path.
+    config.policy.payments = openWide(config.policy.payments);
     {
         config.auditDatabase = QString();  // --ephemeral: the audit trail in memory
         ServedEngine served(config);

@@ -56,13 +56,6 @@ const std::vector<PaymentSignal>& signalPool() {
     return pool;
 }
 
-// Gateway calls unlimited by the token bucket, as the target asks for the pipeline's own cost.
-PaymentsConfig openWide(PaymentsConfig config) {
-    config.gatewayRatePerS = 1'000'000'000;
-    config.gatewayBurst = 1'000'000;
-    return config;
-}
-
 void count(Reconciliation& counters, PaymentOutcome outcome) {
     switch (outcome) {
         case PaymentOutcome::Charged:
@@ -157,6 +150,12 @@ private:
 };
 
 }  // namespace
+
+PaymentsConfig openWide(PaymentsConfig config) {
+    config.gatewayRatePerS = 1'000'000'000;
+    config.gatewayBurst = 1'000'000;
+    return config;
+}
 
 double residentMb() {
     QFile statm(QStringLiteral("/proc/self/statm"));

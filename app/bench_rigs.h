@@ -64,6 +64,9 @@ struct SoakRun {
 // pre-generated pool (the load generator's own cost is not the pipeline's). Virtual time moves
 // 1 ms per signal, in steps of 1024 signals as the engine's load ticks do, so every customer stays
 // under the velocity limit and hour-long windows and evictions are exercised within seconds of wall time.
+// Gateway calls unlimited by the token bucket, as the targets ask for the pipeline's own cost.
+PaymentsConfig openWide(PaymentsConfig config);
+
 ThroughputRun measurePipeline(const PaymentsConfig& config, double seconds);
 // The same policy and gateway functions called in a plain loop on one thread.
 ThroughputRun measureBareLoop(const PaymentsConfig& config, double seconds);
