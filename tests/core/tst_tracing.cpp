@@ -115,7 +115,8 @@ private Q_SLOTS:
         QCOMPARE(std::get<std::int64_t>(amount->value), std::int64_t{s.amountMinor});
         QVERIFY(!attributeNamed(root, "http.response.status_code"));
         QCOMPARE(root.kind, SpanKind::Internal);
-        const SpanAttribute* fired = attributeNamed(spanNamed(*t, "rule:velocity"), "tai.rule.fired");
+        const Span velocity = spanNamed(*t, "rule:velocity");  // a copy: the attribute points into it
+        const SpanAttribute* fired = attributeNamed(velocity, "tai.rule.fired");
         QVERIFY(fired && std::holds_alternative<bool>(fired->value));
         // The gateway call's span id is the one a real gateway is sent in traceparent.
         QCOMPARE(spanNamed(*t, "gateway_call").spanId, PaymentTrace::gatewayCallSpanId(traceId(1)));
