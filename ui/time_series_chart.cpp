@@ -27,7 +27,9 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     : QChartView(parent) {
     // The legend names the series and the axis names the unit; a title row would cost height
     // the 800-pixel-high layout cannot spare. The title is the accessible name and tooltip.
-    auto* chart = new QChart;
+    // The view's own chart: setChart() with a new one would release the default chart the
+    // QChartView constructor made, and leak it (ASan found it in every widget suite).
+    QChart* chart = this->chart();
     chart->legend()->setAlignment(Qt::AlignTop);
     chart->legend()->setContentsMargins(0, 0, 0, 0);
     chart->setMargins(QMargins(4, 2, 4, 2));
@@ -50,7 +52,6 @@ TimeSeriesChart::TimeSeriesChart(const QString& title, int windowSeconds, QWidge
     y_->setLabelsFont(small);
     chart->addAxis(x_, Qt::AlignBottom);
     chart->addAxis(y_, Qt::AlignLeft);
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
     // QChartView takes its minimum from the chart's (legend plus axes, about 86 px), which kept
     // the event timeline dock two rows high at 800 px; a short chart still reads.
