@@ -144,7 +144,7 @@ QPushButton* BreakerCard::addControl(const QString& text, const QString& name, B
     return button;
 }
 
-void BreakerCard::showBreaker(const BreakerView& view, TimePoint now) {
+void BreakerCard::showBreaker(const BreakerView& view, TimePoint now, const QString& cause) {
     const BreakerStatus& s = view.status;
     light_->setState(breakerColor(s.state), stateWord(s.state));
     title_->setText(s.name + QStringLiteral(" — ") +
@@ -188,6 +188,9 @@ void BreakerCard::showBreaker(const BreakerView& view, TimePoint now) {
                                  : QStringLiteral("Calls flow; next recovery timeout %1")
                                        .arg(seconds(s.currentRecoveryTimeout)));
             break;
+    }
+    if (!cause.isEmpty()) {
+        detail_->setText(QStringLiteral("Failing: ") + cause + QStringLiteral("\n") + detail_->text());
     }
     QStringList lines;
     for (auto it = view.recent.rbegin(); it != view.recent.rend() && lines.size() < 4; ++it) {

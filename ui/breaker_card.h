@@ -22,7 +22,9 @@ public:
     // per-region deployment breakers.
     BreakerCard(const QString& breaker, bool compact, QWidget* parent = nullptr);
 
-    void showBreaker(const BreakerView& view, TimePoint now);
+    // `cause` is what the breaker guards failing with, when it is known (the storage breaker:
+    // the audit store's error); it heads the detail line.
+    void showBreaker(const BreakerView& view, TimePoint now, const QString& cause = {});
     QString stateText() const;
     QString detailText() const;
 

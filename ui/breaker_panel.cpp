@@ -28,12 +28,19 @@ void BreakerPanel::showSnapshot(const EngineSnapshot& snapshot) {
     for (const BreakerView& view : snapshot.breakers) {
         BreakerCard* card = cards_.value(view.status.name);
         if (card == nullptr) {
-            card = new BreakerCard(view.status.name, view.system == u"deployments", this);
+            const bool compact = view.system == u"deployments";
+            card = new BreakerCard(view.status.name, compact, this);
             connect(card, &BreakerCard::controlRequested, this, &BreakerPanel::controlRequested);
-            layout_->insertWidget(layout_->count() - 1, card);
+            // A full card goes below the other full ones, above every compact one, so the storage
+            // breaker is on screen beside the gateway's, not under the regions.
+            layout_->insertWidget(compact ? layout_->count() - 1 : fullCards_++, card);
             cards_.insert(view.status.name, card);
         }
-        card->showBreaker(view, snapshot.at);
+        // The storage breaker opens on the audit store's commits: say what they fail with.
+        const bool storageFailing = view.status.name == u"storage" && !snapshot.storage.ok;
+        card->showBreaker(
+            view, snapshot.at,
+            storageFailing ? QStringLiteral("audit commits — ") + snapshot.storage.lastError : QString());
     }
 }
 

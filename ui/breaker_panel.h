@@ -12,7 +12,8 @@ namespace tai::ui {
 
 class BreakerCard;
 
-// One card per breaker in the snapshot, created as breakers appear.
+// One card per breaker in the snapshot, created as breakers appear: the system-wide breakers
+// (payment-gateway, storage) as full cards on top, the regional ones compact below them.
 class BreakerPanel : public QGroupBox {
     Q_OBJECT
 public:
@@ -27,6 +28,7 @@ Q_SIGNALS:
 private:
     QVBoxLayout* layout_;
     QHash<QString, BreakerCard*> cards_;
+    int fullCards_ = 0;
 };
 
 }  // namespace tai::ui

@@ -7,8 +7,13 @@
 #include "ui_test_support.h"
 
 #include <QCheckBox>
+#include <QLayout>
 #include <QPushButton>
+#include <QTemporaryDir>
 #include <QtTest>
+
+#include <atomic>
+#include <memory>
 
 using namespace tai;
 using namespace std::chrono_literals;
@@ -20,6 +25,11 @@ QByteArray paymentFrom(int customer) {
     return "{\"customer_id\":\"c" + QByteArray::number(customer) +
            "\",\"merchant_id\":\"m\",\"amount\":\"1.00\",\"currency\":\"USD\"}";
 }
+// The audit store's test hook: commits fail with SQLITE_FULL (13) while `failing`.
+struct StorageFault {
+    std::atomic<bool> failing{false};
+    int operator()() const { return failing ? 13 : 0; }
+};
 }  // namespace
 
 class TestConsoleControls : public QObject {
@@ -30,6 +40,41 @@ private:
     }
 
 private Q_SLOTS:
+    // Issue 14: when audit commits fail, the storage breaker's card goes red and says why.
+    void aFailingDiskShowsOnTheStorageBreakerRedWithTheError() {
+        QTemporaryDir dir;
+        auto fault = std::make_shared<StorageFault>();
+        EngineConfig config;
+        config.auditDatabase = dir.filePath(QStringLiteral("audit.sqlite"));
+        config.auditShutdownGrace = 100ms;
+        config.auditFault = [fault] {
+            return (*fault)();
+        };
+        ConsoleFixture f(config);
+        f.advance(100ms);
+        ui::BreakerCard* card = f.window->breakers()->card("storage");
+        QTRY_VERIFY((card = f.window->breakers()->card("storage")) != nullptr);
+        QTRY_VERIFY2(card->stateText().contains("CLOSED"), qPrintable(card->stateText()));
+        // A full card, right under the gateway's and above the compact regional ones.
+        QLayout* cards = card->parentWidget()->layout();
+        ui::BreakerCard* region = f.window->breakers()->card("deploy:us-west-2");
+        QVERIFY(region);
+        QCOMPARE(cards->indexOf(f.window->breakers()->card("payment-gateway")), 0);
+        QCOMPARE(cards->indexOf(card), 1);
+        QVERIFY(cards->indexOf(region) > 1);
+        fault->failing = true;
+        f.engine->submitPayment(paymentFrom(1));  // its commit fails
+        QTRY_VERIFY_WITH_TIMEOUT((f.advance(1ms), card->stateText().contains("OPEN")), 5000);
+        QVERIFY2(!card->stateText().contains("HALF"), qPrintable(card->stateText()));
+        QTRY_VERIFY2((f.advance(1ms), card->detailText().contains("database or disk is full")),
+                     qPrintable(card->detailText()));
+        QVERIFY(card->detailText().startsWith("Failing: audit commits"));
+        QTRY_COMPARE(toString(f.engine->latestSnapshot()->light), QStringLiteral("RED"));
+        fault->failing = false;  // space again: the card loses the error once commits go through
+        QTRY_VERIFY_WITH_TIMEOUT((f.advance(100ms), card->stateText().contains("CLOSED")), 10000);
+        QVERIFY2(!card->detailText().contains("Failing"), qPrintable(card->detailText()));
+    }
+
     void forceHalfOpenPostsTheCommandAndTheNextSnapshotShowsIt() {
         ConsoleFixture f;
         ui::BreakerCard* card = f.window->breakers()->card("payment-gateway");
