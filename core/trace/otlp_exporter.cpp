@@ -9,6 +9,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <future>
+
 #include <spdlog/spdlog.h>
 
 namespace tai {
@@ -126,11 +128,21 @@ OtlpExporter::OtlpExporter(Options options) : options_(std::move(options)) {
 }
 
 OtlpExporter::~OtlpExporter() {
-    // The last traces go out before the thread ends (a bounded wait for the endpoint).
+    // The last traces go out before the thread ends (a bounded wait for the endpoint); the worker
+    // is deleted on its own thread as it finishes (QThread::finished -> deleteLater). The
+    // hand-back is a std::promise, not a blocking queued call: that one waits on a semaphore
+    // inside libQt6Core, which TSan cannot see, so the functor's delete here looked like a race
+    // with its call there.
+    std::promise<void> done;
+    std::future<void> flushed = done.get_future();
     QMetaObject::invokeMethod(
-        worker_, [this] { worker_->flush(true); }, Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(
-        worker_, [this] { delete worker_; }, Qt::BlockingQueuedConnection);
+        worker_,
+        [this, &done] {
+            worker_->flush(true);
+            done.set_value();
+        },
+        Qt::QueuedConnection);
+    flushed.wait();
     thread_->quit();
     thread_->wait();
 }
