@@ -8,6 +8,7 @@
 
 #include <future>
 #include <memory>
+#include <utility>
 
 namespace tai {
 
@@ -32,6 +33,17 @@ Engine::Engine(EngineConfig config, Clock* clock, QObject* parent)
     readers_.setMaxThreadCount(2);
     readers_.setObjectName(QStringLiteral("tai-readers"));
     host_->moveToThread(&thread_);
+    // Connected before the thread first starts (pthread_create orders it for TSan).
+    connect(
+        &thread_, &QThread::finished, &thread_,
+        [this] {
+            std::lock_guard lock(joinMutex_);
+            std::promise<void>* joining = std::exchange(joining_, nullptr);
+            if (joining != nullptr) {
+                joining->set_value();
+            }
+        },
+        Qt::DirectConnection);
     connect(
         host_, &EngineHost::snapshotReady, this, [this](const SnapshotPtr& s) { keepLatest(s); },
         Qt::DirectConnection);
@@ -57,8 +69,7 @@ bool Engine::start() {
             stopped.set_value();
         });
         stopped.get_future().wait();
-        thread_.quit();
-        thread_.wait();
+        joinThread();
         return false;
     }
     started_ = true;
@@ -83,10 +94,25 @@ void Engine::stop() {
         done.set_value();
     });
     done.get_future().wait();
-    thread_.quit();
-    thread_.wait();
+    joinThread();
     std::lock_guard lock(storesMutex_);
     audit_.reset();
+}
+
+// QThread::wait() waits on a futex inside libQt6Core, which TSan cannot see; the engine thread's
+// last steps (the inbox's after-drain hook, say) would then look like races with the deletes
+// that follow. The thread's own `finished`, run on it after its loop ends, hands back through a
+// std::promise instead.
+void Engine::joinThread() {
+    std::promise<void> finished;
+    {
+        std::lock_guard lock(joinMutex_);
+        joining_ = &finished;
+    }
+    thread_.quit();
+    finished.get_future().wait();
+    { std::lock_guard lock(joinMutex_); }  // after the thread's unlock: its last touch of us
+    thread_.wait();
 }
 
 void Engine::keepLatest(const SnapshotPtr& snapshot) {

@@ -14,6 +14,7 @@
 #include <QThreadPool>
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 
@@ -96,6 +97,9 @@ Q_SIGNALS:
 
 private:
     Engine(EngineConfig config, Clock* clock, QObject* parent);
+    void joinThread();  // quits the engine thread and waits for it, visibly to TSan
+    std::mutex joinMutex_;
+    std::promise<void>* joining_ = nullptr;  // under joinMutex_: set while joinThread() waits
     void keepLatest(const SnapshotPtr& snapshot);
     std::shared_ptr<AuditStore> audit() const;
     std::shared_ptr<TraceStore> traces() const;
