@@ -22,8 +22,31 @@ public:
     void begin() {
         network_ = new QNetworkAccessManager(this);
         auto* timer = new QTimer(this);
-        QObject::connect(timer, &QTimer::timeout, this, [this] { flush(false); });
-        timer->start(static_cast<int>(owner_.options_.interval.count()));
+        QObject::connect(timer, &QTimer::timeout, this, [this, timer] { tick(timer); });
+        bool stopping = false;
+        {
+            std::lock_guard lock(owner_.mutex_);
+            owner_.timer_ = timer;
+            stopping = owner_.lastFlush_ != nullptr;
+        }
+        timer->start(stopping ? 0 : static_cast<int>(owner_.options_.interval.count()));
+    }
+
+    // Every tick sends one batch; once the exporter is being destroyed, the last flush runs
+    // here and hands back through the promise it left under the mutex.
+    void tick(QTimer* timer) {
+        std::promise<void>* last = nullptr;
+        {
+            std::lock_guard lock(owner_.mutex_);
+            last = owner_.lastFlush_;
+        }
+        if (last == nullptr) {
+            flush(false);
+            return;
+        }
+        timer->stop();
+        flush(true);
+        last->set_value();
     }
 
     // `final`: at shutdown, everything goes, and the POST is waited for.
@@ -129,19 +152,21 @@ OtlpExporter::OtlpExporter(Options options) : options_(std::move(options)) {
 
 OtlpExporter::~OtlpExporter() {
     // The last traces go out before the thread ends (a bounded wait for the endpoint); the worker
-    // is deleted on its own thread as it finishes (QThread::finished -> deleteLater). The
-    // hand-back is a std::promise, not a blocking queued call: that one waits on a semaphore
-    // inside libQt6Core, which TSan cannot see, so the functor's delete here looked like a race
-    // with its call there.
+    // is deleted on its own thread as it finishes (QThread::finished -> deleteLater). Every
+    // hand-over is one TSan can see: the request under our std::mutex, the answer through a
+    // std::promise. A functor posted with invokeMethod would not do: its slot object is freed
+    // by whichever thread drops the last reference, through atomics inside libQt6Core.
     std::promise<void> done;
     std::future<void> flushed = done.get_future();
-    QMetaObject::invokeMethod(
-        worker_,
-        [this, &done] {
-            worker_->flush(true);
-            done.set_value();
-        },
-        Qt::QueuedConnection);
+    QTimer* timer = nullptr;
+    {
+        std::lock_guard lock(mutex_);
+        lastFlush_ = &done;
+        timer = timer_;
+    }
+    if (timer != nullptr) {  // else the worker has not begun, and begins with the last flush
+        QMetaObject::invokeMethod(timer, "start", Qt::QueuedConnection, Q_ARG(int, 0));
+    }
     flushed.wait();
     thread_->quit();
     thread_->wait();

@@ -6,10 +6,12 @@
 #include <QUrl>
 
 #include <deque>
+#include <future>
 #include <memory>
 #include <mutex>
 
 class QThread;
+class QTimer;
 
 namespace tai {
 
@@ -50,6 +52,8 @@ private:
     OtlpExportStatus status_;
     std::unique_ptr<QThread> thread_;
     Worker* worker_ = nullptr;
+    QTimer* timer_ = nullptr;                  // the worker's, under mutex_ once it has begun
+    std::promise<void>* lastFlush_ = nullptr;  // under mutex_: set by the destructor
 };
 
 }  // namespace tai
