@@ -13,6 +13,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <utility>
+
 namespace tai {
 
 class OtlpExporter::Worker : public QObject {
@@ -38,7 +40,7 @@ public:
         std::promise<void>* last = nullptr;
         {
             std::lock_guard lock(owner_.mutex_);
-            last = owner_.lastFlush_;
+            last = std::exchange(owner_.lastFlush_, nullptr);  // a second tick must not answer again
         }
         if (last == nullptr) {
             flush(false);
