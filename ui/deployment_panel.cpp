@@ -4,9 +4,13 @@
 #include "rollout_card.h"
 #include "status_colors.h"
 
+#include "deployments/revision_history.h"
+
 #include <QLabel>
 #include <QScrollArea>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace tai::ui {
 
@@ -37,13 +41,26 @@ DeploymentPanel::DeploymentPanel(const QStringList& regions, QWidget* parent) : 
 
 void DeploymentPanel::showSnapshot(const EngineSnapshot& s) {
     active_ = 0;
+    QHash<QString, std::vector<RevisionView>> histories;  // per service, for the cards' undo
     for (auto it = s.rollouts.rbegin(); it != s.rollouts.rend(); ++it) {
         RolloutCard* card = cards_.value(it->id);
         if (card == nullptr) {
             card = new RolloutCard(it->id, this);
             connect(card, &RolloutCard::controlRequested, this, &DeploymentPanel::controlRequested);
+            connect(card, &RolloutCard::undoRequested, this, &DeploymentPanel::undoRequested);
             list_->insertWidget(0, card);  // newest on top
             cards_.insert(it->id, card);
+        }
+        if (!histories.contains(it->service)) {
+            histories.insert(it->service, revisionHistory(s.rollouts, it->service));
+        }
+        const std::vector<RevisionView>& history = histories[it->service];
+        const auto mine = std::find_if(history.begin(), history.end(),
+                                       [&it](const RevisionView& r) { return r.deployment == it->id; });
+        if (mine != history.end()) {
+            const auto target = undoTarget(history, it->service, mine->revision);
+            const Refusal* refused = std::get_if<Refusal>(&target);
+            card->showRevision(mine->revision, refused != nullptr ? refused->message : QString());
         }
         card->showRollout(*it);
         active_ += it->status == RolloutStatus::InProgress || it->status == RolloutStatus::Paused ? 1 : 0;

@@ -29,6 +29,7 @@ public:
 Q_SIGNALS:
     void controlRequested(const QString& deployment, tai::RolloutControl control, const QString& region);
     void deploymentRequested(const QJsonObject& request);
+    void undoRequested(const QString& service, int revision);
 
 private:
     DeployForm* form_;

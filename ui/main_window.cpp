@@ -111,6 +111,7 @@ MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), e
     buildActions();
     connect(breakers_, &BreakerPanel::controlRequested, this, &MainWindow::requestBreakerControl);
     connect(deployments_, &DeploymentPanel::controlRequested, this, &MainWindow::requestRolloutControl);
+    connect(deployments_, &DeploymentPanel::undoRequested, this, &MainWindow::requestUndo);
     connect(deployments_, &DeploymentPanel::deploymentRequested, this, &MainWindow::requestDeployment);
 
     frame_.setSingleShot(true);
@@ -381,6 +382,21 @@ void MainWindow::requestRolloutControl(const QString& deployment, RolloutControl
     send(ControlRollout{deployment, control, region, {operatorName(), reason}},
          toString(control) + QStringLiteral(" ") + deployment +
              (region.isEmpty() ? QString() : QStringLiteral(" ") + region));
+}
+
+void MainWindow::requestUndo(const QString& service, int revision) {
+    const auto answer = confirm_(
+        QStringLiteral("Confirm undo"),
+        QStringLiteral("Undo %1 to revision %2? A new rollout of that revision's version starts, through "
+                       "every stage and the safety policy.")
+            .arg(service)
+            .arg(revision));
+    if (!answer) {
+        status_->setText(QStringLiteral("Cancelled: undo ") + service);
+        return;
+    }
+    send(UndoDeployment{service, revision, {operatorName(), *answer}},
+         QStringLiteral("undo %1 to revision %2").arg(service).arg(revision));
 }
 
 void MainWindow::requestDeployment(const QJsonObject& request) {

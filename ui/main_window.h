@@ -106,6 +106,7 @@ private:
     void render();
     void requestBreakerControl(const QString& breaker, BreakerControl control);
     void requestRolloutControl(const QString& deployment, RolloutControl control, const QString& region);
+    void requestUndo(const QString& service, int revision);
     void requestDeployment(const QJsonObject& request);
     void send(const EngineCommand& command, const QString& description);
     void sendPayment(const QByteArray& json);

@@ -44,6 +44,13 @@ RolloutCard::RolloutCard(const QString& deployment, QWidget* parent)
         addControl(QStringLiteral("Retry"), RolloutControl::Retry,
                    QStringLiteral("Start an aborted, failed or rolled-back rollout again from its first "
                                   "unfinished region.")));
+    undo_ = new QPushButton(QStringLiteral("Undo to this"), this);
+    undo_->setObjectName(QStringLiteral("undo"));
+    undo_->setMinimumWidth(10);
+    undo_->setAccessibleName(QStringLiteral("Undo to ") + deployment_);
+    undo_->setEnabled(false);
+    connect(undo_, &QPushButton::clicked, this, [this] { Q_EMIT undoRequested(service_, revision_); });
+    buttons->addWidget(undo_);
     buttons->addStretch();
     layout->addLayout(buttons);
     grid_ = new QGridLayout;
@@ -95,9 +102,16 @@ RolloutCard::RegionRow& RolloutCard::row(const QString& region) {
     return *rows_.insert(region, row);
 }
 
+void RolloutCard::showRevision(int revision, const QString& undoRefusal) {
+    revision_ = revision;
+    undoRefusal_ = undoRefusal;
+}
+
 void RolloutCard::showRollout(const RolloutView& v) {
-    QString title = QStringLiteral("%1 · %2 %3 — %4")
+    service_ = v.service;
+    QString title = QStringLiteral("%1 · %2 %3%4 — %5")
                         .arg(v.id, v.service, v.version,
+                             revision_ > 0 ? QStringLiteral(" (rev %1)").arg(revision_) : QString(),
                              toString(v.status).toUpper().replace(QLatin1Char('_'), QLatin1Char(' ')));
     if (!v.requestedBy.isEmpty()) {
         title += QStringLiteral(" · requested by ") + v.requestedBy;
@@ -106,6 +120,13 @@ void RolloutCard::showRollout(const RolloutView& v) {
         title += QStringLiteral(" · MTTR %1 s").arg(v.mttrS, 0, 'f', 1);
     }
     title_->setText(title);
+    undo_->setEnabled(revision_ > 0 && undoRefusal_.isEmpty());
+    undo_->setToolTip(revision_ == 0 || !undoRefusal_.isEmpty()
+                          ? undoRefusal_
+                          : QStringLiteral("Argo's undo: a new rollout of %1 %2 (revision %3), through the "
+                                           "stages and the safety policy (asks to confirm).")
+                                .arg(v.service, v.version)
+                                .arg(revision_));
     const bool running = v.status == RolloutStatus::InProgress || v.status == RolloutStatus::Paused;
     const bool halted = v.status == RolloutStatus::Aborted || v.status == RolloutStatus::Failed ||
                         v.status == RolloutStatus::RolledBack;

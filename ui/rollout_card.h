@@ -22,11 +22,15 @@ public:
     explicit RolloutCard(const QString& deployment, QWidget* parent = nullptr);
 
     void showRollout(const RolloutView& view);
+    // Its place in the service's revision history; `undoRefusal` empty when an undo to it is allowed.
+    // Shown by the next showRollout().
+    void showRevision(int revision, const QString& undoRefusal);
     QString statusText() const;
     QString regionText(const QString& region) const;
 
 Q_SIGNALS:
     void controlRequested(const QString& deployment, tai::RolloutControl control, const QString& region);
+    void undoRequested(const QString& service, int revision);
 
 private:
     struct RegionRow {
@@ -40,6 +44,10 @@ private:
     RegionRow& row(const QString& region);
 
     QString deployment_;
+    QString service_;
+    int revision_ = 0;
+    QString undoRefusal_;
+    QPushButton* undo_;
     QLabel* title_;
     QGridLayout* grid_;
     QHash<QString, RegionRow> rows_;

@@ -137,6 +137,11 @@ std::variant<QJsonObject, Refusal> controlCommandObject(const QStringList& route
                   {QStringLiteral("command"), control},
                   {QStringLiteral("deployment"), route[1]}};
         entityKey = QStringLiteral("deployment");
+    } else if (route.size() == 3 && route[0] == u"services" && route[2] == u"undo") {
+        object = {{QStringLiteral("do"), QStringLiteral("operator")},
+                  {QStringLiteral("command"), QStringLiteral("undo")},
+                  {QStringLiteral("service"), route[1]}};
+        entityKey = QStringLiteral("service");
     } else if (route.size() == 2 && route[0] == u"alerts" && (route[1] == u"ack" || route[1] == u"silence")) {
         object = {{QStringLiteral("do"), QStringLiteral("operator")},
                   {QStringLiteral("command"),
@@ -256,6 +261,8 @@ void ApiRouter::handle(const ApiRequest& request, Respond respond) {
         }
         case Id::Deployment:
             return respond(deployment(parameters[0]));
+        case Id::Revisions:
+            return respond(revisions(parameters[0]));
         case Id::State:
         case Id::Alerts: {
             const auto snapshot = engine_.latestSnapshot();
@@ -308,7 +315,8 @@ void ApiRouter::control(const ApiRequest& request, const QStringList& parts, Res
     if (const auto* refused = std::get_if<Refusal>(&object)) {
         return respond(HttpReply::refusal(*refused));
     }
-    command(std::get<QJsonObject>(object), std::move(respond), false);
+    // An undo answers as a deployment request does: 202 with the new rollout's id, or 422.
+    command(std::get<QJsonObject>(object), std::move(respond), parts.value(0) == u"services");
 }
 
 void ApiRouter::command(const QJsonObject& object, Respond respond, bool deployment) {
@@ -342,6 +350,25 @@ HttpReply ApiRouter::deployment(const QString& id) const {
         }
     }
     return HttpReply::error(404, QStringLiteral("id"), QStringLiteral("no deployment '%1'").arg(id.left(64)));
+}
+
+HttpReply ApiRouter::revisions(const QString& service) const {
+    const auto snapshot = engine_.latestSnapshot();
+    if (!snapshot) {
+        return HttpReply::error(503, QStringLiteral("engine"), QStringLiteral("not running"));
+    }
+    const std::vector<RevisionView> history = revisionHistory(snapshot->rollouts, service);
+    if (history.empty()) {
+        return HttpReply::error(404, QStringLiteral("service"),
+                                QStringLiteral("no rollouts of '%1'").arg(service.left(64)));
+    }
+    QJsonArray out;
+    for (const RevisionView& r : history) {
+        out.append(revisionToJson(r));
+    }
+    return HttpReply::json(200, QJsonDocument(QJsonObject{{QStringLiteral("service"), service},
+                                                          {QStringLiteral("revisions"), out}})
+                                    .toJson(QJsonDocument::Compact));
 }
 
 void ApiRouter::traces(const QUrlQuery& query, Respond respond) const {

@@ -41,6 +41,7 @@ private:
     void control(const ApiRequest& request, const QStringList& parts, Respond respond);
     void command(const QJsonObject& object, Respond respond, bool deployment);
     HttpReply deployment(const QString& id) const;
+    HttpReply revisions(const QString& service) const;
     void trace(const QString& traceId, const QUrlQuery& options, Respond respond) const;
     void traces(const QUrlQuery& query, Respond respond) const;
 

@@ -6,7 +6,7 @@ namespace tai {
 
 QStringList breakerControlNames() {
     return {QStringLiteral("force-open"), QStringLiteral("force-half-open"), QStringLiteral("force-closed"),
-            QStringLiteral("release"), QStringLiteral("metrics-only"), QStringLiteral("disable")};
+            QStringLiteral("release"),    QStringLiteral("metrics-only"),    QStringLiteral("disable")};
 }
 
 QStringList rolloutControlNames() {
@@ -27,6 +27,7 @@ const std::vector<ApiRoute>& apiRoutes() {
         {Id::Payments, "POST", QStringLiteral("/v1/payments"), false, {}},
         {Id::Deploy, "POST", QStringLiteral("/v1/deployments"), false, {}},
         {Id::Deployment, "GET", QStringLiteral("/v1/deployments/{id}"), false, {}},
+        {Id::Revisions, "GET", QStringLiteral("/v1/services/{service}/revisions"), false, {}},
         {Id::State, "GET", QStringLiteral("/v1/state"), false, {}},
         {Id::Alerts, "GET", QStringLiteral("/v1/alerts"), false, {}},
         {Id::Traces, "GET", QStringLiteral("/v1/traces"), false, {}},
@@ -41,6 +42,7 @@ const std::vector<ApiRoute>& apiRoutes() {
          QStringLiteral("/v1/control/deployments/{id}/{control}"),
          true,
          {{QStringLiteral("control"), rolloutControlNames()}}},
+        {Id::Undo, "POST", QStringLiteral("/v1/control/services/{service}/undo"), true, {}},
         {Id::AlertControl,
          "POST",
          QStringLiteral("/v1/control/alerts/{control}"),

@@ -75,6 +75,7 @@ DeploymentDecision DeploymentOrchestrator::request(DeploymentSignal signal) {
                                     clock_.now()};
     const PolicyDecision verdict = safety_.evaluate(subject);
     decision.id = signal.id;
+    decision.signal = signal;
     if (verdict.rejected) {
         decision.reasons = safety_.reasonsOf(verdict);
         QStringList reasons(decision.reasons.begin(), decision.reasons.end());
@@ -96,6 +97,28 @@ DeploymentDecision DeploymentOrchestrator::request(DeploymentSignal signal) {
     }
     run.start();
     return decision;
+}
+
+DeploymentDecision DeploymentOrchestrator::undo(const QString& service, int toRevision,
+                                                const QString& requestedBy, const QString& why) {
+    const auto target = undoTarget(revisions(service), service, toRevision);
+    if (const auto* refused = std::get_if<Refusal>(&target)) {
+        DeploymentDecision decision;
+        decision.error = *refused;
+        return decision;
+    }
+    const RevisionView& to = std::get<RevisionView>(target);
+    if (listener_.timeline) {
+        listener_.timeline(service, QStringLiteral("undo of %1 to revision %2 (%3, %4) by %5")
+                                        .arg(service)
+                                        .arg(to.revision)
+                                        .arg(to.version, to.deployment, why));
+    }
+    return request(DeploymentSignal{{}, service, to.version, {}, requestedBy, false});
+}
+
+std::vector<RevisionView> DeploymentOrchestrator::revisions(const QString& service) const {
+    return revisionHistory(views(), service);
 }
 
 std::optional<Refusal> DeploymentOrchestrator::control(const QString& id, RolloutControl control,

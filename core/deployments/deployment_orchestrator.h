@@ -4,6 +4,7 @@
 #include "base/refusal.h"
 #include "deployments/deployment_signal.h"
 #include "deployments/infra_driver.h"
+#include "deployments/revision_history.h"
 #include "deployments/rollout_types.h"
 #include "deployments/safety_policy.h"
 #include "jidoka/circuit_breaker.h"
@@ -20,6 +21,7 @@ struct DeploymentDecision {
     QString id;
     std::vector<QString> reasons;  // every failing safety check
     std::optional<Refusal> error;  // an invalid request (a duplicate id)
+    DeploymentSignal signal;       // what was decided on, regions and id filled in
 };
 
 // One deployment action as it ran, for the deployment's trace.
@@ -61,6 +63,12 @@ public:
     ~DeploymentOrchestrator();
 
     DeploymentDecision request(DeploymentSignal signal);
+    // Argo's undo: a new rollout of the version an earlier revision of `service` ran, through the
+    // stages and the safety policy like any request. `toRevision` 0 is the one before the current
+    // (undoTarget() says which, and what is refused). `why` goes to the timeline.
+    DeploymentDecision undo(const QString& service, int toRevision, const QString& requestedBy,
+                            const QString& why);
+    std::vector<RevisionView> revisions(const QString& service) const;
     // None when carried out; otherwise why not.
     std::optional<Refusal> control(const QString& deployment, RolloutControl control, const QString& region,
                                    const QString& why);

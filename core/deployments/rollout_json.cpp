@@ -78,4 +78,16 @@ QJsonObject rejectedDeploymentToJson(const RejectedDeployment& r) {
                        {QStringLiteral("regions"), QJsonArray()}};
 }
 
+QJsonObject revisionToJson(const RevisionView& r) {
+    QJsonObject o{{QStringLiteral("revision"), r.revision},
+                  {QStringLiteral("deployment"), r.deployment},
+                  {QStringLiteral("version"), r.version},
+                  {QStringLiteral("status"), toString(r.status)},
+                  {QStringLiteral("created_at_ms"), static_cast<qint64>(toEpochMs(r.createdAt))}};
+    if (!r.requestedBy.isEmpty()) {
+        o.insert(QStringLiteral("requested_by"), r.requestedBy);
+    }
+    return o;
+}
+
 }  // namespace tai

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "deployments/revision_history.h"
 #include "deployments/rollout_types.h"
 
 #include <QJsonObject>
@@ -14,5 +15,7 @@ QJsonObject rolloutToJson(const RolloutView& view);
 std::optional<RolloutView> rolloutFromJson(const QJsonObject& json);
 // What GET /v1/deployments/{id} answers for a rejected request: status "rejected" and its reasons.
 QJsonObject rejectedDeploymentToJson(const RejectedDeployment& rejected);
+// One row of GET /v1/services/{service}/revisions.
+QJsonObject revisionToJson(const RevisionView& revision);
 
 }  // namespace tai

@@ -56,6 +56,13 @@ QJsonObject commandJson(const EngineCommand& command) {
                 if (!c.region.isEmpty()) {
                     e.insert(QStringLiteral("region"), c.region);
                 }
+            } else if constexpr (std::is_same_v<T, UndoDeployment>) {
+                e = {{QStringLiteral("do"), QStringLiteral("operator")},
+                     {QStringLiteral("command"), QStringLiteral("undo")},
+                     {QStringLiteral("service"), c.service}};
+                if (c.toRevision > 0) {
+                    e.insert(QStringLiteral("to_revision"), c.toRevision);
+                }
             } else if constexpr (std::is_same_v<T, SetInfraFault>) {
                 if (c.clear) {
                     e = {{QStringLiteral("do"), QStringLiteral("operator")},

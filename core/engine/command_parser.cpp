@@ -74,6 +74,8 @@ const Table& operatorTable() {
         {QStringLiteral("rollback"),
          {{"deployment", Type::String, 0, 0, true}, {"region", Type::String, 0, 0, true}}},
         {QStringLiteral("retry"), {{"deployment", Type::String, 0, 0, true}}},
+        {QStringLiteral("undo"),
+         {{"service", Type::String, 0, 0, true}, {"to_revision", Type::Integer, 1, 1e9}}},
         // The injectors' own controls, so that a recorded session can say everything it did.
         {QStringLiteral("start_burst"),
          {{"payments_per_s", Type::Integer, 1, 1e7, true},
@@ -220,6 +222,9 @@ EngineCommand operatorCommand(const QString& command, const QJsonObject& p, cons
         clear.clear = true;
         clear.origin = origin;
         return clear;
+    }
+    if (command == u"undo") {
+        return UndoDeployment{str(p, "service"), integer(p, "to_revision", 0), origin};
     }
     // Only rollout controls are left in the table.
     return ControlRollout{str(p, "deployment"),

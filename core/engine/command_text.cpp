@@ -34,6 +34,8 @@ QString commandName(const EngineCommand& command) {
                 return QStringLiteral("deploy");
             } else if constexpr (std::is_same_v<T, ControlRollout>) {
                 return toString(c.control);
+            } else if constexpr (std::is_same_v<T, UndoDeployment>) {
+                return QStringLiteral("undo");
             } else if constexpr (std::is_same_v<T, SetInfraFault>) {
                 return c.clear ? QStringLiteral("clear_infra_fault") : QStringLiteral("set_infra_fault");
             } else {
@@ -59,6 +61,8 @@ QString commandSubject(const EngineCommand& command) {
                 return id.isEmpty() ? QStringLiteral("deployments") : id;
             } else if constexpr (std::is_same_v<T, ControlRollout>) {
                 return c.deployment;
+            } else if constexpr (std::is_same_v<T, UndoDeployment>) {
+                return c.service;
             } else if constexpr (std::is_same_v<T, SetInfraFault>) {
                 return c.fault.region.isEmpty() ? QStringLiteral("infrastructure") : c.fault.region;
             } else {
@@ -93,6 +97,11 @@ QString describe(const EngineCommand& command) {
             } else if constexpr (std::is_same_v<T, ControlRollout>) {
                 return o.actor + QStringLiteral(" ") + toString(c.control) +
                        (c.region.isEmpty() ? QString() : QStringLiteral(" ") + c.region) + withReason(o);
+            } else if constexpr (std::is_same_v<T, UndoDeployment>) {
+                return o.actor + QStringLiteral(" undo of %1 to ").arg(c.service) +
+                       (c.toRevision > 0 ? QStringLiteral("revision %1").arg(c.toRevision)
+                                         : QStringLiteral("the previous revision")) +
+                       withReason(o);
             } else if constexpr (std::is_same_v<T, SetInfraFault>) {
                 if (c.clear) {
                     return o.actor + QStringLiteral(" cleared infrastructure faults") + withReason(o);

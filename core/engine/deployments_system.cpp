@@ -162,6 +162,9 @@ std::optional<CommandResult> DeploymentsSystem::apply(const EngineCommand& comma
     if (const auto* control = std::get_if<ControlRollout>(&command)) {
         return controlRollout(*control);
     }
+    if (const auto* undo = std::get_if<UndoDeployment>(&command)) {
+        return undoDeployment(*undo);
+    }
     if (const auto* fault = std::get_if<SetInfraFault>(&command)) {
         return setInfraFault(*fault);
     }
@@ -182,6 +185,11 @@ CommandResult DeploymentsSystem::requestDeployment(const RequestDeployment& comm
     if (decision.error) {
         return CommandResult::refused(*decision.error);
     }
+    return recordDecision(decision);
+}
+
+CommandResult DeploymentsSystem::recordDecision(const DeploymentDecision& decision) {
+    const DeploymentSignal& signal = decision.signal;
     persist(decision.id);
     context_->requestSnapshot();
     CommandResult result = CommandResult::applied(decision.id);
@@ -217,6 +225,18 @@ CommandResult DeploymentsSystem::controlRollout(const ControlRollout& command) {
     }
     persist(command.deployment);
     return CommandResult::applied();
+}
+
+CommandResult DeploymentsSystem::undoDeployment(const UndoDeployment& command) {
+    const QString why =
+        command.origin.actor +
+        (command.origin.reason.isEmpty() ? QString() : QStringLiteral(": ") + command.origin.reason);
+    const DeploymentDecision decision =
+        orchestrator_->undo(command.service, command.toRevision, command.origin.actor, why);
+    if (decision.error) {
+        return CommandResult::refused(*decision.error);  // the journal audits it as refused
+    }
+    return recordDecision(decision);
 }
 
 CommandResult DeploymentsSystem::setInfraFault(const SetInfraFault& command) {

@@ -34,6 +34,10 @@ public:
 private:
     CommandResult requestDeployment(const RequestDeployment& command);
     CommandResult controlRollout(const ControlRollout& command);
+    CommandResult undoDeployment(const UndoDeployment& command);
+    // An accepted or rejected request (a deployment's, an undo's): persisted, and a rejected one kept
+    // so that its id answers.
+    CommandResult recordDecision(const DeploymentDecision& decision);
     CommandResult setInfraFault(const SetInfraFault& command);
     void persist(const QString& deployment);
     void report(const RolloutReportEvent& event);

@@ -80,6 +80,15 @@ struct ControlRollout {
     bool operator==(const ControlRollout&) const = default;
 };
 
+// Argo's undo (issue 15): a new rollout of `service` at the version of revision `toRevision` of
+// its history; 0 is the revision before the current one.
+struct UndoDeployment {
+    QString service;
+    int toRevision = 0;
+    CommandOrigin origin;
+    bool operator==(const UndoDeployment&) const = default;
+};
+
 // An infrastructure fault (§9.4 infra.fault); `forSeconds` makes it expire. `clear` removes every
 // fault of the region (all regions when the region is empty).
 struct SetInfraFault {
@@ -103,7 +112,7 @@ struct ControlAlert {
 };
 
 using EngineCommand = std::variant<SetGatewayFault, ControlBreaker, SetLoad, StartBurst, RequestDeployment,
-                                   ControlRollout, SetInfraFault, ControlAlert>;
+                                   ControlRollout, UndoDeployment, SetInfraFault, ControlAlert>;
 
 const CommandOrigin& originOf(const EngineCommand& command);
 

@@ -27,6 +27,9 @@ bool isLost(PaymentOutcome outcome) {
 }
 
 QString subjectOf(const QJsonObject& event) {
+    if (event.value(QStringLiteral("command")).toString() == u"undo") {
+        return event.value(QStringLiteral("service")).toString();
+    }
     for (const char* key : {"breaker", "alert", "deployment", "region"}) {
         if (event.contains(QLatin1String(key))) {
             return event.value(QLatin1String(key)).toString();

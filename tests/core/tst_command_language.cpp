@@ -205,6 +205,18 @@ private Q_SLOTS:
             << ""
             << ""
             << EngineCommand(ControlRollout{QStringLiteral("d-7"), RolloutControl::PromoteFull, {}, kAna});
+        QTest::newRow("undo to a revision")
+            << "services/api-service/undo" << json(R"({"to_revision":2,"actor":"ana","reason":"drill"})")
+            << json(
+                   R"({"do":"operator","command":"undo","service":"api-service","to_revision":2,"actor":"ana","reason":"drill"})")
+            << ""
+            << "" << EngineCommand(UndoDeployment{QStringLiteral("api-service"), 2, kAna});
+        QTest::newRow("undo to the previous revision")
+            << "services/api-service/undo" << json(R"({"actor":"ana","reason":"drill"})")
+            << json(
+                   R"({"do":"operator","command":"undo","service":"api-service","actor":"ana","reason":"drill"})")
+            << ""
+            << "" << EngineCommand(UndoDeployment{QStringLiteral("api-service"), 0, kAna});
         QTest::newRow("acknowledge")
             << "alerts/ack"
             << json(R"({"alert":"breaker_open/payment-gateway","actor":"ana","reason":"drill"})")
@@ -336,6 +348,11 @@ private Q_SLOTS:
             << json(R"({"do":"operator","command":"rollback","deployment":"d-1"})") << ""
             << ""
             << "";
+        QTest::newRow("undo to revision 0")
+            << "services/api-service/undo" << json(R"({"to_revision":0})")
+            << json(R"({"do":"operator","command":"undo","service":"api-service","to_revision":0})") << ""
+            << ""
+            << "to_revision";
         QTest::newRow("a burst of 0 per second")
             << "burst" << json(R"({"payments_per_s":0,"seconds":10})")
             << json(R"({"do":"operator","command":"start_burst","payments_per_s":0,"seconds":10})") << ""
@@ -384,6 +401,10 @@ private Q_SLOTS:
         QTest::newRow("unknown alert")
             << "alerts/ack" << json(R"({"alert":"fraud_rate/payments"})")
             << json(R"({"do":"operator","command":"ack_alert","alert":"fraud_rate/payments"})") << ""
+            << "" << static_cast<int>(RefusalCode::NotFound) << 404;
+        QTest::newRow("undo of a service without revisions")
+            << "services/api-service/undo" << json(R"({})")
+            << json(R"({"do":"operator","command":"undo","service":"api-service"})") << ""
             << "" << static_cast<int>(RefusalCode::NotFound) << 404;
         QTest::newRow("unknown region")
             << "infra-fault" << json(R"({"region":"mars","error_rate":0.1})")

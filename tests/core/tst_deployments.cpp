@@ -327,6 +327,88 @@ private Q_SLOTS:
         QCOMPARE(*f.infra.stableVersion("api-service", "us-west-2"), QStringLiteral("v2.0.0"));
     }
 
+    // Issue 15 build item 3: per service a revision history, and undo to a chosen revision.
+    void undoRedeploysAnEarlierRevisionThroughEveryStage() {
+        Fixture f;
+        const auto first = f.deploy(QStringLiteral("api-service"), QStringLiteral("v2.0.0"));
+        f.run(3000s);
+        const auto second = f.deploy(QStringLiteral("api-service"), QStringLiteral("v2.1.0"));
+        f.run(3000s);
+        QCOMPARE(*f.infra.stableVersion("api-service", "eu-west-1"), QStringLiteral("v2.1.0"));
+        const auto history = f.orchestrator->revisions(QStringLiteral("api-service"));
+        QCOMPARE(history.size(), std::size_t{2});
+        QCOMPARE(history[0].revision, 1);
+        QCOMPARE(history[0].deployment, first.id);
+        QCOMPARE(history[1].version, QStringLiteral("v2.1.0"));
+        QCOMPARE(history[1].deployment, second.id);
+        QVERIFY(f.orchestrator->revisions(QStringLiteral("payments-service")).empty());
+
+        f.events.clear();
+        const auto undo = f.orchestrator->undo(QStringLiteral("api-service"), 1, QStringLiteral("ana"),
+                                               QStringLiteral("ana"));
+        QVERIFY(!undo.error);
+        QVERIFY(undo.accepted);
+        QCOMPARE(f.view(undo.id).version, QStringLiteral("v2.0.0"));
+        QCOMPARE(f.view(undo.id).requestedBy, QStringLiteral("ana"));
+        f.clock.advanceBy(0s);
+        QCOMPARE(f.events.value(0),
+                 QStringLiteral("6000 rollout_stage us-west-2 canary 5%"));  // a canary first
+        // While it runs, no second undo.
+        QCOMPARE(
+            said(f.orchestrator->undo(QStringLiteral("api-service"), 2, {}, {}).error),
+            QStringLiteral("api-service has a rollout in flight (%1, in_progress): finish, abort or roll it "
+                           "back before an undo")
+                .arg(undo.id));
+        f.run(3000s);
+        QCOMPARE(*f.infra.stableVersion("api-service", "eu-west-1"), QStringLiteral("v2.0.0"));
+        QCOMPARE(f.orchestrator->revisions(QStringLiteral("api-service")).size(), std::size_t{3});
+    }
+
+    void undoRefusesWhatItCannotDo_data() {
+        QTest::addColumn<int>("toRevision");
+        QTest::addColumn<QString>("refusal");
+        QTest::addColumn<int>("code");
+        QTest::newRow("the newest, which runs")
+            << 3 << "to_revision: api-service already runs v2.0.0 (revision 3)"
+            << static_cast<int>(RefusalCode::Conflict);
+        QTest::newRow("a rolled-back revision")
+            << 2
+            << "to_revision: revision 2 (api-service v2.1.0) ended rolled_back: an undo goes back only to a "
+               "revision that completed"
+            << static_cast<int>(RefusalCode::Conflict);
+        QTest::newRow("a revision that does not exist")
+            << 4 << "to_revision: api-service has revisions 1 to 3, not 4"
+            << static_cast<int>(RefusalCode::NotFound);
+        // Revision 1 ran v2.0.0 too: the previous one that runs another version is none.
+        QTest::newRow("the default, with nothing else to go back to")
+            << 0 << "to_revision: api-service has no earlier completed revision to go back to"
+            << static_cast<int>(RefusalCode::Conflict);
+    }
+    void undoRefusesWhatItCannotDo() {
+        QFETCH(int, toRevision);
+        QFETCH(QString, refusal);
+        QFETCH(int, code);
+        Fixture f;
+        f.deploy(QStringLiteral("api-service"), QStringLiteral("v2.0.0"));
+        f.run(3000s);
+        const auto bad = f.deploy(QStringLiteral("api-service"), QStringLiteral("v2.1.0"));
+        f.infra.addFault(
+            InfraFault{QStringLiteral("us-west-2"), QStringLiteral("v2.1.0"), 0.5, {}, {}, {}, {}});
+        f.run(3000s);
+        QCOMPARE(toString(f.view(bad.id).status), QStringLiteral("rolled_back"));
+        f.infra.clearFaults(QStringLiteral("us-west-2"));
+        f.deploy(QStringLiteral("api-service"), QStringLiteral("v2.0.0"));
+        f.run(3000s);
+        const auto undo = f.orchestrator->undo(QStringLiteral("api-service"), toRevision, {}, {});
+        QVERIFY(undo.error);
+        QCOMPARE(undo.error->text(), refusal);
+        QCOMPARE(static_cast<int>(undo.error->code), code);
+        QCOMPARE(f.orchestrator->revisions(QStringLiteral("api-service")).size(),
+                 std::size_t{3});  // nothing new
+        QCOMPARE(said(f.orchestrator->undo(QStringLiteral("cart"), 1, {}, {}).error),
+                 QStringLiteral("service: service 'cart' has no revisions to undo"));
+    }
+
     void retryRestartsAnAbortedRolloutFromItsFirstUnfinishedRegion() {
         Fixture f;
         const auto d = f.deploy();

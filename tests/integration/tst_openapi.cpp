@@ -89,6 +89,7 @@ QStringList concretePaths(const ApiRoute& route) {
         if (values.isEmpty()) {
             values << (name == u"trace_id"  ? QStringLiteral("0123456789abcdef0123456789abcdef")
                        : name == u"breaker" ? QStringLiteral("payment-gateway")
+                       : name == u"service" ? QStringLiteral("api-service")
                                             : QStringLiteral("d-1"));
         }
         QStringList next;
@@ -297,7 +298,7 @@ private Q_SLOTS:
                 QCOMPARE(headNames, getNames);
             }
         }
-        QCOMPARE(routes, 9);
+        QCOMPARE(routes, 10);
         // A route served only with POST lists what it allows; one served with GET adds HEAD.
         const auto postOnly = wire.send("GET", "/v1/payments");
         QCOMPARE(postOnly->status, 405);

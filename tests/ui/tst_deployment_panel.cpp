@@ -4,6 +4,7 @@
 #include "rollout_card.h"
 #include "ui_test_support.h"
 
+#include <QJsonObject>
 #include <QPushButton>
 #include <QtTest>
 
@@ -50,6 +51,56 @@ private Q_SLOTS:
         const auto& timeline = f.engine->latestSnapshot()->timeline;
         QVERIFY(std::any_of(timeline.begin(), timeline.end(), [](const TimelineEvent& e) {
             return e.text.contains("abort") && e.text.contains("wrong build");
+        }));
+    }
+
+    // Issue 15: each card is a revision of its service, and "Undo to this" starts a new rollout of
+    // that revision's version, after a confirmation.
+    void undoToARevisionFromItsCard() {
+        ConsoleFixture f;
+        QString asked;
+        f.window->setConfirm([&asked](const QString&, const QString& question) -> std::optional<QString> {
+            asked = question;
+            return QStringLiteral("2.1 leaks");
+        });
+        const auto deploy = [&f](const char* version) {
+            RequestDeployment request;
+            request.body = QJsonObject{{QStringLiteral("service"), QStringLiteral("api-service")},
+                                       {QStringLiteral("version"), QLatin1String(version)}};
+            QVERIFY(f.engine->execute(request).result().ok());
+            for (int i = 0; i < 3000; i += 10) {
+                f.advance(10s);
+            }
+        };
+        deploy("v2.0.0");
+        deploy("v2.1.0");
+        f.advance(100ms);
+        QTRY_VERIFY(f.window->deployments()->card("d-2") != nullptr);
+        ui::RolloutCard* first = f.window->deployments()->card("d-1");
+        ui::RolloutCard* current = f.window->deployments()->card("d-2");
+        QTRY_VERIFY2(current->statusText().contains("(rev 2) — COMPLETED"),
+                     qPrintable(current->statusText()));
+        QVERIFY2(first->statusText().contains("v2.0.0 (rev 1) — COMPLETED"), qPrintable(first->statusText()));
+        QPushButton* undoCurrent = current->findChild<QPushButton*>("undo");
+        QVERIFY(!undoCurrent->isEnabled());
+        QCOMPARE(undoCurrent->toolTip(), QStringLiteral("api-service already runs v2.1.0 (revision 2)"));
+        QPushButton* undoFirst = first->findChild<QPushButton*>("undo");
+        QVERIFY(undoFirst->isEnabled());
+        QTest::mouseClick(undoFirst, Qt::LeftButton);
+        QVERIFY2(asked.contains("Undo api-service to revision 1?"), qPrintable(asked));
+        f.advance(0us);
+        f.advance(100ms);
+        QTRY_VERIFY(f.window->deployments()->card("d-3") != nullptr);
+        ui::RolloutCard* undo = f.window->deployments()->card("d-3");
+        QTRY_VERIFY2(undo->statusText().contains("api-service v2.0.0 (rev 3) — IN PROGRESS"),
+                     qPrintable(undo->statusText()));
+        // While it runs, no card offers another undo.
+        QTRY_VERIFY(!undoFirst->isEnabled());
+        QVERIFY(undoFirst->toolTip().contains("has a rollout in flight (d-3"));
+        const auto& timeline = f.engine->latestSnapshot()->timeline;
+        QVERIFY(std::any_of(timeline.begin(), timeline.end(), [](const TimelineEvent& e) {
+            return e.text.contains("undo of api-service to revision 1 (v2.0.0, d-1)") &&
+                   e.text.contains("2.1 leaks");
         }));
     }
 
