@@ -1,6 +1,7 @@
 #include "debrief_view.h"
 
 #include "andon/andon_types.h"
+#include "scenario/what_if.h"
 #include "scenario_events_model.h"
 #include "status_colors.h"
 #include "training_text.h"
@@ -11,6 +12,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -34,6 +36,13 @@ DebriefView::DebriefView(QWidget* parent) : QWidget(parent) {
     saveSession->setToolTip(
         QStringLiteral("A scenario file that replays this run exactly, your commands included"));
     connect(saveSession, &QPushButton::clicked, this, &DebriefView::saveSessionRequested);
+    whatIf_ = new QPushButton(QStringLiteral("What if…"), this);
+    whatIf_->setObjectName(QStringLiteral("whatIf"));
+    whatIf_->setToolTip(
+        QStringLiteral("Replay this run's payments and deployments under another policy file and see which "
+                       "decisions would have changed"));
+    connect(whatIf_, &QPushButton::clicked, this, &DebriefView::whatIfRequested);
+    top->addWidget(whatIf_);
     top->addWidget(saveReport);
     top->addWidget(saveSession);
     layout->addLayout(top);
@@ -68,6 +77,115 @@ DebriefView::DebriefView(QWidget* parent) : QWidget(parent) {
     eventTable_->horizontalHeader()->setStretchLastSection(true);
     eventTable_->setAccessibleName(QStringLiteral("Event timeline"));
     layout->addWidget(eventTable_, 1);
+
+    whatIfSummary_ = new QLabel(this);
+    whatIfSummary_->setWordWrap(true);
+    whatIfSummary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    whatIfSummary_->setAccessibleName(QStringLiteral("What if: summary"));
+    whatIfSummary_->hide();
+    layout->addWidget(whatIfSummary_);
+    whatIfTable_ = new QTableWidget(0, 3, this);
+    whatIfTable_->setHorizontalHeaderLabels(
+        {QStringLiteral("Line"), QStringLiteral("This run's policy"), QStringLiteral("The other policy")});
+    whatIfTable_->verticalHeader()->hide();
+    whatIfTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    whatIfTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    whatIfTable_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    whatIfTable_->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+    whatIfTable_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    whatIfTable_->setAccessibleName(QStringLiteral("What if: differing decisions"));
+    whatIfTable_->hide();
+    layout->addWidget(whatIfTable_, 1);
+}
+
+namespace {
+// One decision of a replay line as a cell: "rejected · score 85 · velocity, amount · breaker open".
+QString decisionText(const QJsonObject& d) {
+    QStringList parts{d.value(QStringLiteral("outcome")).toString()};
+    if (d.contains(QStringLiteral("score"))) {
+        parts << QStringLiteral("score %1").arg(d.value(QStringLiteral("score")).toInt());
+    }
+    QStringList reasons;
+    for (const QJsonValue& r : d.value(QStringLiteral("reasons")).toArray()) {
+        reasons << r.toString();
+    }
+    if (!reasons.isEmpty()) {
+        parts << reasons.join(QStringLiteral(", "));
+    }
+    if (d.contains(QStringLiteral("breaker"))) {
+        parts << QStringLiteral("breaker ") + d.value(QStringLiteral("breaker")).toString();
+    }
+    if (d.contains(QStringLiteral("status"))) {  // a deployment: how its rollout ended
+        parts << d.value(QStringLiteral("status")).toString();
+    }
+    return parts.join(QStringLiteral(" · "));
+}
+
+QString countsText(const ReplayReport& r) {
+    QStringList parts;
+    for (int i = 0; i < kPaymentOutcomeCount; ++i) {
+        if (r.counts[static_cast<std::size_t>(i)] > 0) {
+            parts << QStringLiteral("%1 %2")
+                         .arg(toString(static_cast<PaymentOutcome>(i)))
+                         .arg(r.counts[static_cast<std::size_t>(i)]);
+        }
+    }
+    return parts.join(QStringLiteral(", "));
+}
+}  // namespace
+
+void DebriefView::showWhatIfRunning(const QString& policyName) {
+    whatIf_->setEnabled(false);
+    whatIfSummary_->setText(QStringLiteral("<b>What if %1?</b> Replaying the run under both policies…")
+                                .arg(policyName.toHtmlEscaped()));
+    whatIfSummary_->show();
+    whatIfTable_->hide();
+}
+
+void DebriefView::showWhatIf(const QString& policyName, const WhatIfRun& run) {
+    whatIf_->setEnabled(true);
+    whatIfSummary_->show();
+    if (!run.error.isEmpty()) {
+        whatIfSummary_->setText(QStringLiteral("<b>What if %1?</b> %2")
+                                    .arg(policyName.toHtmlEscaped(), run.error.toHtmlEscaped()));
+        whatIfSummary_->setStyleSheet(
+            QStringLiteral("QLabel { color: %1; }").arg(lightColor(AndonLight::Red).name()));
+        whatIfTable_->hide();
+        return;
+    }
+    whatIfSummary_->setStyleSheet(QString());
+    const ReplayComparison& c = run.comparison;
+    whatIfSummary_->setText(
+        QStringLiteral("<b>What if %1?</b> %2 of %3 lines decide differently (%4 payments, %5 deployments "
+                       "replayed on the run's seed).<br>This run's policy: %6 · gateway breaker trips %7"
+                       "<br>%1: %8 · gateway breaker trips %9")
+            .arg(policyName.toHtmlEscaped())
+            .arg(c.differing)
+            .arg(c.lines)
+            .arg(run.payments)
+            .arg(run.deployments)
+            .arg(countsText(c.a))
+            .arg(c.a.breakerTripsAtMs.size())
+            .arg(countsText(c.b))
+            .arg(c.b.breakerTripsAtMs.size()));
+    whatIfTable_->setRowCount(static_cast<int>(run.differing.size()));
+    for (int row = 0; row < static_cast<int>(run.differing.size()); ++row) {
+        const QJsonObject& line = run.differing[static_cast<std::size_t>(row)];
+        const QJsonObject a = line.value(QStringLiteral("a")).toObject();
+        whatIfTable_->setItem(row, 0,
+                              new QTableWidgetItem(QStringLiteral("%1 %2")
+                                                       .arg(line.value(QStringLiteral("line")).toInt())
+                                                       .arg(a.value(QStringLiteral("id")).toString())));
+        whatIfTable_->setItem(row, 1, new QTableWidgetItem(decisionText(a)));
+        whatIfTable_->setItem(row, 2,
+                              new QTableWidgetItem(decisionText(line.value(QStringLiteral("b")).toObject())));
+    }
+    whatIfTable_->setHorizontalHeaderItem(2, new QTableWidgetItem(policyName));
+    whatIfTable_->setVisible(!run.differing.empty());
+}
+
+QString DebriefView::whatIfSummary() const {
+    return whatIfSummary_->isHidden() ? QString() : whatIfSummary_->text();
 }
 
 QString DebriefView::verdict() const {

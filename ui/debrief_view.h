@@ -4,8 +4,14 @@
 #include <QWidget>
 
 class QLabel;
+class QPushButton;
 class QTableView;
+class QTableWidget;
 class QTreeWidget;
+
+namespace tai {
+struct WhatIfRun;
+}
 
 namespace tai::ui {
 
@@ -24,9 +30,17 @@ public:
     ScenarioEventsModel* events() const { return events_; }
     QString verdict() const;
 
+    // "What if…": the run's traffic replayed under its own policy and `policyName`'s.
+    void showWhatIfRunning(const QString& policyName);
+    void showWhatIf(const QString& policyName, const WhatIfRun& run);
+    QString whatIfSummary() const;
+    QTableWidget* whatIfTable() const { return whatIfTable_; }
+    QPushButton* whatIfButton() const { return whatIf_; }
+
 Q_SIGNALS:
     void saveReportRequested();
     void saveSessionRequested();
+    void whatIfRequested();
 
 private:
     QJsonObject report_;
@@ -36,6 +50,9 @@ private:
     QLabel* kpis_;
     ScenarioEventsModel* events_;
     QTableView* eventTable_;
+    QPushButton* whatIf_;
+    QLabel* whatIfSummary_;
+    QTableWidget* whatIfTable_;
 };
 
 }  // namespace tai::ui

@@ -134,6 +134,8 @@ MainWindow::~MainWindow() {
     if (lastWhy_ != nullptr) {
         QObject::disconnect(lastWhy_, nullptr, this, nullptr);
     }
+    // A What-if still replaying reads the training engine, which outlives this window.
+    whatIf_.waitForFinished();
 }
 
 void MainWindow::buildDocks() {

@@ -3,11 +3,14 @@
 #include "engine/engine_command.h"
 #include "engine/engine_snapshot.h"
 
+#include <QFuture>
 #include <QMainWindow>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QLabel;
@@ -89,6 +92,9 @@ public:
     // Where to save a file; empty when cancelled. Replaceable so tests need no dialog.
     using AskSavePath = std::function<QString(const QString& title, const QString& suggestedName)>;
     void setAskSavePath(AskSavePath ask) { askSavePath_ = std::move(ask); }
+    // Which file to open (the What-if's policy file); empty when cancelled. Replaceable too.
+    using AskOpenPath = std::function<QString(const QString& title)>;
+    void setAskOpenPath(AskOpenPath ask) { askOpenPath_ = std::move(ask); }
     std::uint64_t renderedSequence() const { return renderedSequence_; }
     // The status bar's message, and the engine's answer to the last command this window sent.
     QString statusText() const;
@@ -119,6 +125,7 @@ private:
     void restoreLayout();
     void resetLayout();
     void saveTextFile(const QString& title, const QString& suggestedName, const QByteArray& content);
+    void runWhatIf();
 
     Engine& engine_;
     Confirm confirm_;
@@ -157,6 +164,9 @@ private:
     BriefingPanel* briefing_ = nullptr;
     DebriefView* debrief_ = nullptr;
     AskSavePath askSavePath_;
+    AskOpenPath askOpenPath_;
+    std::unique_ptr<QTemporaryDir> whatIfDir_;  // the What-if's input and diff
+    QFuture<void> whatIf_;                      // the What-if replaying, if one is
     std::optional<CommandResult> lastResult_;
 };
 

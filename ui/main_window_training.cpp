@@ -3,16 +3,21 @@
 #include "debrief_view.h"
 #include "main_window.h"
 #include "scenario/scenario_session.h"
+#include "scenario/what_if.h"
 #include "training_bar.h"
 
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QMessageBox>
 #include <QSaveFile>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace tai::ui {
 
@@ -53,12 +58,60 @@ void MainWindow::attachTraining(ScenarioSession& session) {
                      training_->scenario().name + QStringLiteral("-report.json"),
                      QJsonDocument(training_->report()).toJson(QJsonDocument::Indented));
     });
+    if (!askOpenPath_) {
+        askOpenPath_ = [this](const QString& title) {
+            return QFileDialog::getOpenFileName(this, title, QString(), QStringLiteral("Policy (*.json)"));
+        };
+    }
+    connect(debrief_, &DebriefView::whatIfRequested, this, &MainWindow::runWhatIf);
     connect(&session, &ScenarioSession::finished, this, [this](const QJsonObject& report) {
         debrief_->showReport(training_->scenario().title, report);
         views_->addTab(debrief_, QStringLiteral("Debrief"));
         views_->setCurrentWidget(debrief_);
         status_->setText(QStringLiteral("Training run complete: %1").arg(debrief_->verdict()));
     });
+}
+
+void MainWindow::runWhatIf() {
+    const QString path =
+        askOpenPath_ ? askOpenPath_(QStringLiteral("What if… — the other policy file")) : QString();
+    if (path.isEmpty()) {
+        return;
+    }
+    const QString name = QFileInfo(path).fileName();
+    const PolicyLoadResult other = loadPolicyFile(path);
+    if (!other.ok()) {
+        WhatIfRun refused;
+        refused.error = other.errors.join(QStringLiteral("; "));
+        debrief_->showWhatIf(name, refused);
+        return;
+    }
+    // The diff stays where the operator can open it: beside the other temporary files of the run.
+    if (!whatIfDir_) {
+        whatIfDir_ = std::make_unique<QTemporaryDir>();
+    }
+    debrief_->showWhatIfRunning(name);
+    status_->setText(QStringLiteral("What if %1: replaying…").arg(name));
+    const Engine* engine = &training_->engine();
+    auto* watcher = new QFutureWatcher<WhatIfRun>(this);
+    connect(watcher, &QFutureWatcher<WhatIfRun>::finished, this, [this, watcher, name] {
+        watcher->deleteLater();
+        const WhatIfRun run = watcher->result();
+        debrief_->showWhatIf(name, run);
+        status_->setText(run.error.isEmpty() ? QStringLiteral("What if %1: %2 of %3 lines differ (all in %4)")
+                                                   .arg(name)
+                                                   .arg(run.comparison.differing)
+                                                   .arg(run.comparison.lines)
+                                                   .arg(QDir::toNativeSeparators(run.diffPath))
+                                             : QStringLiteral("What if %1: %2").arg(name, run.error));
+    });
+    const QFuture<WhatIfRun> future = QtConcurrent::run(
+        [engine, session = training_->sessionFile(), seed = training_->seed(), start = training_->startTime(),
+         policy = training_->policy(), otherPolicy = other.policy, dir = whatIfDir_->path()] {
+            return tai::runWhatIf(*engine, session, seed, start, policy, otherPolicy, dir);
+        });
+    whatIf_ = QFuture<void>(future);
+    watcher->setFuture(future);
 }
 
 void MainWindow::saveTextFile(const QString& title, const QString& suggestedName, const QByteArray& content) {

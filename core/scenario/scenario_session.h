@@ -41,6 +41,8 @@ public:
     Engine& engine() { return *engine_; }
     const Scenario& scenario() const { return scenario_; }
     std::uint64_t seed() const { return seed_; }
+    const PolicyDocument& policy() const { return config_.policy; }
+    TimePoint startTime() const { return start_; }  // virtual time at 0 s
 
     double elapsedS() const { return elapsedS_; }
     double durationS() const { return scenario_.durationS; }

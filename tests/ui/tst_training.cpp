@@ -8,6 +8,7 @@
 #include "engine/engine.h"
 #include "main_window.h"
 #include "scenario/scenario_session.h"
+#include "scenario/what_if.h"
 #include "scenario_events_model.h"
 #include "training_bar.h"
 
@@ -18,6 +19,7 @@
 #include <QJsonDocument>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -26,9 +28,9 @@ using namespace tai;
 
 namespace {
 struct Training {
-    explicit Training(const QString& name) {
+    explicit Training(const QString& name, EngineConfig config = {}) {
         const LoadedScenario loaded = loadScenario(name);
-        session = std::make_unique<ScenarioSession>(*loaded.scenario, loaded.source, EngineConfig{});
+        session = std::make_unique<ScenarioSession>(*loaded.scenario, loaded.source, std::move(config));
         QVERIFY(session->start(nullptr));
         session->pause();
         window = std::make_unique<ui::MainWindow>(session->engine());
@@ -168,6 +170,68 @@ private Q_SLOTS:
         ScenarioSession replay(replayed, QJsonDocument::fromJson(saved).object(), EngineConfig{});
         QVERIFY(replay.start(nullptr));
         QCOMPARE(replay.runToEnd().value("audit_digest"), t.session->report().value("audit_digest"));
+    }
+
+    // Issue 15 build item 4: Debrief → "What if…" replays the run's traffic, read from its audit
+    // trail, under its own policy and a chosen file, and shows what would have changed.
+    void whatIfShowsWhatAnotherPolicyWouldHaveDecided() {
+        EngineConfig config;
+        config.auditDatabase = QString();  // in memory, as the console runs a scenario
+        Training t(QStringLiteral("fraud-burst"), config);
+        QTemporaryDir dir;
+        const auto write = [&dir](const char* name, const QByteArray& text) {
+            QFile file(dir.filePath(QLatin1String(name)));
+            [&] {
+                QVERIFY(file.open(QIODevice::WriteOnly));
+            }();
+            file.write(text);
+            return file.fileName();
+        };
+        const QString lenient =
+            write("lenient.json", R"({"version": "lenient", "payments": {"reject_score": 1000000}})");
+        const QString same = write("same.json", R"({"version": "same"})");
+        const QString broken = write("broken.json", R"({"payments": {"reject_scor": 200}})");
+        QString chosen;
+        t.window->setAskOpenPath([&chosen](const QString&) { return chosen; });
+        QSignalSpy finished(t.session.get(), &ScenarioSession::finished);
+        t.window->trainingBar()->speedAction(QStringLiteral("Max"))->trigger();
+        QVERIFY(finished.wait(60'000));
+        t.window->resize(1280, 800);
+        t.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(t.window.get()));
+        ui::DebriefView* debrief = t.window->debrief();
+        QPushButton* whatIf = debrief->whatIfButton();
+        QVERIFY(whatIf->isEnabled());
+
+        chosen = broken;
+        QTest::mouseClick(whatIf, Qt::LeftButton);
+        QVERIFY2(debrief->whatIfSummary().contains(QStringLiteral("payments.reject_scor")),
+                 qPrintable(debrief->whatIfSummary()));
+
+        // Nobody is rejected at a reject score of 1 000 000: every rejection of the run is charged instead.
+        chosen = lenient;
+        QTest::mouseClick(whatIf, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(whatIf->isEnabled(), 120'000);
+        const QString summary = debrief->whatIfSummary();
+        QVERIFY2(summary.contains(QStringLiteral("lines decide differently")), qPrintable(summary));
+        QTableWidget* table = debrief->whatIfTable();
+        QVERIFY(!table->isHidden());
+        QCOMPARE(table->rowCount(), kWhatIfShown);  // the run rejected thousands
+        for (int row = 0; row < table->rowCount(); ++row) {
+            QVERIFY2(table->item(row, 1)->text().startsWith(QStringLiteral("rejected")),
+                     qPrintable(table->item(row, 1)->text()));
+            QVERIFY2(table->item(row, 2)->text().startsWith(QStringLiteral("charged")),
+                     qPrintable(table->item(row, 2)->text()));
+        }
+        QCOMPARE(table->horizontalHeaderItem(2)->text(), QStringLiteral("lenient.json"));
+
+        // The run's own policy under another name: nothing differs.
+        chosen = same;
+        QTest::mouseClick(whatIf, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(whatIf->isEnabled(), 120'000);
+        QVERIFY2(debrief->whatIfSummary().contains(QStringLiteral("0 of")),
+                 qPrintable(debrief->whatIfSummary()));
+        QVERIFY(table->isHidden());
     }
 };
 
