@@ -23,7 +23,12 @@ RolloutCard::RolloutCard(const QString& deployment, QWidget* parent)
     bold.setBold(true);
     title_->setFont(bold);
     title_->setWordWrap(true);
-    layout->addWidget(title_);
+    // The title row carries the undo to this revision; the control row below is full at 1280 px.
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(title_, 1);
+    undo_ = new QPushButton(QStringLiteral("Undo to this"), this);
+    titleRow->addWidget(undo_, 0, Qt::AlignTop);
+    layout->addLayout(titleRow);
     auto* buttons = new QHBoxLayout;
     buttons->setSpacing(3);
     buttons->addWidget(
@@ -44,13 +49,10 @@ RolloutCard::RolloutCard(const QString& deployment, QWidget* parent)
         addControl(QStringLiteral("Retry"), RolloutControl::Retry,
                    QStringLiteral("Start an aborted, failed or rolled-back rollout again from its first "
                                   "unfinished region.")));
-    undo_ = new QPushButton(QStringLiteral("Undo to this"), this);
     undo_->setObjectName(QStringLiteral("undo"));
-    undo_->setMinimumWidth(10);
     undo_->setAccessibleName(QStringLiteral("Undo to ") + deployment_);
     undo_->setEnabled(false);
     connect(undo_, &QPushButton::clicked, this, [this] { Q_EMIT undoRequested(service_, revision_); });
-    buttons->addWidget(undo_);
     buttons->addStretch();
     layout->addLayout(buttons);
     grid_ = new QGridLayout;
