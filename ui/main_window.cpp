@@ -117,7 +117,11 @@ MainWindow::MainWindow(Engine& engine, QWidget* parent) : QMainWindow(parent), e
     frame_.setSingleShot(true);
     frame_.setInterval(kFrameMs);
     connect(&frame_, &QTimer::timeout, this, &MainWindow::render);
-    connect(&engine_, &Engine::snapshotReady, this, &MainWindow::onSnapshot);
+    connect(&engine_, &Engine::snapshotAvailable, this, [this] {
+        if (auto snapshot = engine_.latestSnapshot()) {
+            onSnapshot(snapshot);
+        }
+    });
 
     resize(1280, 800);
     defaultState_ = saveState();

@@ -121,6 +121,7 @@ void Engine::keepLatest(const SnapshotPtr& snapshot) {
         latest_ = snapshot;
     }
     Q_EMIT snapshotReady(snapshot);
+    Q_EMIT snapshotAvailable();
 }
 
 SnapshotPtr Engine::latestSnapshot() const {

@@ -94,6 +94,10 @@ public:
 Q_SIGNALS:
     // Emitted on the engine thread; connect with a queued (or auto) connection.
     void snapshotReady(tai::SnapshotPtr snapshot);
+    // The same moment without the snapshot: read it with latestSnapshot(). For receivers on
+    // another thread, so that the snapshot is handed over through latestSnapshot()'s mutex,
+    // which TSan sees, rather than through Qt's posted-event queue, which it cannot.
+    void snapshotAvailable();
 
 private:
     Engine(EngineConfig config, Clock* clock, QObject* parent);
