@@ -48,7 +48,7 @@ std::variant<RevisionView, Refusal> undoTarget(const std::vector<RevisionView>& 
                                                const QString& service, int toRevision) {
     if (history.empty()) {
         return notFound(QStringLiteral("service"),
-                        QStringLiteral("service '%1' has no revisions to undo").arg(service.left(64)));
+                        QStringLiteral("no revisions of '%1' to undo").arg(service.left(64)));
     }
     for (const RevisionView& r : history) {
         if (inFlight(r.status)) {

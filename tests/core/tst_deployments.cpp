@@ -406,7 +406,7 @@ private Q_SLOTS:
         QCOMPARE(f.orchestrator->revisions(QStringLiteral("api-service")).size(),
                  std::size_t{3});  // nothing new
         QCOMPARE(said(f.orchestrator->undo(QStringLiteral("cart"), 1, {}, {}).error),
-                 QStringLiteral("service: service 'cart' has no revisions to undo"));
+                 QStringLiteral("service: no revisions of 'cart' to undo"));
     }
 
     void retryRestartsAnAbortedRolloutFromItsFirstUnfinishedRegion() {
