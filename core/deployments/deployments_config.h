@@ -24,6 +24,25 @@ struct RolloutStageConfig {
 // rollout for a human, who promotes or rolls back (Argo's Inconclusive).
 enum class OnMarginal { Alert, Pause };
 
+// `deployments.health_provider`: the new version's health read from a real Prometheus instead of
+// the simulator (README "Health and action wire contract"). Each expression is a PromQL instant
+// query with {service}, {version}, {region} and {weight} put in; the first value it yields counts.
+struct PrometheusHealthConfig {
+    QString url;             // empty: the simulator measures
+    QString errorRateQuery;  // a fraction, 0 to 1
+    QString p99MsQuery;      // milliseconds
+    int timeoutMs = 5000;    // per query, and never beyond the health interval
+    bool operator==(const PrometheusHealthConfig&) const = default;
+};
+
+// `deployments.action_webhook`: each deployment action POSTed to a webhook, whose status is the
+// action's result (README "Health and action wire contract").
+struct ActionWebhookConfig {
+    QString url;  // empty: the simulator acts
+    int timeoutS = 30;
+    bool operator==(const ActionWebhookConfig&) const = default;
+};
+
 // The `deployments` part of the policy file (§5), in the same style as `payments`.
 struct DeploymentsConfig {
     QStringList regions{QStringLiteral("us-west-2"), QStringLiteral("us-east-1"),
@@ -41,6 +60,8 @@ struct DeploymentsConfig {
     double slowStageFactor = 1.5;
     OnMarginal onMarginal = OnMarginal::Alert;
     BreakerConfig breaker;
+    PrometheusHealthConfig healthProvider;
+    ActionWebhookConfig actionWebhook;
 };
 
 }  // namespace tai

@@ -79,7 +79,7 @@ void InfraSimulator::setStable(const QString& service, const QString& region, co
 HealthSample InfraSimulator::stableHealth(const QString& service, const QString& region,
                                           TimePoint now) const {
     const QString version = stableVersion(service, region).value_or(QString());
-    HealthSample h{kBaselineErrorRate, kBaselineP99Ms};
+    HealthSample h{kBaselineErrorRate, kBaselineP99Ms, {}};
     // Only a fault aimed at the stable version itself makes the baseline unhealthy.
     for (auto it = faults_.rbegin(); it != faults_.rend(); ++it) {
         if (it->region == region && it->version == version && (!it->until || now < *it->until)) {
@@ -91,9 +91,15 @@ HealthSample InfraSimulator::stableHealth(const QString& service, const QString&
     return h;
 }
 
-HealthSample InfraSimulator::health(const QString& service, const QString& version, const QString& region,
-                                    int weight, std::uint64_t sample, TimePoint now) const {
-    HealthSample h{kBaselineErrorRate, kBaselineP99Ms};
+std::uint64_t InfraSimulator::health(const QString& service, const QString& version, const QString& region,
+                                     int weight, std::uint64_t sample, TimePoint now, HealthDone done) {
+    done(measure(service, version, region, weight, sample, now));
+    return 0;
+}
+
+HealthSample InfraSimulator::measure(const QString& service, const QString& version, const QString& region,
+                                     int weight, std::uint64_t sample, TimePoint now) const {
+    HealthSample h{kBaselineErrorRate, kBaselineP99Ms, {}};
     if (const auto* f =
             faultFor(region, version, now, [](const InfraFault& x) { return x.errorRate.has_value(); })) {
         h.errorRate = *f->errorRate;

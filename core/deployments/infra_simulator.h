@@ -39,9 +39,13 @@ public:
     std::optional<QString> stableVersion(const QString& service, const QString& region) const override;
     HealthSample stableHealth(const QString& service, const QString& region, TimePoint now) const override;
     void setStable(const QString& service, const QString& region, const QString& version) override;
-    // `sample` keys the noise.
-    HealthSample health(const QString& service, const QString& version, const QString& region, int weight,
-                        std::uint64_t sample, TimePoint now) const override;
+    // Answers at once, inside the call, so a rollout on the virtual clock samples exactly when it
+    // asks. `sample` keys the noise.
+    std::uint64_t health(const QString& service, const QString& version, const QString& region, int weight,
+                         std::uint64_t sample, TimePoint now, HealthDone done) override;
+    void cancelHealth(std::uint64_t) override {}  // nothing is ever in flight
+    HealthSample measure(const QString& service, const QString& version, const QString& region, int weight,
+                         std::uint64_t sample, TimePoint now) const;
     // Actions complete at once in simulated time; what they can do is fail.
     std::uint64_t runAction(DeploymentAction action, const QString& deployment, const QString& region,
                             int step, ActionDone done) override;

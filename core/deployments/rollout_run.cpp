@@ -296,11 +296,44 @@ void RolloutRun::sampleHealth() {
     if (r.active < 0 || r.status == RolloutStatus::Completed) {
         return;
     }
+    if (r.healthQuery != 0) {
+        infra_.cancelHealth(r.healthQuery);  // one measurement in flight at a time: the newer one counts
+        r.healthQuery = 0;
+    }
+    const RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
+    const std::uint64_t epoch = r.epoch;
+    const int active = r.active;
+    const std::uint64_t token = ++r.healthToken;
+    r.healthAsked = true;
+    const std::uint64_t query =
+        infra_.health(r.signal.service, r.signal.version, region.region, std::max(1, region.weight),
+                      ++r.samples, clock_.now(), [this, epoch, active, token](const HealthSample& h) {
+                          Rollout& rollout = state_;
+                          if (token != rollout.healthToken) {
+                              return;  // cancelled or superseded: a newer one may be in flight
+                          }
+                          rollout.healthAsked = false;
+                          rollout.healthQuery = 0;
+                          // Halted, retried or on to another region while it was measured: stale.
+                          if (epoch != rollout.epoch || active != rollout.active ||
+                              rollout.status == RolloutStatus::Completed) {
+                              return;
+                          }
+                          recordHealth(h);
+                      });
+    if (r.healthAsked && token == r.healthToken) {
+        r.healthQuery = query;  // still in flight (a simulator answers inside the call)
+    }
+}
+
+void RolloutRun::recordHealth(const HealthSample& h) {
+    Rollout& r = state_;
     RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
-    const HealthSample h = infra_.health(r.signal.service, r.signal.version, region.region,
-                                         std::max(1, region.weight), ++r.samples, clock_.now());
-    const bool failing = h.errorRate > config_.maxErrorRate || h.p99Ms > config_.maxP99Ms;
-    const bool marginal = h.errorRate > config_.marginalErrorRate || h.p99Ms > config_.marginalP99Ms;
+    // A measurement that could not be taken is neither a pass nor a fail (Argo's Inconclusive).
+    const bool unknown = !h.error.isEmpty();
+    const bool failing = !unknown && (h.errorRate > config_.maxErrorRate || h.p99Ms > config_.maxP99Ms);
+    const bool marginal =
+        unknown || h.errorRate > config_.marginalErrorRate || h.p99Ms > config_.marginalP99Ms;
     region.health.push_back(HealthPoint{clock_.now(), h.errorRate, h.p99Ms,
                                         failing    ? MeasurementResult::Fail
                                         : marginal ? MeasurementResult::Marginal
@@ -310,6 +343,10 @@ void RolloutRun::sampleHealth() {
     }
     const std::uint64_t epoch = r.epoch;
     const auto scheduleNext = [this, &r, epoch] {
+        // A measurement that answers while the stage changes: the next stage starts its own timer.
+        if (r.healthTimer != 0 || r.actionsRunning) {
+            return;
+        }
         r.healthTimer =
             clock_.scheduleAfter(std::chrono::seconds(config_.healthIntervalS), [this, &r, epoch] {
                 r.healthTimer = 0;
@@ -332,28 +369,33 @@ void RolloutRun::sampleHealth() {
                           .arg(region.failedSamples)
                           .arg(config_.failureLimit)
                           .arg(reason);
-    } else if (marginal && !region.marginalAlerted) {
-        region.marginalAlerted = true;
-        if (config_.onMarginal == OnMarginal::Pause && r.status == RolloutStatus::InProgress) {
-            // Argo's Inconclusive: neither healthy nor failing, so a human decides.
-            r.status = RolloutStatus::Paused;
-            r.pausedByAnalysis = true;
-            region.note =
-                QStringLiteral("paused: health marginal (error rate %1, p99 %2 ms): promote or roll back")
-                    .arg(percent(h.errorRate))
-                    .arg(h.p99Ms, 0, 'f', 0);
-            if (listener_.timeline) {
-                listener_.timeline(
-                    r.signal.id,
-                    QStringLiteral("paused by analysis: health marginal in %1").arg(region.region));
-            }
+    } else if (marginal) {
+        const QString measured = unknown ? QStringLiteral("health query failed: ") + h.error
+                                         : QStringLiteral("error rate %1, p99 %2 ms")
+                                               .arg(percent(h.errorRate))
+                                               .arg(h.p99Ms, 0, 'f', 0);
+        if (unknown) {
+            region.note = measured;  // every failed query says why, not only the first
         }
-        if (listener_.alert) {
-            listener_.alert(Severity::High, QStringLiteral("health_marginal"), r.signal.id,
-                            QStringLiteral("health marginal in %1: error rate %2, p99 %3 ms")
-                                .arg(region.region, percent(h.errorRate))
-                                .arg(h.p99Ms, 0, 'f', 0),
-                            region.region);
+        if (!region.marginalAlerted) {
+            region.marginalAlerted = true;
+            if (config_.onMarginal == OnMarginal::Pause && r.status == RolloutStatus::InProgress) {
+                // Argo's Inconclusive: neither healthy nor failing, so a human decides.
+                r.status = RolloutStatus::Paused;
+                r.pausedByAnalysis = true;
+                region.note = QStringLiteral("paused: health marginal (") + measured +
+                              QStringLiteral("): promote or roll back");
+                if (listener_.timeline) {
+                    listener_.timeline(
+                        r.signal.id,
+                        QStringLiteral("paused by analysis: health marginal in %1").arg(region.region));
+                }
+            }
+            if (listener_.alert) {
+                listener_.alert(Severity::High, QStringLiteral("health_marginal"), r.signal.id,
+                                QStringLiteral("health marginal in %1: ").arg(region.region) + measured,
+                                region.region);
+            }
         }
     }
     if (listener_.changed) {
@@ -390,7 +432,17 @@ void RolloutRun::rollBack(int index, const QString& reason, RolloutStatus halt, 
     region.note =
         QStringLiteral("rolled back (") + reason + QStringLiteral("); traffic on ") + region.previousVersion;
     if (!region.previousVersion.isEmpty()) {
-        infra_.setStable(r.signal.service, region.region, region.previousVersion);
+        // A real system is told; if it does not confirm, the operator must know at once.
+        infra_.rollBack(
+            r.signal.service, r.signal.id, region.region, region.previousVersion,
+            [this, id = r.signal.id, where = region.region](const ActionResult& told) {
+                if (!told.ok && listener_.alert) {
+                    listener_.alert(
+                        Severity::Critical, QStringLiteral("rollback_unconfirmed"), id,
+                        QStringLiteral("rollback of %1 in %2 not confirmed: %3").arg(id, where, told.error),
+                        where);
+                }
+            });
     }
     r.mttrS = toSeconds(clock_.now() - detected);
     if (listener_.action) {
@@ -444,6 +496,12 @@ void RolloutRun::cancelTimers() {
         infra_.cancelAction(r.action);  // an action still running finishes into nothing
         r.action = 0;
     }
+    if (r.healthQuery != 0) {
+        infra_.cancelHealth(r.healthQuery);  // so is a measurement still in flight
+        r.healthQuery = 0;
+    }
+    r.healthAsked = false;
+    ++r.healthToken;  // an answer still on its way (from a driver that ignores cancel) finds nobody
 }
 
 }  // namespace tai

@@ -77,6 +77,9 @@ private:
         TimerId healthTimer = 0;
         TimerId slowTimer = 0;
         std::uint64_t action = 0;       // the infrastructure action running, if any
+        std::uint64_t healthQuery = 0;  // the health measurement in flight, if any
+        std::uint64_t healthToken = 0;  // bumped per measurement and on cancel: stale answers do nothing
+        bool healthAsked = false;       // between asking for a measurement and its answer
         std::uint64_t epoch = 0;        // bumped on halt/retry so stale action callbacks do nothing
         bool pausedByAnalysis = false;  // on_marginal: pause; a promote carries on
     };
@@ -90,6 +93,8 @@ private:
     // the next region. A pause step and a gated stage move only when promoted.
     void stageTimeUp(bool promoted = false);
     void sampleHealth();
+    // One measurement of the active region, as the analysis judges it (§5.4).
+    void recordHealth(const HealthSample& sample);
     void finishRegion();
     void rollBack(int region, const QString& reason, RolloutStatus halt, bool automatic);
     void cancelPending();

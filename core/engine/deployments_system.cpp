@@ -10,6 +10,8 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace tai {
 
 DeploymentsSystem::DeploymentsSystem() = default;
@@ -18,10 +20,39 @@ DeploymentsSystem::~DeploymentsSystem() {
     stop();
 }
 
-bool DeploymentsSystem::start(SystemContext& context, QString*) {
+bool DeploymentsSystem::start(SystemContext& context, QString* error) {
     context_ = &context;
     const DeploymentsConfig& config = context.config.policy.deployments;
     infra_ = std::make_unique<InfraSimulator>(context.config.seed, config.regions, context.clock);
+    InfraDriver* driver = infra_.get();
+    const PrometheusHealthConfig& prometheus = config.healthProvider;
+    const ActionWebhookConfig& webhook = config.actionWebhook;
+    if (!prometheus.url.isEmpty() || !webhook.url.isEmpty()) {
+        if (context.virtualTime) {
+            *error =
+                (prometheus.url.isEmpty() ? QStringLiteral("deployments.action_webhook.url")
+                                          : QStringLiteral("deployments.health_provider.prometheus_url")) +
+                QStringLiteral(
+                    ": a real system answers in real time; scenarios and replays run on the virtual "
+                    "clock with the simulator");
+            return false;
+        }
+        std::unique_ptr<PrometheusHealth> health;
+        if (!prometheus.url.isEmpty()) {
+            // A query never outlasts the health interval: by then the next sample is due.
+            const auto timeout =
+                std::min(std::chrono::milliseconds(prometheus.timeoutMs),
+                         std::chrono::milliseconds(std::chrono::seconds(config.healthIntervalS)));
+            health = std::make_unique<PrometheusHealth>(prometheus, timeout, context.clock);
+        }
+        std::unique_ptr<WebhookActions> actions;
+        if (!webhook.url.isEmpty()) {
+            actions = std::make_unique<WebhookActions>(QUrl(webhook.url),
+                                                       std::chrono::seconds(webhook.timeoutS), context.clock);
+        }
+        external_ = std::make_unique<ExternalInfra>(*infra_, std::move(health), std::move(actions));
+        driver = external_.get();
+    }
     DeploymentListener listener;
     listener.report = [this](const RolloutReportEvent& e) {
         report(e);
@@ -56,12 +87,13 @@ bool DeploymentsSystem::start(SystemContext& context, QString*) {
     listener.action = [this](const DeploymentActionRecord& action) {
         traceAction(action);
     };
-    orchestrator_ = std::make_unique<DeploymentOrchestrator>(config, context.clock, *infra_, listener);
+    orchestrator_ = std::make_unique<DeploymentOrchestrator>(config, context.clock, *driver, listener);
     return true;
 }
 
 void DeploymentsSystem::stop() {
-    orchestrator_.reset();
+    orchestrator_.reset();  // its rollouts cancel what they still wait for
+    external_.reset();
     infra_.reset();
 }
 

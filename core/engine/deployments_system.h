@@ -2,6 +2,7 @@
 
 #include "deployments/deployment_orchestrator.h"
 #include "deployments/deployment_trace.h"
+#include "deployments/external_infra.h"
 #include "deployments/infra_simulator.h"
 #include "engine/reference_system.h"
 
@@ -11,7 +12,8 @@
 
 namespace tai {
 
-// Reference system 2 (DESIGN.md §5): the infrastructure driver (the simulator today), the
+// Reference system 2 (DESIGN.md §5): the infrastructure driver (the simulator, with health from
+// Prometheus and actions through a webhook when the policy names them), the
 // rollout orchestrator with its breakers, rollout persistence and recovery after a restart, and
 // a trace per deployment.
 class DeploymentsSystem final : public ReferenceSystem {
@@ -45,6 +47,7 @@ private:
 
     SystemContext* context_ = nullptr;
     std::unique_ptr<InfraSimulator> infra_;
+    std::unique_ptr<ExternalInfra> external_;  // over infra_, when the policy names a real system
     std::unique_ptr<DeploymentOrchestrator> orchestrator_;
     std::uint64_t rollbacks_ = 0;
     std::deque<RejectedDeployment> rejected_;                           // the newest kRejectedKept

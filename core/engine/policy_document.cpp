@@ -54,6 +54,40 @@ void readPayments(PolicyReader& r, PaymentsConfig& p) {
     r.object(QStringLiteral("breaker"), [&p](PolicyReader& b) { readBreakerPolicy(b, p.breaker); });
 }
 
+// The endpoint a block exists for: required, http(s) with a host, or an error naming the key.
+void checkHttpUrl(PolicyReader& r, const QString& key, const QString& value) {
+    const QUrl url(value, QUrl::StrictMode);
+    if (value.isEmpty()) {
+        r.error(key, QStringLiteral("required: an http:// or https:// URL"));
+    } else if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
+               url.host().isEmpty()) {
+        r.error(key, QStringLiteral("must be an http:// or https:// URL"));
+    }
+}
+
+void readHealthProvider(PolicyReader& r, PrometheusHealthConfig& h) {
+    r.text(QStringLiteral("prometheus_url"), h.url);
+    r.text(QStringLiteral("error_rate_query"), h.errorRateQuery);
+    r.text(QStringLiteral("p99_ms_query"), h.p99MsQuery);
+    r.integer(QStringLiteral("timeout_ms"), h.timeoutMs, 100, 60'000);
+    checkHttpUrl(r, QStringLiteral("prometheus_url"), h.url);
+    // No query is right for every service's metrics, so neither has a default.
+    for (const auto& [key, query] : {std::pair{QStringLiteral("error_rate_query"), &h.errorRateQuery},
+                                     std::pair{QStringLiteral("p99_ms_query"), &h.p99MsQuery}}) {
+        if (query->trimmed().isEmpty()) {
+            r.error(key, QStringLiteral("must be a PromQL expression"));
+        } else if (query->size() > 4096) {
+            r.error(key, QStringLiteral("at most 4096 characters (got %1)").arg(query->size()));
+        }
+    }
+}
+
+void readActionWebhook(PolicyReader& r, ActionWebhookConfig& w) {
+    r.text(QStringLiteral("url"), w.url);
+    r.integer(QStringLiteral("timeout_s"), w.timeoutS, 1, 3600);
+    checkHttpUrl(r, QStringLiteral("url"), w.url);
+}
+
 void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
     r.stringList(QStringLiteral("regions"), d.regions, true);
     std::vector<RolloutStageConfig> stages;
@@ -106,6 +140,10 @@ void readDeployments(PolicyReader& r, DeploymentsConfig& d) {
     r.oneOf(QStringLiteral("on_marginal"), onMarginal, {QStringLiteral("alert"), QStringLiteral("pause")});
     d.onMarginal = onMarginal == u"pause" ? OnMarginal::Pause : OnMarginal::Alert;
     r.object(QStringLiteral("breaker"), [&d](PolicyReader& b) { readBreakerPolicy(b, d.breaker); });
+    r.object(QStringLiteral("health_provider"),
+             [&d](PolicyReader& h) { readHealthProvider(h, d.healthProvider); });
+    r.object(QStringLiteral("action_webhook"),
+             [&d](PolicyReader& w) { readActionWebhook(w, d.actionWebhook); });
 }
 
 void readAndon(PolicyReader& r, AndonConfig& a) {

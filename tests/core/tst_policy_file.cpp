@@ -1,6 +1,10 @@
 // DESIGN.md §9.1: partial files take defaults; every error names its key path; nothing half-applies.
+#include "base/virtual_clock.h"
+#include "engine/engine.h"
 #include "engine/policy_document.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 using namespace tai;
@@ -146,6 +150,45 @@ private Q_SLOTS:
             << "deployments.stages[1].weight: unknown key";
         QTest::newRow("on_marginal") << QByteArray(R"({"deployments":{"on_marginal":"rollback"}})")
                                      << "deployments.on_marginal: must be one of alert, pause";
+        QTest::newRow("health provider URL")
+            << QByteArray(
+                   "{\"deployments\":{\"health_provider\":{\"prometheus_url\":\"ftp://127.0.0.1:9090\","
+                   "\"error_rate_query\":\"e\",\"p99_ms_query\":\"p\"}}}")
+            << "deployments.health_provider.prometheus_url: must be an http:// or https:// URL";
+        QTest::newRow("health provider without a URL")
+            << QByteArray(
+                   "{\"deployments\":{\"health_provider\":{\"error_rate_query\":\"e\",\"p99_ms_query\":\"p\"}"
+                   "}}")
+            << "deployments.health_provider.prometheus_url: required: an http:// or https:// URL";
+        QTest::newRow("health provider without a query")
+            << QByteArray(
+                   "{\"deployments\":{\"health_provider\":{\"prometheus_url\":\"http://127.0.0.1:9090\","
+                   "\"error_rate_query\":\"e\"}}}")
+            << "deployments.health_provider.p99_ms_query: must be a PromQL expression";
+        QTest::newRow("health provider timeout")
+            << QByteArray(
+                   "{\"deployments\":{\"health_provider\":{\"prometheus_url\":\"http://127.0.0.1:9090\","
+                   "\"error_rate_query\":\"e\",\"p99_ms_query\":\"p\",\"timeout_ms\":0}}}")
+            << "deployments.health_provider.timeout_ms: must be a whole number from 100 to 60000";
+        QTest::newRow("health provider unknown key")
+            << QByteArray(
+                   "{\"deployments\":{\"health_provider\":{\"prometheus_url\":\"http://127.0.0.1:9090\","
+                   "\"error_rate_query\":\"e\",\"p99_ms_query\":\"p\",\"step\":\"1m\"}}}")
+            << "deployments.health_provider.step: unknown key";
+        QTest::newRow("action webhook URL")
+            << QByteArray("{\"deployments\":{\"action_webhook\":{\"url\":\"127.0.0.1:9000/actions\"}}}")
+            << "deployments.action_webhook.url: must be an http:// or https:// URL";
+        QTest::newRow("action webhook without a URL")
+            << QByteArray("{\"deployments\":{\"action_webhook\":{\"timeout_s\":5}}}")
+            << "deployments.action_webhook.url: required: an http:// or https:// URL";
+        QTest::newRow("action webhook timeout")
+            << QByteArray(
+                   "{\"deployments\":{\"action_webhook\":{\"url\":\"http://hook/a\",\"timeout_s\":0}}}")
+            << "deployments.action_webhook.timeout_s: must be a whole number from 1 to 3600";
+        QTest::newRow("action webhook unknown key")
+            << QByteArray(
+                   "{\"deployments\":{\"action_webhook\":{\"url\":\"http://hook/a\",\"method\":\"PUT\"}}}")
+            << "deployments.action_webhook.method: unknown key";
         QTest::newRow("andon severity")
             << QByteArray(R"({"andon":{"rules":{"fraud_rate":{"severity":"RED"}}}})")
             << "andon.rules.fraud_rate.severity: must be one of CRITICAL, HIGH, LOW";
@@ -174,6 +217,64 @@ private Q_SLOTS:
         QVERIFY(d.stages[1].pause);
         QCOMPARE(d.stages[1].name, QStringLiteral("pause"));
         QCOMPARE(d.stages[1].weightPercent, 5);  // holds the weight before it
+    }
+
+    void readsTheHealthProviderAndTheActionWebhook() {
+        const auto loaded = parsePolicy(
+            QJsonDocument(
+                QJsonObject{
+                    {"deployments",
+                     QJsonObject{
+                         {"health_provider",
+                          QJsonObject{{"prometheus_url", "http://127.0.0.1:9090"},
+                                      {"timeout_ms", 2500},
+                                      {"error_rate_query", "sum(rate(errors{region=\"{region}\"}[1m]))"},
+                                      {"p99_ms_query", "p99{v=\"{version}\"}"}}},
+                         {"action_webhook",
+                          QJsonObject{{"url", "https://deploy.example/actions"}, {"timeout_s", 12}}}}}})
+                .toJson());
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join('\n')));
+        const DeploymentsConfig& d = loaded.policy.deployments;
+        QCOMPARE(d.healthProvider.url, QStringLiteral("http://127.0.0.1:9090"));
+        QCOMPARE(d.healthProvider.errorRateQuery,
+                 QStringLiteral("sum(rate(errors{region=\"{region}\"}[1m]))"));
+        QCOMPARE(d.healthProvider.p99MsQuery, QStringLiteral("p99{v=\"{version}\"}"));
+        QCOMPARE(d.healthProvider.timeoutMs, 2500);
+        QCOMPARE(d.actionWebhook.url, QStringLiteral("https://deploy.example/actions"));
+        QCOMPARE(d.actionWebhook.timeoutS, 12);
+        // Absent, both stay with the simulator.
+        const auto plain = parsePolicy("{\"deployments\":{\"health_interval_s\":5}}");
+        QVERIFY(plain.ok());
+        QVERIFY(plain.policy.deployments.healthProvider == PrometheusHealthConfig{});
+        QVERIFY(plain.policy.deployments.actionWebhook == ActionWebhookConfig{});
+    }
+
+    // Like gateway_url: scenarios and replays run on the virtual clock, which no real system follows.
+    void aRealHealthProviderOrWebhookIsRefusedOnTheVirtualClock_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("health provider")
+            << QByteArray(
+                   "{\"deployments\":{\"health_provider\":{\"prometheus_url\":\"http://127.0.0.1:1\","
+                   "\"error_rate_query\":\"e\",\"p99_ms_query\":\"p\"}}}")
+            << "deployments.health_provider.prometheus_url: ";
+        QTest::newRow("action webhook")
+            << QByteArray("{\"deployments\":{\"action_webhook\":{\"url\":\"http://127.0.0.1:1/actions\"}}}")
+            << "deployments.action_webhook.url: ";
+    }
+
+    void aRealHealthProviderOrWebhookIsRefusedOnTheVirtualClock() {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, key);
+        const auto loaded = parsePolicy(json);
+        QVERIFY2(loaded.ok(), qPrintable(loaded.errors.join('\n')));
+        EngineConfig config;
+        config.policy = loaded.policy;
+        VirtualClock clock;
+        Engine engine(config, clock);
+        QVERIFY(!engine.start());
+        QVERIFY2(engine.startError().startsWith(key), qPrintable(engine.startError()));
+        QVERIFY2(engine.startError().contains("virtual clock"), qPrintable(engine.startError()));
     }
 
     void everyErrorIsReportedAndNothingIsApplied() {
