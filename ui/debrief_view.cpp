@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -76,18 +77,27 @@ DebriefView::DebriefView(QWidget* parent) : QWidget(parent) {
                                                           QHeaderView::ResizeToContents);
     eventTable_->horizontalHeader()->setStretchLastSection(true);
     eventTable_->setAccessibleName(QStringLiteral("Event timeline"));
-    layout->addWidget(eventTable_, 1);
+    // The timeline and the What-if share the room below the KPIs: at 1280x800 there is not enough
+    // of it for both.
+    sections_ = new QTabWidget(this);
+    sections_->setObjectName(QStringLiteral("debriefSections"));
+    sections_->addTab(eventTable_, QStringLiteral("Timeline"));
+    layout->addWidget(sections_, 1);
+    auto* whatIfPage = new QWidget(this);
+    auto* whatIfLayout = new QVBoxLayout(whatIfPage);
+    whatIfLayout->setContentsMargins(0, 4, 0, 0);
 
     whatIfSummary_ = new QLabel(this);
     whatIfSummary_->setWordWrap(true);
     whatIfSummary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     whatIfSummary_->setAccessibleName(QStringLiteral("What if: summary"));
-    whatIfSummary_->hide();
-    layout->addWidget(whatIfSummary_);
+    whatIfLayout->addWidget(whatIfSummary_);
     whatIfTable_ = new QTableWidget(0, 3, this);
     whatIfTable_->setHorizontalHeaderLabels(
         {QStringLiteral("Line"), QStringLiteral("This run's policy"), QStringLiteral("The other policy")});
     whatIfTable_->verticalHeader()->hide();
+    whatIfTable_->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    whatIfTable_->setWordWrap(false);
     whatIfTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     whatIfTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
     whatIfTable_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -95,7 +105,8 @@ DebriefView::DebriefView(QWidget* parent) : QWidget(parent) {
     whatIfTable_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
     whatIfTable_->setAccessibleName(QStringLiteral("What if: differing decisions"));
     whatIfTable_->hide();
-    layout->addWidget(whatIfTable_, 1);
+    whatIfLayout->addWidget(whatIfTable_, 1);
+    whatIfPage_ = whatIfPage;
 }
 
 namespace {
@@ -121,20 +132,31 @@ QString decisionText(const QJsonObject& d) {
     return parts.join(QStringLiteral(" · "));
 }
 
-QString countsText(const ReplayReport& r) {
+// "charged 32149 → 36000 · rejected 3851 → 0": each outcome either run saw, this run's first.
+QString countsText(const ReplayReport& a, const ReplayReport& b) {
     QStringList parts;
     for (int i = 0; i < kPaymentOutcomeCount; ++i) {
-        if (r.counts[static_cast<std::size_t>(i)] > 0) {
-            parts << QStringLiteral("%1 %2")
+        const auto index = static_cast<std::size_t>(i);
+        if (a.counts[index] > 0 || b.counts[index] > 0) {
+            parts << QStringLiteral("%1 %2 → %3")
                          .arg(toString(static_cast<PaymentOutcome>(i)))
-                         .arg(r.counts[static_cast<std::size_t>(i)]);
+                         .arg(a.counts[index])
+                         .arg(b.counts[index]);
         }
     }
-    return parts.join(QStringLiteral(", "));
+    return parts.join(QStringLiteral(" · "));
 }
 }  // namespace
 
+void DebriefView::showWhatIfPage() {
+    if (sections_->indexOf(whatIfPage_) < 0) {
+        sections_->addTab(whatIfPage_, QStringLiteral("What if"));
+    }
+    sections_->setCurrentWidget(whatIfPage_);
+}
+
 void DebriefView::showWhatIfRunning(const QString& policyName) {
+    showWhatIfPage();
     whatIf_->setEnabled(false);
     whatIfSummary_->setText(QStringLiteral("<b>What if %1?</b> Replaying the run under both policies…")
                                 .arg(policyName.toHtmlEscaped()));
@@ -143,6 +165,7 @@ void DebriefView::showWhatIfRunning(const QString& policyName) {
 }
 
 void DebriefView::showWhatIf(const QString& policyName, const WhatIfRun& run) {
+    showWhatIfPage();
     whatIf_->setEnabled(true);
     whatIfSummary_->show();
     if (!run.error.isEmpty()) {
@@ -155,19 +178,23 @@ void DebriefView::showWhatIf(const QString& policyName, const WhatIfRun& run) {
     }
     whatIfSummary_->setStyleSheet(QString());
     const ReplayComparison& c = run.comparison;
+    // Two lines, so that the table keeps its rows at 1280x800; the rest is in the tooltip.
     whatIfSummary_->setText(
-        QStringLiteral("<b>What if %1?</b> %2 of %3 lines decide differently (%4 payments, %5 deployments "
-                       "replayed on the run's seed).<br>This run's policy: %6 · gateway breaker trips %7"
-                       "<br>%1: %8 · gateway breaker trips %9")
+        QStringLiteral("<b>What if %1?</b> %2 of %3 lines decide differently.<br>This run → "
+                       "%1: %4 · breaker trips %5 → %6")
             .arg(policyName.toHtmlEscaped())
             .arg(c.differing)
             .arg(c.lines)
+            .arg(countsText(c.a, c.b))
+            .arg(c.a.breakerTripsAtMs.size())
+            .arg(c.b.breakerTripsAtMs.size()));
+    whatIfSummary_->setToolTip(
+        QStringLiteral(
+            "%1 payments and %2 deployments of the run's audit trail, replayed on its seed under its "
+            "own policy and under %3; every differing line is in %4")
             .arg(run.payments)
             .arg(run.deployments)
-            .arg(countsText(c.a))
-            .arg(c.a.breakerTripsAtMs.size())
-            .arg(countsText(c.b))
-            .arg(c.b.breakerTripsAtMs.size()));
+            .arg(policyName, run.diffPath));
     whatIfTable_->setRowCount(static_cast<int>(run.differing.size()));
     for (int row = 0; row < static_cast<int>(run.differing.size()); ++row) {
         const QJsonObject& line = run.differing[static_cast<std::size_t>(row)];
@@ -176,9 +203,12 @@ void DebriefView::showWhatIf(const QString& policyName, const WhatIfRun& run) {
                               new QTableWidgetItem(QStringLiteral("%1 %2")
                                                        .arg(line.value(QStringLiteral("line")).toInt())
                                                        .arg(a.value(QStringLiteral("id")).toString())));
-        whatIfTable_->setItem(row, 1, new QTableWidgetItem(decisionText(a)));
-        whatIfTable_->setItem(row, 2,
-                              new QTableWidgetItem(decisionText(line.value(QStringLiteral("b")).toObject())));
+        for (int column : {1, 2}) {
+            const QString text = decisionText(column == 1 ? a : line.value(QStringLiteral("b")).toObject());
+            auto* item = new QTableWidgetItem(text);
+            item->setToolTip(text);
+            whatIfTable_->setItem(row, column, item);
+        }
     }
     whatIfTable_->setHorizontalHeaderItem(2, new QTableWidgetItem(policyName));
     whatIfTable_->setVisible(!run.differing.empty());

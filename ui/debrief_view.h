@@ -6,6 +6,7 @@
 class QLabel;
 class QPushButton;
 class QTableView;
+class QTabWidget;
 class QTableWidget;
 class QTreeWidget;
 
@@ -50,6 +51,10 @@ private:
     QLabel* kpis_;
     ScenarioEventsModel* events_;
     QTableView* eventTable_;
+    void showWhatIfPage();
+
+    QTabWidget* sections_;
+    QWidget* whatIfPage_;
     QPushButton* whatIf_;
     QLabel* whatIfSummary_;
     QTableWidget* whatIfTable_;
