@@ -1,21 +1,18 @@
 #include "deployments/rollout_run.h"
 
+#include "deployments/action_permits.h"
+
 namespace tai {
 
 using namespace std::chrono_literals;
-
-namespace {
-QString percent(double v) {
-    return QString::number(v * 100, 'f', 1) + QLatin1Char('%');
-}
-}  // namespace
 
 RolloutRun::RolloutRun(RolloutContext& context)
     : config_(context.config),
       clock_(context.clock),
       infra_(context.infra),
       listener_(context.listener),
-      breakers_(context.breakers) {}
+      breakers_(context.breakers),
+      probe_(context.infra) {}
 
 RolloutRun::RolloutRun(RolloutContext& context, DeploymentSignal signal) : RolloutRun(context) {
     Rollout& r = state_;
@@ -105,59 +102,41 @@ void RolloutRun::runActions(int stage, std::vector<DeploymentAction> actions, st
     r.actionsRunning = true;
     RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
     const DeploymentAction action = actions.front();
-    CircuitBreaker& regional = *breakers_.at(QStringLiteral("deploy:") + region.region);
-    CircuitBreaker& global = *breakers_.at(QStringLiteral("deploy:global"));
-    const BreakerPermit regionalPermit = regional.tryAcquire();
-    if (!regionalPermit.allowed) {
+    auto acquired = ActionPermits::acquire(breakers_, region.region, action);
+    if (const QString* blocked = std::get_if<QString>(&acquired)) {
         r.actionsRunning = false;
-        fail(QStringLiteral("%1 blocked: breaker deploy:%2 is open").arg(toString(action), region.region));
-        return;
-    }
-    const BreakerPermit globalPermit = global.tryAcquire();
-    if (!globalPermit.allowed) {
-        regional.onSuccess(regionalPermit);
-        r.actionsRunning = false;
-        fail(QStringLiteral("%1 blocked: breaker deploy:global is open").arg(toString(action)));
+        fail(*blocked);
         return;
     }
     region.note = toString(action) + QStringLiteral("…");
     const std::uint64_t epoch = r.epoch;
     const TimePoint started = clock_.now();
-    r.action = infra_.runAction(
-        action, r.signal.id, region.region, static_cast<int>(++r.samples),
-        [this, &r, actions = std::move(actions), then = std::move(then), regionalPermit, globalPermit, epoch,
-         action, stage, started](const ActionResult& result) mutable {
-            r.action = 0;
-            if (listener_.action) {
-                listener_.action(
-                    DeploymentActionRecord{r.signal.id, r.signal.service, r.signal.version,
-                                           r.regions.at(static_cast<std::size_t>(r.active)).region,
-                                           config_.stages.at(static_cast<std::size_t>(stage)).name,
-                                           toString(action), started, clock_.now(), result.ok, result.error});
-            }
-            CircuitBreaker& regionalBreaker = *breakers_.at(
-                QStringLiteral("deploy:") + r.regions.at(static_cast<std::size_t>(r.active)).region);
-            CircuitBreaker& globalBreaker = *breakers_.at(QStringLiteral("deploy:global"));
-            if (result.ok) {
-                regionalBreaker.onSuccess(regionalPermit);
-                globalBreaker.onSuccess(globalPermit);
-            } else {
-                regionalBreaker.onFailure(regionalPermit);
-                globalBreaker.onFailure(globalPermit);
-            }
-            if (epoch != r.epoch) {
-                return;  // the rollout was halted while the action ran
-            }
-            if (!result.ok) {
-                r.actionsRunning = false;
-                fail(result.error);
-                return;
-            }
-            r.regions.at(static_cast<std::size_t>(r.active)).note =
-                toString(action) + QStringLiteral(" done");
-            actions.erase(actions.begin());
-            runActions(stage, std::move(actions), std::move(then));
-        });
+    r.action =
+        infra_.runAction(action, r.signal.id, region.region, static_cast<int>(++r.samples),
+                         [this, &r, actions = std::move(actions), then = std::move(then),
+                          permits = std::get<ActionPermits>(acquired), where = region.region, epoch, action,
+                          stage, started](const ActionResult& result) mutable {
+                             r.action = 0;
+                             if (listener_.action) {
+                                 listener_.action(DeploymentActionRecord{
+                                     r.signal.id, r.signal.service, r.signal.version, where,
+                                     config_.stages.at(static_cast<std::size_t>(stage)).name,
+                                     toString(action), started, clock_.now(), result.ok, result.error});
+                             }
+                             permits.settle(result.ok);
+                             if (epoch != r.epoch) {
+                                 return;  // the rollout was halted while the action ran
+                             }
+                             if (!result.ok) {
+                                 r.actionsRunning = false;
+                                 fail(result.error);
+                                 return;
+                             }
+                             r.regions.at(static_cast<std::size_t>(r.active)).note =
+                                 toString(action) + QStringLiteral(" done");
+                             actions.erase(actions.begin());
+                             runActions(stage, std::move(actions), std::move(then));
+                         });
 }
 
 void RolloutRun::enterStage(int stage) {
@@ -188,12 +167,7 @@ void RolloutRun::stageRunning(int stage) {
     emitStage(r.active);
     const std::uint64_t epoch = r.epoch;
     if (!config.pause) {  // a pause step has no planned end
-        r.stageTimer = clock_.scheduleAfter(region.planned, [this, &r, epoch] {
-            r.stageTimer = 0;
-            if (epoch == r.epoch) {
-                stageTimeUp();
-            }
-        });
+        scheduleStageEnd(region.planned, epoch);
     }
     if (config.durationS > 0) {
         const auto slowAfter = Duration(
@@ -209,12 +183,7 @@ void RolloutRun::stageRunning(int stage) {
             }
         });
     }
-    r.healthTimer = clock_.scheduleAfter(std::chrono::seconds(config_.healthIntervalS), [this, &r, epoch] {
-        r.healthTimer = 0;
-        if (epoch == r.epoch) {
-            sampleHealth();
-        }
-    });
+    scheduleHealth(epoch);
 }
 
 void RolloutRun::stageTimeUp(bool promoted) {
@@ -264,13 +233,7 @@ void RolloutRun::stageTimeUp(bool promoted) {
             r.slowTimer = 0;
         }
         region.note = QStringLiteral("baking %1 s").arg(config_.bakeTimeS);
-        const std::uint64_t epoch = r.epoch;
-        r.stageTimer = clock_.scheduleAfter(std::chrono::seconds(config_.bakeTimeS), [this, &r, epoch] {
-            r.stageTimer = 0;
-            if (epoch == r.epoch) {
-                stageTimeUp();
-            }
-        });
+        scheduleStageEnd(std::chrono::seconds(config_.bakeTimeS), r.epoch);
         return;
     }
     finishRegion();
@@ -296,71 +259,28 @@ void RolloutRun::sampleHealth() {
     if (r.active < 0 || r.status == RolloutStatus::Completed) {
         return;
     }
-    if (r.healthQuery != 0) {
-        infra_.cancelHealth(r.healthQuery);  // one measurement in flight at a time: the newer one counts
-        r.healthQuery = 0;
-    }
     const RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
-    const std::uint64_t epoch = r.epoch;
-    const int active = r.active;
-    const std::uint64_t token = ++r.healthToken;
-    r.healthAsked = true;
-    const std::uint64_t query =
-        infra_.health(r.signal.service, r.signal.version, region.region, std::max(1, region.weight),
-                      ++r.samples, clock_.now(), [this, epoch, active, token](const HealthSample& h) {
-                          Rollout& rollout = state_;
-                          if (token != rollout.healthToken) {
-                              return;  // cancelled or superseded: a newer one may be in flight
-                          }
-                          rollout.healthAsked = false;
-                          rollout.healthQuery = 0;
-                          // Halted, retried or on to another region while it was measured: stale.
-                          if (epoch != rollout.epoch || active != rollout.active ||
-                              rollout.status == RolloutStatus::Completed) {
-                              return;
-                          }
-                          recordHealth(h);
-                      });
-    if (r.healthAsked && token == r.healthToken) {
-        r.healthQuery = query;  // still in flight (a simulator answers inside the call)
-    }
+    probe_.ask(r.signal.service, r.signal.version, region.region, std::max(1, region.weight), ++r.samples,
+               clock_.now(), [this, epoch = r.epoch, active = r.active](const HealthSample& h) {
+                   // Halted, retried or on to another region while it was measured: stale.
+                   if (epoch == state_.epoch && active == state_.active &&
+                       state_.status != RolloutStatus::Completed) {
+                       recordHealth(h);
+                   }
+               });
 }
 
 void RolloutRun::recordHealth(const HealthSample& h) {
     Rollout& r = state_;
     RegionState& region = r.regions.at(static_cast<std::size_t>(r.active));
-    // A measurement that could not be taken is neither a pass nor a fail (Argo's Inconclusive).
-    const bool unknown = !h.error.isEmpty();
-    const bool failing = !unknown && (h.errorRate > config_.maxErrorRate || h.p99Ms > config_.maxP99Ms);
-    const bool marginal =
-        unknown || h.errorRate > config_.marginalErrorRate || h.p99Ms > config_.marginalP99Ms;
-    region.health.push_back(HealthPoint{clock_.now(), h.errorRate, h.p99Ms,
-                                        failing    ? MeasurementResult::Fail
-                                        : marginal ? MeasurementResult::Marginal
-                                                   : MeasurementResult::Pass});
+    const HealthVerdict verdict = judgeHealth(config_, h);
+    region.health.push_back(HealthPoint{clock_.now(), h.errorRate, h.p99Ms, verdict.result});
     while (region.health.size() > kHealthPoints) {
         region.health.pop_front();
     }
     const std::uint64_t epoch = r.epoch;
-    const auto scheduleNext = [this, &r, epoch] {
-        // A measurement that answers while the stage changes: the next stage starts its own timer.
-        if (r.healthTimer != 0 || r.actionsRunning) {
-            return;
-        }
-        r.healthTimer =
-            clock_.scheduleAfter(std::chrono::seconds(config_.healthIntervalS), [this, &r, epoch] {
-                r.healthTimer = 0;
-                if (epoch == r.epoch) {
-                    sampleHealth();
-                }
-            });
-    };
-    if (failing) {
-        const QString reason =
-            h.errorRate > config_.maxErrorRate
-                ? QStringLiteral("error rate %1 > %2")
-                      .arg(percent(h.errorRate), percent(config_.maxErrorRate))
-                : QStringLiteral("p99 %1 ms > %2 ms").arg(h.p99Ms, 0, 'f', 0).arg(config_.maxP99Ms);
+    if (verdict.result == MeasurementResult::Fail) {
+        const QString& reason = verdict.reason;
         if (++region.failedSamples >= config_.failureLimit) {
             rollBack(r.active, reason, RolloutStatus::RolledBack, true);
             return;
@@ -369,12 +289,9 @@ void RolloutRun::recordHealth(const HealthSample& h) {
                           .arg(region.failedSamples)
                           .arg(config_.failureLimit)
                           .arg(reason);
-    } else if (marginal) {
-        const QString measured = unknown ? QStringLiteral("health query failed: ") + h.error
-                                         : QStringLiteral("error rate %1, p99 %2 ms")
-                                               .arg(percent(h.errorRate))
-                                               .arg(h.p99Ms, 0, 'f', 0);
-        if (unknown) {
+    } else if (verdict.result == MeasurementResult::Marginal) {
+        const QString& measured = verdict.measured;
+        if (verdict.inconclusive) {
             region.note = measured;  // every failed query says why, not only the first
         }
         if (!region.marginalAlerted) {
@@ -401,7 +318,10 @@ void RolloutRun::recordHealth(const HealthSample& h) {
     if (listener_.changed) {
         listener_.changed();
     }
-    scheduleNext();
+    // A measurement that answers while the stage changes: the next stage starts its own timer.
+    if (r.healthTimer == 0 && !r.actionsRunning) {
+        scheduleHealth(epoch);
+    }
 }
 
 void RolloutRun::rollBack(int index, const QString& reason, RolloutStatus halt, bool automatic) {
@@ -484,6 +404,24 @@ void RolloutRun::fail(const QString& reason) {
     }
 }
 
+void RolloutRun::scheduleStageEnd(Duration after, std::uint64_t epoch) {
+    state_.stageTimer = clock_.scheduleAfter(after, [this, epoch] {
+        state_.stageTimer = 0;
+        if (epoch == state_.epoch) {
+            stageTimeUp();
+        }
+    });
+}
+
+void RolloutRun::scheduleHealth(std::uint64_t epoch) {
+    state_.healthTimer = clock_.scheduleAfter(std::chrono::seconds(config_.healthIntervalS), [this, epoch] {
+        state_.healthTimer = 0;
+        if (epoch == state_.epoch) {
+            sampleHealth();
+        }
+    });
+}
+
 void RolloutRun::cancelTimers() {
     Rollout& r = state_;
     for (TimerId* timer : {&r.stageTimer, &r.healthTimer, &r.slowTimer}) {
@@ -496,12 +434,7 @@ void RolloutRun::cancelTimers() {
         infra_.cancelAction(r.action);  // an action still running finishes into nothing
         r.action = 0;
     }
-    if (r.healthQuery != 0) {
-        infra_.cancelHealth(r.healthQuery);  // so is a measurement still in flight
-        r.healthQuery = 0;
-    }
-    r.healthAsked = false;
-    ++r.healthToken;  // an answer still on its way (from a driver that ignores cancel) finds nobody
+    probe_.cancel();  // so is a measurement still in flight
 }
 
 }  // namespace tai

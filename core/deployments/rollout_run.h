@@ -1,6 +1,7 @@
 #pragma once
 
 #include "deployments/deployment_orchestrator.h"
+#include "deployments/health_probe.h"
 
 #include <deque>
 #include <functional>
@@ -77,9 +78,6 @@ private:
         TimerId healthTimer = 0;
         TimerId slowTimer = 0;
         std::uint64_t action = 0;       // the infrastructure action running, if any
-        std::uint64_t healthQuery = 0;  // the health measurement in flight, if any
-        std::uint64_t healthToken = 0;  // bumped per measurement and on cancel: stale answers do nothing
-        bool healthAsked = false;       // between asking for a measurement and its answer
         std::uint64_t epoch = 0;        // bumped on halt/retry so stale action callbacks do nothing
         bool pausedByAnalysis = false;  // on_marginal: pause; a promote carries on
     };
@@ -101,6 +99,10 @@ private:
     void fail(const QString& reason);
     // Runs `actions` in order for the stage with index `stage`, then `then`.
     void runActions(int stage, std::vector<DeploymentAction> actions, std::function<void()> then);
+    // The stage's (or the bake's) end and the next health sample, for the rollout as it is at
+    // `epoch`: a halt or a retry in between makes them do nothing.
+    void scheduleStageEnd(Duration after, std::uint64_t epoch);
+    void scheduleHealth(std::uint64_t epoch);
     void cancelTimers();
     void emitStage(int region);
 
@@ -109,6 +111,7 @@ private:
     InfraDriver& infra_;
     DeploymentListener& listener_;
     std::map<QString, std::unique_ptr<CircuitBreaker>>& breakers_;
+    HealthProbe probe_;
     Rollout state_;
 };
 
