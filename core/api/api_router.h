@@ -2,15 +2,12 @@
 
 #include "api/api_request.h"
 #include "api/http_reply.h"
-#include "base/refusal.h"
-#include "trace/trace_context.h"
 
 #include <QJsonObject>
 #include <QStringList>
 
 #include <functional>
 #include <optional>
-#include <variant>
 
 class QUrlQuery;
 
@@ -48,13 +45,5 @@ private:
     Engine& engine_;
     QString token_;
 };
-
-// The command a control route stands for, in the command language's JSON form: the route's path
-// gives `do`, `command` and the entity it names; the body gives the rest. A body that repeats a
-// key the path sets is refused (the path is the one place that names the entity).
-std::variant<QJsonObject, Refusal> controlCommandObject(const QStringList& route, const QJsonObject& body);
-
-// The trace a payment request continues: its traceparent (if valid) and the request itself.
-TraceContext paymentTraceContext(const ApiRequest& request, const QString& route);
 
 }  // namespace tai

@@ -2,6 +2,7 @@
 // CLI spec and a saved session — gives the same EngineCommand, and every refusal the same code and
 // HTTP status whichever way the command came in. Every command, applied or refused, is audited.
 #include "api/api_router.h"
+#include "api/route_commands.h"
 #include "base/virtual_clock.h"
 #include "engine/command_parser.h"
 #include "engine/command_spec.h"
